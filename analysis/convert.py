@@ -1,0 +1,88 @@
+"""OpenCC conversion, created once per process, and script detection.
+
+The C++ `opencc` package is used (never the pure-Python reimplementation, which is far
+slower and installs a module of the same name). Traditional text is converted with
+`tw2sp`, which also maps Taiwan vocabulary to mainland terms (入口網站→门户网站,
+網際網路→互联网, 程式→程序); that conversion may change the length of a line, so
+`align` works out which characters of the original each converted character comes from.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+
+import opencc
+
+from .offsets import StepMap
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def t2s(text: str) -> str:
+    return _converter("t2s").convert(text)
+
+
+def tw2sp(text: str) -> str:
+    return _converter("tw2sp").convert(text)
+
+
+def s2t_chars(text: str) -> str:
+    return _converter("s2t").convert(text)
+
+
+@lru_cache(maxsize=1)
+def _script_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Regexes matching characters only traditional (or only simplified) text uses."""
+    block = [chr(c) for c in range(0x4E00, 0x9FA6)]
+    joined = "\n".join(block)
+    simp = t2s(joined).split("\n")
+    trad = _converter("s2t").convert(joined).split("\n")
+    trad_only = [c for c, s in zip(block, simp) if s != c and len(s) == 1]
+    simp_only = [c for c, t in zip(block, trad) if t != c and len(t) == 1]
+    return (re.compile("[" + "".join(trad_only) + "]"), re.compile("[" + "".join(simp_only) + "]"))
+
+
+def detect_script(text: str) -> str:
+    """'traditional', 'simplified', or 'none' when the text has no distinguishing characters."""
+    trad_re, simp_re = _script_patterns()
+    sample = text[:200000]
+    n_trad = len(trad_re.findall(sample))
+    n_simp = len(simp_re.findall(sample))
+    if n_trad == 0 and n_simp == 0:
+        return "none"
+    return "traditional" if n_trad > n_simp * 1.5 and n_trad >= 3 else "simplified"
+
+
+def align(old: str, new: str) -> StepMap:
+    """Edits that turn `old` into the converted `new`, line by line.
+
+    Lines whose length did not change map one to one. For the others the original line
+    is first converted character by character (which keeps its length) and then compared
+    with the phrase-converted line, so the comparison is between two simplified texts.
+    """
+    step = StepMap()
+    old_lines = old.split("\n")
+    new_lines = new.split("\n")
+    if len(old_lines) != len(new_lines):
+        # conversion never adds or removes line breaks; fall back to one coarse edit
+        step.add(0, len(old), 0, len(new))
+        return step
+    in_pos = out_pos = 0
+    for a, b in zip(old_lines, new_lines):
+        if len(a) != len(b):
+            base = t2s(a)
+            if len(base) != len(a):
+                base = "".join(t2s(ch) if len(t2s(ch)) == 1 else ch for ch in a)
+            sm = difflib.SequenceMatcher(None, base, b, autojunk=False)
+            for tag, i1, i2, j1, j2 in sm.get_opcodes():
+                if tag != "equal" and (i2 - i1) != (j2 - j1):
+                    step.add(in_pos + i1, in_pos + i2, out_pos + j1, out_pos + j2)
+                elif tag == "replace":
+                    continue
+        in_pos += len(a) + 1
+        out_pos += len(b) + 1
+    return step

@@ -1,0 +1,135 @@
+"""A loaded report as normalized sentences that know their heading and their source text.
+
+Page chrome (字号, 打印, 相关词条, navigation) is dropped here, and the header block of a
+government page (标题, 索引号, 发文日期, 发布机构) is kept aside as metadata rather than
+read as report text. Sentences stay tied to the exact original text they came from.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .loading import Loaded
+from .normalize import Normalized, normalize
+
+HEADER_KEYS = ("标题", "索引号", "文号", "发文字号", "发文日期", "成文日期", "发布日期", "发布时间", "发布机构", "发布单位",
+               "发文机关", "来源", "信息来源", "主题分类", "日期", "生效日期", "公开方式", "公开范围", "所属机构", "主题词",
+               "中文名", "点击数", "浏览次数", "分享", "分类", "体裁分类", "组配分类", "有效性", "公开时限")
+_HEADER_RE = re.compile(r"(?:^|(?<=[\s|]))(" + "|".join(sorted(HEADER_KEYS, key=len, reverse=True)) + r")\s*[:]\s*")
+_HEADER_LINE = re.compile(r"^[\s|•·]*(" + "|".join(sorted(HEADER_KEYS, key=len, reverse=True)) + r")\s*[:]")
+
+_CHROME = re.compile(
+    r"^[\s|•·\-【\[]*(字号|字体|打印|关闭|收藏|分享|分享到|相关词条|热门词条|联络我们|联系我们|听全文|无障碍|点击收听|"
+    r"返回顶部|返回首页|基本介绍|报告内容|当前位置|您的位置|您当前的位置|扫一扫|上一篇|下一篇|责任编辑|打印本页|关闭窗口|"
+    r"大\s*中\s*小|网站地图|站内搜索|设为首页|加入收藏|微信|微博|qq空间|手机版)[\s:|】\]•·]*(大\s*中\s*小)?[\s|】\]]*$",
+    re.I,
+)
+_ONLY_PUNCT = re.compile(r"^[\s|•·\-–—:_=*#>【】\[\]]*$")
+_NAV = re.compile(r"(首页|主页)\s*[>»›/]|^\s*(当前位置|您的位置|您当前的位置)")
+_BARE_DATE = re.compile(r"^[\s•·|]*\d{4}-\d{1,2}-\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?[\s|]*$")
+
+HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|\([一二三四五六七八九十]{1,3}\)|（[一二三四五六七八九十]{1,3}）|"
+    r"第[一二三四五六七八九十]{1,3}[部章节]分?|[0-9]{1,2}[、.](?!\d))"
+)
+_SENT_END = re.compile(r"[。!?;！？；]")
+
+
+@dataclass
+class Sentence:
+    start: int  # offsets in the normalized text
+    end: int
+    text: str  # normalized
+    line_no: int  # 1-based line of the normalized text
+    heading: str  # the nearest heading above, normalized ("" if none)
+    in_table: bool
+
+
+@dataclass
+class Document:
+    loaded: Loaded
+    norm: Normalized
+    header: dict[str, str] = field(default_factory=dict)
+    lines: list[tuple[int, int, str]] = field(default_factory=list)  # body lines (start, end, text)
+    sentences: list[Sentence] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # chrome lines removed
+
+    @property
+    def script(self) -> str:
+        return self.norm.script
+
+    @property
+    def text(self) -> str:
+        """Normalized body text, without header block and page chrome."""
+        return "\n".join(t for _, _, t in self.lines)
+
+    def original(self, start: int, end: int) -> str:
+        a, b = self.norm.tracked.to_original(start, end)
+        return self.loaded.text[a:b].strip()
+
+
+def _parse_header(line: str) -> dict[str, str]:
+    clean = line.replace("|", " ")
+    found = list(_HEADER_RE.finditer(clean))
+    out: dict[str, str] = {}
+    for i, m in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(clean)
+        value = clean[m.end():end].strip(" •·:")
+        if value and m.group(1) not in out:
+            out[m.group(1)] = value
+    return out
+
+
+def build_document(loaded: Loaded) -> Document:
+    norm = normalize(loaded.text)
+    doc = Document(loaded, norm)
+    text = norm.text
+    pos = 0
+    seen_short: set[str] = set()
+    heading = ""
+    in_header_zone = True
+    for line_no, raw_line in enumerate(text.split("\n"), start=1):
+        start, end = pos, pos + len(raw_line)
+        pos = end + 1
+        line = raw_line.strip()
+        if not line:
+            continue
+        if _HEADER_LINE.match(line) and (in_header_zone or len(line) < 120):
+            fields = _parse_header(line)
+            if fields:
+                for k, v in fields.items():
+                    doc.header.setdefault(k, v)
+                continue
+        if _CHROME.match(line) or _ONLY_PUNCT.match(line) or _NAV.search(line) and len(line) < 100:
+            doc.dropped.append(line)
+            continue
+        if _BARE_DATE.match(line) and len(doc.lines) < 5:
+            doc.header.setdefault("页面日期", line.strip(" •·|"))
+            continue
+        key = re.sub(r"\s+", "", line)
+        if len(key) <= 80 and key in seen_short and ("报告" in key or "总结" in key):
+            doc.dropped.append(line)  # the title repeated under the page header
+            continue
+        seen_short.add(key)
+        in_header_zone = False
+        lstart = start + (len(raw_line) - len(raw_line.lstrip()))
+        lend = lstart + len(line)
+        doc.lines.append((lstart, lend, line))
+        in_table = line.count("|") >= 2 or line.count("\t") >= 2
+        if not in_table and HEADING.match(line) and len(line) <= 60 and not line.rstrip().endswith("。"):
+            heading = line
+        elif not in_table and HEADING.match(line):
+            # a heading that runs on into its paragraph: keep the part before the first stop
+            head = re.split(r"[。:]", line, maxsplit=1)[0]
+            heading = head[:60]
+        if in_table:
+            doc.sentences.append(Sentence(lstart, lend, line, line_no, heading, True))
+            continue
+        s0 = lstart
+        for m in _SENT_END.finditer(text, lstart, lend):
+            if m.end() - s0 > 1:
+                doc.sentences.append(Sentence(s0, m.end(), text[s0:m.end()], line_no, heading, False))
+            s0 = m.end()
+        if lend - s0 > 0 and text[s0:lend].strip():
+            doc.sentences.append(Sentence(s0, lend, text[s0:lend], line_no, heading, False))
+    return doc

@@ -1,0 +1,193 @@
+"""Decide how a report's bytes are encoded, and say so.
+
+Reports come from government sites, Big5 gateways, wiki mirrors and PDF converters, so
+the same text may arrive as UTF-8 (with or without BOM), GBK/GB18030, Big5 or UTF-16, and
+sometimes as mojibake (UTF-8 that was once read as GBK and saved again). Several of these
+decode each other's bytes without error, so the choice is made by how much of the result
+is ordinary Chinese, not by which decoder happens not to fail first.
+"""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+# The few hundred most frequent characters of Chinese prose plus the vocabulary of these
+# reports; the traditional forms are added at first use (see _common()).
+_COMMON_SIMPLIFIED = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下"
+    "过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两"
+    "体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线"
+    "内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并"
+    "提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见"
+    "计别手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研信息申请局市省县务报告办网站"
+    "共依受收费复议诉讼情况公开政规范围做好工作提高加强落实推进服务监督管理制度建设完善单位要求"
+)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    note: str = ""  # e.g. "mojibake repaired"
+
+
+class UndecodableError(ValueError):
+    """The bytes are not text in any encoding we support, or not text at all."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+_MAGIC = [
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document (convert it to text first)"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx/.xlsx file)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"BM", None),  # too short to be sure; checked with control bytes below
+    (b"\x7fELF", "an executable"),
+    (b"RIFF", "a RIFF media file"),
+]
+
+_common_cache: frozenset[str] | None = None
+
+
+def _common() -> frozenset[str]:
+    global _common_cache
+    if _common_cache is None:
+        chars = set(_COMMON_SIMPLIFIED)
+        try:
+            from .convert import s2t_chars
+
+            chars |= set(s2t_chars(_COMMON_SIMPLIFIED))
+        except Exception:  # conversion is an improvement, not a requirement here
+            pass
+        _common_cache = frozenset(chars)
+    return _common_cache
+
+
+def chinese_score(text: str, sample: int = 20000) -> float:
+    """Share of CJK-looking characters that are common ones (0..1); -1 if no CJK at all."""
+    common = _common()
+    cjk = hits = 0
+    for ch in text[:sample]:
+        o = ord(ch)
+        if 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xE000 <= o <= 0xF8FF or o == 0xFFFD:
+            cjk += 1
+            if ch in common:
+                hits += 1
+    return hits / cjk if cjk else -1.0
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    head = data[:4096]
+    if len(head) < 4:
+        return None
+    even = head[0::2]
+    odd = head[1::2]
+    z_even = even.count(0) / len(even)
+    z_odd = odd.count(0) / len(odd)
+    # ASCII-heavy UTF-16 has zeros in one half; CJK-heavy UTF-16 has few zeros but
+    # high bytes in 0x4E..0x9F in one half.
+    if z_odd > 0.2 and z_even < 0.05:
+        return "utf-16-le"
+    if z_even > 0.2 and z_odd < 0.05:
+        return "utf-16-be"
+    hi_odd = sum(1 for b in odd if 0x4E <= b <= 0x9F) / len(odd)
+    hi_even = sum(1 for b in even if 0x4E <= b <= 0x9F) / len(even)
+    if hi_odd > 0.6 and hi_even < 0.3:
+        return "utf-16-le"
+    if hi_even > 0.6 and hi_odd < 0.3:
+        return "utf-16-be"
+    return None
+
+
+def _binary_kind(data: bytes) -> str | None:
+    for magic, kind in _MAGIC:
+        if kind and data.startswith(magic):
+            return kind
+    sample = data[:8192]
+    control = sum(1 for b in sample if b < 9 or 13 < b < 27 or 27 < b < 32)
+    if b"\x00" in sample or control / max(len(sample), 1) > 0.02:
+        return "binary data, not text"
+    return None
+
+
+def _repair_mojibake(text: str) -> str | None:
+    """Undo UTF-8 bytes that were decoded as GBK and re-saved; None if it does not help."""
+    try:
+        raw = text.encode("gbk", errors="strict")
+    except UnicodeEncodeError:
+        # the damaged text usually carries some characters GBK cannot hold; keep going
+        raw = text.encode("gbk", errors="ignore")
+    fixed = raw.decode("utf-8", errors="replace")
+    if fixed.count("\ufffd") > 0.05 * max(len(fixed), 1):
+        return None
+    return fixed
+
+
+def decode(data: bytes, declared: str | None = None) -> Decoded:
+    """Decode report bytes; raise UndecodableError with a plain reason when we cannot."""
+    if not data.strip():
+        raise UndecodableError("empty", "the file is empty" if not data else "the file holds only white space")
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(enc), "utf-8 (BOM)" if enc == "utf-8-sig" else enc + (" (BOM, LE)" if bom == codecs.BOM_UTF16_LE else " (BOM, BE)"))
+            except UnicodeDecodeError as e:
+                raise UndecodableError("bad-bytes", f"starts with a {enc} byte-order mark but is not valid {enc}: {e.reason} at byte {e.start}") from e
+    u16 = _looks_utf16(data)
+    if u16:
+        try:
+            text = data.decode(u16)
+            if chinese_score(text) != 0:
+                return Decoded(text, u16)
+        except UnicodeDecodeError:
+            pass
+    kind = _binary_kind(data)
+    if kind:
+        raise UndecodableError("binary", f"this is {kind}")
+
+    candidates: list[tuple[float, Decoded]] = []
+    try:
+        text = data.decode("utf-8")
+        score = chinese_score(text)
+        if score < 0.45 and score != -1:
+            fixed = _repair_mojibake(text)
+            if fixed is not None and chinese_score(fixed) > score + 0.3:
+                return Decoded(fixed, "utf-8", "mojibake repaired: the text had been decoded as GBK once and saved as UTF-8")
+        return Decoded(text, "utf-8")
+    except UnicodeDecodeError:
+        pass
+    order = ["gbk", "gb18030", "cp950", "big5hkscs"]
+    if declared:
+        d = declared.lower().replace("_", "-")
+        alias = {"gb2312": "gbk", "big5": "cp950", "x-gbk": "gbk"}.get(d, d)
+        if alias in order:
+            order.remove(alias)
+            order.insert(0, alias)
+    for enc in order:
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        name = {"cp950": "big5", "big5hkscs": "big5-hkscs"}.get(enc, enc)
+        candidates.append((chinese_score(text), Decoded(text, name)))
+        if enc == "gbk":
+            # gb18030 decodes whatever gbk decodes, identically
+            order = [e for e in order if e != "gb18030"]
+    if not candidates:
+        raise UndecodableError(
+            "bad-bytes", "its bytes are not valid UTF-8, GBK/GB18030, Big5 or UTF-16 (damaged or not a text file)"
+        )
+    best_score, best = max(candidates, key=lambda c: c[0])
+    if best_score < 0.2 and best_score != -1:
+        raise UndecodableError(
+            "bad-bytes", f"no encoding gives readable Chinese (best guess {best.encoding} makes mostly rare characters)"
+        )
+    return best

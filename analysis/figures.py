@@ -1,0 +1,322 @@
+"""Figures stated in report prose, each with the sentence that states it.
+
+Rules describe how reports state a figure: a keyword phrase and the number that closes
+it (主动公开政府信息30件), the number before its noun (1宗复议后诉讼), or a zero said in words
+(未收到政府信息公开申请, 没有发生…行政复议). Every match is a candidate; candidates that
+state another year, an all-years total (历年累计), a comparison (较上年) or a sub-item
+(其中…) are set aside. When the remaining candidates disagree, the metric is left empty
+and the disagreement is reported, because a wrong number is worse than a missing one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .document import Document, Sentence
+
+NUM = r"(?P<pre>近|约|大约|将近|超过|逾)?(?P<num>\d+(?:\.\d+)?)(?P<approx>余|多)?"
+COUNT_UNIT = r"\s*(?P<unit>万条|条次|件次|人次|件|条|篇|项|个|份|次|则|期|起|宗|例)"
+GAP = r"[^\d,。;:!?|\n]"
+_YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年")
+_BRACKETED = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|\([^)]*\)")
+_CUMULATIVE = re.compile(r"历年|以来|至今|迄今|累计至|自\d{4}年|(?:截至|截止)[^,;。]{0,12}累计")
+_COMPARISON = re.compile(r"上年|去年|上一年|前一年|同比|比上|较上|环比|上年度")
+_SUBITEM = re.compile(r"其中|包括|包含|含有")
+_NOT_A_COUNT = re.compile(r"类|种类|方面|栏目|专栏|部门|单位|渠道|平台|批次|百分点|%|工作日|小时|天|月|年")
+_TOTAL_MARK = re.compile(r"共计|共|总计|合计|全年|全局|累计|总数")
+
+
+@dataclass
+class Candidate:
+    metric: str
+    value: float
+    sentence: Sentence
+    start: int  # match span in normalized text
+    end: int
+    rule: str
+    confidence: float
+    approximate: bool = False
+    unit: str = ""
+    flags: list[str] = field(default_factory=list)
+    zero_ok_if_cumulative: bool = True
+
+
+@dataclass(frozen=True)
+class Rule:
+    metric: str
+    name: str
+    pattern: re.Pattern[str]
+    confidence: float
+    kind: str = "number"  # "number", "zero", or "zero_both"
+    gap_needs: str | None = None  # regex the gap group must contain
+    gap_forbids: str | None = None  # regex the gap group must not contain
+    clause_forbids: str | None = None  # regex the clause must not contain
+    sentence_needs: str | None = None  # regex the whole sentence must contain
+    total: bool = True  # a total: sub-items (其中…) are not it
+
+
+def _r(p: str) -> re.Pattern[str]:
+    return re.compile(p)
+
+
+_NEG = r"(?:未|没有|无|并未|从未|均未|尚未)"
+_NOT_RULE = r"不得|不应|不能|不准|应当|必须|严禁|禁止"
+
+RULES: list[Rule] = [
+    # --- proactive disclosure
+    Rule("proactive_total", "主动公开…N条", _r(r"(?<!应)(?<!应当)(?<!可)(?<!须)(?<!需)主动(?:公开|发布)(?P<gap>" + GAP + r"{0,30}?)" + NUM + r"\s*(?P<unit>万条|条次|件次|条|件|篇|项|个|份|则)"),
+         0.9, gap_needs=r"信息", gap_forbids=r"申请|不予|咨询|(?<!各)类|率|增|减|比|超|多|其他|主要|涉及|等|包括"),
+    Rule("proactive_total", "信息主动公开N条", _r(r"信息(?:的)?主动公开(?:数量|数|总数|共计|共|为|达|了)*" + NUM + r"\s*(?P<unit>万条|条次|条|件|篇)"), 0.85),
+    Rule("proactive_total", "发布政府信息N条", _r(r"发布(?P<gap>各类|各种|)政府信息(?:共计|共|总数|数量|为)*" + NUM + r"\s*(?P<unit>条|件|篇)"), 0.6),
+    Rule("proactive_total", "共公开政府信息N条", _r(r"(?<!申请)(?<!不予)(?<!部分)(?:全年|本年度?|年内|共|累计)+(?:共)?公开(?P<gap>各类|)政府信息(?:共计|共|数量)*" + NUM + r"\s*(?P<unit>条|件|篇)"), 0.6),
+    # --- applications received
+    Rule("applications_received", "受理…申请N件", _r(r"(?:受理|收到|接到|接收|新收|收悉)(?P<gap>" + GAP + r"{0,25}?)(?:申请|依申请公开事项)(?P<gap2>" + GAP + r"{0,10}?)(?:共计|共)?" + NUM + r"\s*(?P<unit>件|条|个|份|项|宗|起|人次)"),
+         0.9, gap_forbids=r"咨询|复议|诉讼|投诉|信访|留言|举报|建议|提案|结转|来信"),
+    Rule("applications_received", "办理…申请N件", _r(r"(?:办理|处理|答复|办结)(?:回复|完成)?(?P<gap>" + GAP + r"{0,20}?)(?:申请|依申请公开事项)(?P<gap2>" + GAP + r"{0,8}?)(?:共计|共)?" + NUM + r"\s*(?P<unit>件|条|个|份)"),
+         0.7, gap_forbids=r"咨询|复议|诉讼|投诉|信访|留言|举报|建议|提案|结转|来信"),
+    Rule("applications_received", "受理N件申请", _r(r"(?:受理|收到|接到)(?:了)?(?:共计|共)?" + NUM + r"\s*(?P<unit>件|个|份)(?P<gap>" + GAP + r"{0,8}?)申请"), 0.85,
+         gap_forbids=r"咨询|复议|诉讼|投诉|信访|建议|提案"),
+    Rule("applications_received", "未收到…申请", _r(_NEG + r"(?:出现|收到|接到|受理|发生|有|接收)(?:过|到)?(?P<gap>[^,。;!?|\n\d]{0,40}?)申请"), 0.85, kind="zero",
+         clause_forbids=r"复议|诉讼|收费|费用|举报|投诉|咨询|信访|" + _NOT_RULE),
+    Rule("applications_received", "申请:无", _r(r"(?:受理|收到|申请)[^\d,。;!?|\n]{0,20}申请(?:情况|数量|数)?\s*[:]\s*(?:无|没有)(?=[。;,]|$)"), 0.85, kind="zero"),
+    # --- outcomes
+    Rule("applications_granted", "予以公开N件", _r(r"(?<!不)(?<!部分)(?<!不予)(?:予以公开|同意公开|全部公开|准予公开)(?:的)?(?:政府信息)?(?:申请)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9, total=False),
+    Rule("applications_partially_granted", "部分公开N件", _r(r"部分(?:予以)?公开(?:\([^)]{0,30}\))?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9, total=False),
+    Rule("applications_denied", "不予公开N件", _r(r"不予(?:以)?公开(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.85, total=False),
+    Rule("applications_unable_to_provide", "无法提供N件", _r(r"无法提供(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.85, total=False),
+    Rule("applications_not_processed", "不予处理N件", _r(r"不予(?:处理|受理)(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.8, total=False),
+    Rule("applications_other_handling", "其他处理N件", _r(r"其他处理(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.8, total=False),
+    Rule("applications_carried_over", "上年结转N件", _r(r"上(?:一)?年(?:度)?结转(?:政府信息公开)?(?:申请)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个)"), 0.9),
+    Rule("applications_carried_forward", "结转下年度N件", _r(r"结转(?:至|到)?下(?:一)?年度?(?:继续办理)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个)"), 0.9),
+    Rule("applications_carried_forward", "余N件转下年", _r(r"余" + NUM + r"\s*(?P<unit>件)(?:申请)?转(?:入)?(?:\d{4}年度?|下一?年度?)"), 0.8),
+    # --- administrative reconsideration
+    Rule("reconsideration_cases", "行政复议N件", _r(r"行政复议(?:申请|案件|案)?(?P<gap>" + GAP + r"{0,6}?)" + NUM + r"\s*(?P<unit>件|起|宗|个|次|例)"), 0.9,
+         gap_forbids=r"诉讼|维持|纠正|结果|审结|办结", total=False),
+    Rule("reconsideration_cases", "N件行政复议", _r(NUM + r"\s*(?P<unit>件|起|宗)(?:政府信息公开)?(?:行政)?复议(?:案件|申请)?(?!后)"), 0.85, total=False),
+    Rule("reconsideration_cases", "未发生…行政复议", _r(_NEG + r"(?:发生|产生|出现|有|收到|接到|涉及|受理|引起|因)?(?:过)?(?P<gap>[^,。;!?|\n\d]{0,40}?)行政复议(?!" + GAP + r"{0,6}\d)"), 0.85,
+         kind="zero", clause_forbids=r"费用|支出|" + _NOT_RULE),
+    Rule("litigation_cases", "行政诉讼N件", _r(r"行政诉讼(?:案件|案)?(?P<gap>" + GAP + r"{0,6}?)" + NUM + r"\s*(?P<unit>件|起|宗|个|例)"), 0.9,
+         gap_forbids=r"复议|维持|纠正|结果|审结|办结", total=False),
+    Rule("litigation_cases", "未发生…行政诉讼", _r(_NEG + r"(?:发生|产生|出现|有|收到|接到|涉及|引起|因)?(?:过)?(?P<gap>[^,。;!?|\n\d]{0,50}?)(?:行政诉讼|(?<=行政复议[、和与及或])诉讼|(?<=复议[、和与及或])诉讼|提起诉讼)(?!" + GAP + r"{0,6}\d)"), 0.85,
+         kind="zero", clause_forbids=r"费用|支出|" + _NOT_RULE),
+    Rule("reconsideration_cases", "行政复议和行政诉讼N件", _r(r"行政复议(?:案件)?(?:和|及|与|、|或)(?:提起)?(?:行政)?诉讼(?:案件)?(?P<each>各|均为|均|都)?(?:为)?" + NUM + r"\s*(?P<unit>件|起|宗)"), 0.85, kind="zero_both"),
+    # --- fees charged to applicants (never 行政事业性收费)
+    Rule("fees_collected_yuan", "收取费用N元", _r(r"(?:收取|收费|收缴)(?:了)?(?:信息处理费|费用|检索费|复制费|邮寄费|成本费|工本费)?(?:共计|共|合计|总计|金额|为)*" + NUM + r"\s*(?P<unit>万元|元)"), 0.85,
+         clause_forbids=r"行政事业性|" + _NOT_RULE),
+    Rule("fees_collected_yuan", "信息处理费N元", _r(r"(?:信息处理费|收费金额|收费总额|收费总计)(?:共计|共|为|合计)*" + NUM + r"\s*(?P<unit>万元|元)"), 0.85, clause_forbids=r"行政事业性"),
+    Rule("fees_collected_yuan", "未收取费用", _r(r"(?:" + _NEG + r"|不(?!得|应|能|准|予))(?P<gap>[^,。;!?|\n\d]{0,30}?)(?:收取|收费|收缴)"), 0.85, kind="zero",
+         clause_forbids=r"行政事业性|" + _NOT_RULE, sentence_needs=r"申请|信息公开|政府信息|信息处理费|依申请"),
+    Rule("fees_collected_yuan", "免费", _r(r"(?:全部|均|一律|完全)?免费(?:提供|使用|公开|查阅|获取|向)"), 0.75, kind="zero",
+         clause_forbids=r"索取|行政事业性|" + _NOT_RULE, sentence_needs=r"政府信息|依申请|申请人"),
+    Rule("fees_collected_yuan", "收费情况:无", _r(r"收费(?:情况|及减免情况|金额)?\s*[:]\s*(?:无|没有|0元?)(?=[。;,]|$)"), 0.85, kind="zero"),
+    # --- policy interpretation
+    Rule("policy_interpretations", "解读…N条", _r(r"解读(?!会|率|座谈|培训|工作|机制|制度|人)(?P<gap>" + GAP + r"{0,8}?)" + NUM + r"\s*(?P<unit>条|篇|次|个|件|份|期|则|场)"), 0.8,
+         gap_forbids=r"会|率|申请|咨询|访谈|发布会|活动|等|动态"),
+    Rule("policy_interpretations", "N篇政策解读", _r(NUM + r"\s*(?P<unit>条|篇|个|份|期)(?:政策)?解读(?!会|率)"), 0.8),
+    # --- NPC suggestions and CPPCC proposals
+    Rule("npc_suggestions", "人大代表建议N件", _r(r"人大(?:代表)?(?:议案和建议|建议和议案|代表建议|建议)(?P<gap>" + GAP + r"{0,4}?)" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9,
+         gap_forbids=r"政协|提案|和|及|与", total=False),
+    Rule("npc_suggestions", "N件人大代表建议", _r(NUM + r"\s*(?P<unit>件|条|个|项)(?:市|省|区|县)?(?:级)?人大(?:代表)?建议"), 0.85, total=False),
+    Rule("cppcc_proposals", "政协委员提案N件", _r(r"(?<!建议和)(?<!建议及)(?<!建议与)(?<!建议、)政协(?:委员)?(?:委)?提案(?P<gap>" + GAP + r"{0,4}?)" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9,
+         gap_forbids=r"人大|建议|和|及|与", total=False),
+    Rule("cppcc_proposals", "N件政协提案", _r(NUM + r"\s*(?P<unit>件|条|个|项)(?:市|省|区|县)?(?:级)?政协(?:委员)?提案"), 0.85, total=False),
+]
+
+# A section that says only "none" about the things its heading names.
+_HEADING_NONE = re.compile(
+    r"^(?:本年度|本年|全年|今年|报告期内|\d{4}年度?)?,?(?:我(?:局|委|厅|办|单位|部门|院|中心|府)|本(?:机关|单位|部门|局|委|厅))?"
+    r"(?:均)?(?:无|没有|未(?:发生|产生|出现|收到|有))(?:此类|相关|该类|上述|这类)?(?:情况|事项|案件|情形)?(?:发生)?[。.]?$")
+_HEADING_TOPICS = [
+    ("reconsideration_cases", re.compile(r"行政复议|复议")),
+    ("litigation_cases", re.compile(r"行政诉讼|诉讼")),
+    ("fees_collected_yuan", re.compile(r"收费")),
+]
+
+
+def _clause_bounds(text: str, s: Sentence, start: int, end: int) -> tuple[int, int]:
+    a = max(text.rfind(",", s.start, start), text.rfind(";", s.start, start), text.rfind("。", s.start, start))
+    a = s.start if a < 0 else a + 1
+    ends = [i for i in (text.find(",", end, s.end), text.find(";", end, s.end), text.find("。", end, s.end)) if i >= 0]
+    return a, (min(ends) if ends else s.end)
+
+
+def _last_year_before(prefix: str) -> int | None:
+    prefix = _BRACKETED.sub(lambda m: " " * len(m.group(0)), prefix)
+    years = _YEAR_MENTION.findall(prefix)
+    return int(years[-1]) if years else None
+
+
+def _value(m: re.Match[str]) -> tuple[float, bool, str]:
+    num = float(m.group("num"))
+    unit = m.groupdict().get("unit") or ""
+    if unit.startswith("万"):
+        num *= 10000
+        unit = unit[1:]
+    approx = bool(m.groupdict().get("approx") or m.groupdict().get("pre"))
+    return num, approx, unit
+
+
+def find_candidates(doc: Document, report_year: int | None) -> list[Candidate]:
+    text = doc.norm.text
+    out: list[Candidate] = []
+    for s in doc.sentences:
+        if s.in_table:
+            continue
+        st = s.text
+        for rule in RULES:
+            for m in rule.pattern.finditer(st):
+                a, b = s.start + m.start(), s.start + m.end()
+                gd = m.groupdict()
+                gap = (gd.get("gap") or "") + (gd.get("gap2") or "")
+                if rule.gap_needs and not re.search(rule.gap_needs, gd.get("gap") or ""):
+                    continue
+                if rule.gap_forbids and re.search(rule.gap_forbids, gap):
+                    continue
+                ca, cb = _clause_bounds(text, s, a, b)
+                clause = text[ca:cb]
+                if rule.clause_forbids and re.search(rule.clause_forbids, clause):
+                    continue
+                if rule.sentence_needs and not re.search(rule.sentence_needs, st):
+                    continue
+                flags: list[str] = []
+                if rule.kind == "number" or rule.kind == "zero_both":
+                    value, approx, unit = _value(m)
+                else:
+                    value, approx, unit = 0.0, False, ""
+                before = text[s.start:a]
+                conf = rule.confidence
+                # the year this sentence speaks of
+                y = _last_year_before(text[s.start:b] if rule.kind != "number" else before + text[a:b].split(m.group("num"))[0])
+                if report_year and y and y != report_year:
+                    continue
+                clause_before = text[ca:a]
+                if _CUMULATIVE.search(before):
+                    if value != 0:
+                        continue
+                    flags.append("cumulative statement of none: none in this year either")
+                if _COMPARISON.search(clause_before) and rule.metric != "applications_carried_over":
+                    continue
+                if rule.kind == "number" and _NOT_A_COUNT.match(text, b):
+                    continue  # 8个类别, 5个工作日: the number counts something else
+                if rule.total and _SUBITEM.search(before) and rule.kind == "number":
+                    continue  # 其中…: a part of something, not the total
+                if rule.kind == "zero_both":
+                    if value == 0 or gd.get("each"):
+                        for metric in ("reconsideration_cases", "litigation_cases"):
+                            out.append(Candidate(metric, value, s, a, b, rule.name, conf, approx, unit, flags))
+                    continue
+                if "累计" in clause_before and rule.kind == "number":
+                    flags.append("stated with 累计; read as this year's total")
+                out.append(Candidate(rule.metric, value, s, a, b, rule.name, conf, approx, unit, flags))
+        # a sentence that only says "none" under a heading that names the topic
+        if _HEADING_NONE.match(st.strip()) and s.heading:
+            for metric, topic in _HEADING_TOPICS:
+                if topic.search(s.heading):
+                    out.append(Candidate(metric, 0.0, s, s.start, s.end, "heading:" + s.heading[:20], 0.7,
+                                         flags=["zero stated under the heading " + s.heading[:30]]))
+    out.extend(_litigation_parts(doc, report_year))
+    return out
+
+
+_DIRECT = re.compile(r"(?:未经复议)?直接(?:起诉|诉讼|提起诉讼|提起行政诉讼)(?:案件)?(?:共)?" + NUM + r"\s*(?P<unit>件|起|宗)|" + NUM.replace("?P<", "?P<d_") + r"\s*(?:件|起|宗)(?:未经复议)?直接(?:起诉|诉讼)")
+_AFTER = re.compile(r"复议后(?:起诉|诉讼|提起诉讼|提起行政诉讼)(?:案件)?(?:共)?" + NUM + r"\s*(?P<unit>件|起|宗)|" + NUM.replace("?P<", "?P<d_") + r"\s*(?:件|起|宗)复议后(?:起诉|诉讼)")
+
+
+def _part(m: re.Match[str]) -> float:
+    return float(m.group("num") if m.group("num") is not None else m.group("d_num"))
+
+
+def _litigation_parts(doc: Document, report_year: int | None) -> list[Candidate]:
+    """Lawsuits stated as 未经复议直接起诉 and 复议后起诉: the total is their sum."""
+    out: list[Candidate] = []
+    for s in doc.sentences:
+        if s.in_table:
+            continue
+        d = _DIRECT.search(s.text)
+        f = _AFTER.search(s.text)
+        if not d and not f:
+            continue
+        y = _last_year_before(s.text)
+        if report_year and y and y != report_year:
+            continue
+        if _CUMULATIVE.search(s.text):
+            continue
+        if d and f:
+            a = s.start + min(d.start(), f.start())
+            b = s.start + max(d.end(), f.end())
+            out.append(Candidate("litigation_cases", _part(d) + _part(f), s, a, b, "直接起诉+复议后起诉", 0.9,
+                                 flags=["sum of 未经复议直接起诉 and 复议后起诉"]))
+        else:
+            m = d or f
+            assert m is not None
+            which = "未经复议直接起诉" if d else "复议后起诉"
+            out.append(Candidate("litigation_cases", _part(m), s, s.start + m.start(), s.start + m.end(), which, 0.6,
+                                 flags=[f"only {which} is stated; the other kind of lawsuit is not mentioned"]))
+    return out
+
+
+@dataclass
+class Resolved:
+    value: float | None
+    chosen: Candidate | None
+    candidates: list[Candidate]
+    flag: str = ""
+
+
+def resolve(cands: list[Candidate]) -> Resolved:
+    """One value per metric, or none with a reason when the candidates disagree."""
+    exact = [c for c in cands if not c.approximate]
+    if not exact:
+        best = max(cands, key=lambda c: c.confidence)
+        return Resolved(best.value, best, cands, "only an approximate figure is stated")
+    top = max(c.confidence for c in exact)
+    # candidates within a small margin of the best are all serious
+    serious = [c for c in exact if c.confidence >= top - 0.05]
+    values = sorted({c.value for c in serious})
+    if len(values) == 1:
+        chosen = min(serious, key=lambda c: c.start)
+        weaker = sorted({c.value for c in exact if c.value != chosen.value})
+        flag = f"weaker candidates {weaker} set aside" if weaker else ""
+        return Resolved(values[0], chosen, cands, flag)
+    totals = [c for c in serious if _TOTAL_MARK.search(c.sentence.text[max(0, c.start - c.sentence.start - 12):c.end - c.sentence.start])]
+    if totals and len({c.value for c in totals}) == 1 and len(totals) < len(serious):
+        chosen = min(totals, key=lambda c: c.start)
+        return Resolved(chosen.value, chosen, cands, f"several values {values}; took the one stated as a total")
+    return Resolved(None, None, cands, f"ambiguous: the text gives {', '.join(_fmt(v) for v in values)}; left empty")
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if v == int(v) else str(v)
+
+
+def extract_figures(doc: Document, report_year: int | None) -> tuple[dict[str, dict], list[dict]]:
+    """Metrics found in prose: {name: record}, and notes about metrics left empty."""
+    by_metric: dict[str, list[Candidate]] = {}
+    for c in find_candidates(doc, report_year):
+        by_metric.setdefault(c.metric, []).append(c)
+    metrics: dict[str, dict] = {}
+    notes: list[dict] = []
+    for name, cands in by_metric.items():
+        r = resolve(cands)
+        if r.chosen is None:
+            metrics[name] = {"value": None, "evidence": None, "approximate": False, "confidence": 0.0,
+                             "source": "prose", "flags": [r.flag],
+                             "candidates": [{"value": c.value, "evidence": doc.original(c.sentence.start, c.sentence.end)} for c in cands][:6]}
+            notes.append({"level": "warning", "code": "ambiguous", "metric": name, "message": f"{name}: {r.flag}"})
+            continue
+        c = r.chosen
+        flags = list(c.flags) + ([r.flag] if r.flag else [])
+        value: float | int = int(c.value) if c.value == int(c.value) else c.value
+        metrics[name] = {
+            "value": value,
+            "unit": c.unit or None,
+            "evidence": doc.original(c.sentence.start, c.sentence.end),
+            "span": doc.original(c.start, c.end),
+            "approximate": c.approximate,
+            "confidence": round(c.confidence - (0.1 if r.flag and "set aside" not in r.flag else 0.0), 2),
+            "rule": c.rule,
+            "source": "prose",
+            "line": c.sentence.line_no,
+            "flags": flags,
+        }
+    return metrics, notes

@@ -1,0 +1,189 @@
+"""HTML pages to plain text lines, with data tables as pipe rows.
+
+Reports published as web pages carry scripts, styles, menus and share buttons around the
+text, and their standard tables use rowspan/colspan. The text keeps one line per block
+and renders every data table as `| cell | cell |` lines with spanned cells repeated, so
+the table reader sees each row complete. Tables used only for page layout are unwrapped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+_SKIP = {"script", "style", "noscript", "template", "iframe", "select", "option", "button", "svg", "canvas",
+         "nav", "footer", "object", "embed", "textarea", "map"}
+_VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "param", "source", "track", "wbr"}
+_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "dd", "dt",
+          "dl", "blockquote", "pre", "hr", "header", "main", "aside", "center", "form", "fieldset", "address",
+          "caption", "figure", "figcaption"}
+_CHROME_ATTR = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|breadcrumbs?|crumbs?|share|sidebar|toolbar|topbar|"
+                          r"position|location|copyright|fenxiang|dyfx)([\s_-]|$)", re.I)
+_WS = re.compile(r"[ \t\r\f\v\u3000\u00a0]+")
+
+
+@dataclass
+class _Cell:
+    parts: list[str] = field(default_factory=list)
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass
+class _Table:
+    rows: list[list[_Cell]] = field(default_factory=list)
+    nested: bool = False
+
+
+class _Converter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.doc: list[str] = []
+        self.title = ""
+        self._in_title = False
+        self._skip_depth = 0
+        self._skip_stack: list[str] = []
+        self._tables: list[_Table] = []
+        self._cells: list[_Cell | None] = []
+        self.charset: str | None = None
+
+    # where text goes now: the open cell of the innermost table, else the document
+    def _sink(self) -> list[str]:
+        if self._cells and self._cells[-1] is not None:
+            return self._cells[-1].parts
+        return self.doc
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "meta":
+            cs = a.get("charset") or re.search(r"charset=([\w-]+)", a.get("content", "") or "")
+            if cs and not self.charset:
+                self.charset = cs if isinstance(cs, str) else cs.group(1)
+            return
+        if self._skip_depth:
+            if tag not in _VOID:
+                self._skip_depth += 1
+            return
+        chrome = _CHROME_ATTR.search(a.get("class", "") + " " + a.get("id", ""))
+        if tag in _SKIP or (chrome and tag in {"div", "ul", "ol", "span", "p", "section", "table", "dl"}):
+            if tag not in _VOID:
+                self._skip_depth = 1
+            return
+        if tag == "title":
+            self._in_title = True
+        elif tag == "table":
+            if self._tables:
+                self._tables[-1].nested = True
+            self._tables.append(_Table())
+            self._cells.append(None)
+        elif tag == "tr" and self._tables:
+            self._tables[-1].rows.append([])
+            self._cells[-1] = None
+        elif tag in ("td", "th") and self._tables:
+            t = self._tables[-1]
+            if not t.rows:
+                t.rows.append([])
+            cell = _Cell(rowspan=_int(a.get("rowspan")), colspan=_int(a.get("colspan")))
+            t.rows[-1].append(cell)
+            self._cells[-1] = cell
+        elif tag in _BLOCK:
+            self._sink().append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._skip_depth:
+            self._skip_depth -= 1
+            return
+        if tag == "title":
+            self._in_title = False
+        elif tag == "table" and self._tables:
+            table = self._tables.pop()
+            self._cells.pop()
+            self._sink().append("\n" + "\n".join(_render(table)) + "\n")
+        elif tag in ("td", "th") and self._cells:
+            self._cells[-1] = None
+        elif tag in _BLOCK:
+            self._sink().append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip_depth:
+            return
+        if self._in_title:
+            self.title += data
+            return
+        if self._tables and self._cells[-1] is None:
+            return  # text between cells is formatting noise
+        self._sink().append(data)
+
+
+def _int(v: str | None) -> int:
+    try:
+        return max(1, min(int(v or 1), 100))
+    except ValueError:
+        return 1
+
+
+def _cell_text(cell: _Cell) -> str:
+    lines = [_WS.sub(" ", ln).strip() for ln in "".join(cell.parts).split("\n")]
+    return "\n".join(ln for ln in lines if ln)
+
+
+def _render(table: _Table) -> list[str]:
+    texts = [[_cell_text(c) for c in row] for row in table.rows]
+    flat = [t for row in texts for t in row]
+    layout = (
+        table.nested
+        or not flat
+        or max(len(row) for row in table.rows) < 2
+        or any(len(t) > 300 or t.count("\n") > 3 for t in flat)
+    )
+    if layout:
+        return [t for t in flat if t]
+    # expand spans into a full grid
+    grid: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(table.rows):
+        c = 0
+        for cell, text in zip(row, texts[r]):
+            while (r, c) in grid:
+                c += 1
+            one_line = text.replace("\n", "")
+            for dr in range(cell.rowspan):
+                for dc in range(cell.colspan):
+                    grid.setdefault((r + dr, c + dc), one_line)
+            c += cell.colspan
+    n_rows = len(table.rows)
+    n_cols = max((c for (_, c) in grid), default=-1) + 1
+    lines = []
+    for r in range(n_rows):
+        cells = [grid.get((r, c), "") for c in range(n_cols)]
+        if any(cells):
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def html_to_text(html: str) -> tuple[str, str, str | None]:
+    """(text, page title, declared charset) of an HTML page."""
+    conv = _Converter()
+    conv.feed(html)
+    conv.close()
+    raw = "".join(conv.doc)
+    lines = [_WS.sub(" ", ln).strip() for ln in raw.split("\n")]
+    out: list[str] = []
+    for ln in lines:
+        if ln or (out and out[-1]):
+            out.append(ln)
+    return "\n".join(out).strip() + "\n", _WS.sub(" ", conv.title).strip(), conv.charset
+
+
+_HTML_SNIFF = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<meta|<body)", re.I | re.S)
+
+
+def looks_like_html(head: bytes) -> bool:
+    if _HTML_SNIFF.match(head[:2048]):
+        return True
+    sample = head[:8192].lower()
+    return sum(sample.count(t) for t in (b"<div", b"<p>", b"<p ", b"<td", b"<br", b"<span", b"</a>")) >= 8
+
+
+def sniff_charset(head: bytes) -> str | None:
+    m = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", head[:4096], re.I)
+    return m.group(1).decode("ascii", "ignore") if m else None

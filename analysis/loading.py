@@ -1,0 +1,102 @@
+"""Read one raw report file into text, saying how it was read and what was wrong with it.
+
+Never writes anything. Problems that make a file unusable raise `LoadError` with a message
+that names the file; the caller turns it into an error record and goes on with the batch.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .encoding import UndecodableError, decode
+from .html_text import html_to_text, looks_like_html, sniff_charset
+
+MAX_BYTES = 20 * 1024 * 1024  # a real report is well under 2 MB; larger files are something else
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
+
+
+@dataclass
+class Issue:
+    level: str  # "error", "warning" or "info"
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"level": self.level, "code": self.code, "message": self.message}
+
+
+@dataclass
+class Loaded:
+    source: str
+    sha256: str
+    size: int
+    encoding: str
+    file_format: str  # "txt" or "html"
+    text: str  # the report as text; for HTML, the rendered page text
+    page_title: str = ""
+    issues: list[Issue] = field(default_factory=list)
+
+
+class LoadError(Exception):
+    def __init__(self, code: str, message: str, sha256: str = "", size: int = 0):
+        super().__init__(message)
+        self.code = code
+        self.sha256 = sha256
+        self.size = size
+
+
+def load_bytes(source: str, data: bytes) -> Loaded:
+    """Decode and, for web pages, render `data`; `source` names the file in messages."""
+    digest = hashlib.sha256(data).hexdigest()
+    name = Path(source).name
+    if len(data) > MAX_BYTES:
+        raise LoadError("too-large", f"{name}: the file is {len(data) / 2**20:.1f} MB, over the "
+                        f"{MAX_BYTES // 2**20} MB limit for one report; it is probably not a single report", digest, len(data))
+    suffix = Path(source).suffix.lower()
+    is_html = suffix in HTML_SUFFIXES or looks_like_html(data)
+    declared = sniff_charset(data) if is_html else None
+    try:
+        dec = decode(data, declared)
+    except UndecodableError as e:
+        raise LoadError(e.code, f"{name}: {e}", digest, len(data)) from e
+    issues: list[Issue] = []
+    if dec.note:
+        issues.append(Issue("warning", "mojibake", f"{name}: {dec.note}"))
+    text, title = dec.text, ""
+    file_format = "txt"
+    if is_html:
+        text, title, _ = html_to_text(dec.text)
+        file_format = "html"
+        if suffix not in HTML_SUFFIXES:
+            issues.append(Issue("warning", "html-page", f"{name}: the file is an HTML page saved as {suffix or 'no extension'}; "
+                                "its scripts, styles and menus were dropped and the page text kept"))
+    if not text.strip():
+        raise LoadError("no-text", f"{name}: no text is left after reading it as {dec.encoding}"
+                        + (" and removing the page markup" if is_html else ""), digest, len(data))
+    if "\ufffd" in text[:50000]:
+        issues.append(Issue("warning", "replacement-chars",
+                            f"{name}: {text.count(chr(0xFFFD))} characters could not be decoded and show as �"))
+    return Loaded(source, digest, len(data), dec.encoding, file_format, text, title, issues)
+
+
+def load_file(path: str | Path) -> Loaded:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            # do not read a huge file into memory just to refuse it
+            with p.open("rb") as fh:
+                head = fh.read(1 << 16)
+            raise LoadError("too-large", f"{p.name}: the file is {size / 2**20:.1f} MB, over the "
+                            f"{MAX_BYTES // 2**20} MB limit for one report; it is probably not a single report",
+                            hashlib.sha256(head).hexdigest() + "-partial", size)
+        data = p.read_bytes()
+    except LoadError:
+        raise
+    except IsADirectoryError as e:
+        raise LoadError("unreadable", f"{p.name}: is a directory, not a file") from e
+    except OSError as e:
+        raise LoadError("unreadable", f"{p.name}: cannot be read ({e.strerror or e})") from e
+    return load_bytes(str(path), data)

@@ -1,0 +1,84 @@
+"""One normalized form for every report, whatever script and typography it came in.
+
+The extractor's rules are written once, for simplified text with half-width digits and
+punctuation. Everything else (traditional script, Taiwan vocabulary from Big5 gateways and
+wiki mirrors, inline pinyin, full-width forms, Chinese numerals, stray spaces inside words)
+is folded here. Each step is tracked so evidence can be cut from the original text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import convert
+from .numerals import convert_numerals
+from .offsets import Tracked
+
+# Full-width ASCII to half-width, odd spaces to plain space; all one-for-one.
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: 0x20,
+               0xFEFF: 0x20, 0x202F: 0x20, 0x2005: 0x20, 0xFE5D: ord("〔"), 0xFE5E: ord("〕"),
+               0x2014: ord("-"), 0x2013: ord("-"), 0x2012: ord("-"), 0xFF0E: ord("."), 0x3002: 0x3002,
+               0x2022: 0x2022, 0x00B7: 0x00B7, 0x200C: 0x20, 0x200D: 0x20})
+_WIDTH_TABLE = str.maketrans(_WIDTH)
+
+# ㈠..㈩ (parenthesized ideographs) and ①..⑳ (circled digits)
+_ENCLOSED = re.compile(r"[\u3220-\u3229\u2460-\u2473]")
+_ENCLOSED_MAP = {chr(0x3220 + i): f"({c})" for i, c in enumerate("一二三四五六七八九十")}
+_ENCLOSED_MAP.update({chr(0x2460 + i): f"{i + 1}." for i in range(20)})
+
+# inline pinyin after a character, as Big5 mirrors add it: 主動(dòng)公開
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
+
+# words OpenCC leaves in Taiwan or gateway form, applied to traditional sources only
+_PROJECT_DICT = {
+    "资讯": "信息",
+    "套用系统": "应用系统",
+    "套用软件": "应用软件",
+    "文件馆": "档案馆",  # tw2sp turns 檔案 into 文件 even inside 檔案館
+    "文件局": "档案局",
+    "回响机制": "响应机制",
+    "契约": "合同",
+    "报导": "报道",
+    "讯息": "信息",
+    "数位": "数字",
+    "网志": "博客",
+}
+_PROJECT_RE = re.compile("|".join(sorted(map(re.escape, _PROJECT_DICT), key=len, reverse=True)))
+
+_CJK = r"\u3400-\u9fff"
+# a section heading run into the previous sentence (one-line pages): '... 二、主动公开'
+_INLINE_HEADING = re.compile(r"(?<=[。;:\u4e00-\u9fff)]) (?=[一二三四五六七八九十]{1,3}、)")
+# spaces inside words and between digits and words: '公安门户 网站', '2025 年'
+_INNER_SPACE = re.compile(rf"(?<=[{_CJK}0-9]) +(?=[{_CJK}])|(?<=[{_CJK}]) +(?=[0-9])")
+
+
+@dataclass
+class Normalized:
+    tracked: Tracked
+    script: str
+
+    @property
+    def text(self) -> str:
+        return self.tracked.text
+
+
+def normalize(text: str, script: str | None = None) -> Normalized:
+    """Fold `text` into the canonical form; `script` is detected when not given."""
+    t = Tracked(text.translate(_WIDTH_TABLE))
+    t = t.sub(_ENCLOSED, lambda m: _ENCLOSED_MAP[m.group(0)])
+    t = t.sub(_PINYIN, "")
+    if script is None:
+        script = convert.detect_script(t.text)
+    if script == "traditional":
+        t = t.replace_aligned(convert.tw2sp(t.text), convert.align)
+        t = t.sub(_PROJECT_RE, lambda m: _PROJECT_DICT[m.group(0)])
+    t = t.sub(_INLINE_HEADING, "\n")
+    t = t.sub(_INNER_SPACE, "")
+    t = convert_numerals(t)
+    return Normalized(t, script)
+
+
+def normalize_plain(text: str) -> str:
+    """Normalized text without offsets, for short strings such as names and labels."""
+    return normalize(text).text.strip()
