@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	@echo "installing the pinned environment into $(VENV) ..."
 	@$(VPY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
-	@$(VPY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@$(VPY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@$(VPY) -m pip uninstall --quiet -y rfc3987-syntax 2>/dev/null || true
 	@touch $(STAMP)
 

@@ -9,6 +9,7 @@ is ordinary Chinese, not by which decoder happens not to fail first.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 # The few hundred most frequent characters of Chinese prose plus the vocabulary of these
@@ -71,17 +72,20 @@ def _common() -> frozenset[str]:
     return _common_cache
 
 
+_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff\ufffd]")
+_common_re: re.Pattern[str] | None = None
+
+
 def chinese_score(text: str, sample: int = 20000) -> float:
     """Share of CJK-looking characters that are common ones (0..1); -1 if no CJK at all."""
-    common = _common()
-    cjk = hits = 0
-    for ch in text[:sample]:
-        o = ord(ch)
-        if 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xE000 <= o <= 0xF8FF or o == 0xFFFD:
-            cjk += 1
-            if ch in common:
-                hits += 1
-    return hits / cjk if cjk else -1.0
+    global _common_re
+    if _common_re is None:
+        _common_re = re.compile("[" + "".join(sorted(_common())) + "]")
+    head = text[:sample]
+    cjk = len(_CJK_RE.findall(head))
+    if not cjk:
+        return -1.0
+    return len(_common_re.findall(head)) / cjk
 
 
 def _looks_utf16(data: bytes) -> str | None:
@@ -107,13 +111,16 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+_TEXT_BYTES = bytes(range(9, 14)) + bytes([27]) + bytes(range(32, 256))
+
+
 def _binary_kind(data: bytes) -> str | None:
     for magic, kind in _MAGIC:
         if kind and data.startswith(magic):
             return kind
     sample = data[:8192]
-    control = sum(1 for b in sample if b < 9 or 13 < b < 27 or 27 < b < 32)
-    if b"\x00" in sample or control / max(len(sample), 1) > 0.02:
+    control = len(sample.translate(None, _TEXT_BYTES))  # bytes that text never contains
+    if control / max(len(sample), 1) > 0.02:
         return "binary data, not text"
     return None
 
@@ -141,7 +148,7 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
                 return Decoded(data.decode(enc), "utf-8 (BOM)" if enc == "utf-8-sig" else enc + (" (BOM, LE)" if bom == codecs.BOM_UTF16_LE else " (BOM, BE)"))
             except UnicodeDecodeError as e:
                 raise UndecodableError("bad-bytes", f"starts with a {enc} byte-order mark but is not valid {enc}: {e.reason} at byte {e.start}") from e
-    u16 = _looks_utf16(data)
+    u16 = _looks_utf16(data) if b"\x00" in data[:4096] else None
     if u16:
         try:
             text = data.decode(u16)
@@ -156,7 +163,7 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     candidates: list[tuple[float, Decoded]] = []
     try:
         text = data.decode("utf-8")
-        score = chinese_score(text)
+        score = chinese_score(text, 800)
         if score < 0.45 and score != -1:
             fixed = _repair_mojibake(text)
             if fixed is not None and chinese_score(fixed) > score + 0.3:
@@ -182,6 +189,12 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
             # gb18030 decodes whatever gbk decodes, identically
             order = [e for e in order if e != "gb18030"]
     if not candidates:
+        u16 = _looks_utf16(data)
+        if u16:
+            try:
+                return Decoded(data.decode(u16), u16)
+            except UnicodeDecodeError:
+                pass
         raise UndecodableError(
             "bad-bytes", "its bytes are not valid UTF-8, GBK/GB18030, Big5 or UTF-16 (damaged or not a text file)"
         )

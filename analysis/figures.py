@@ -9,12 +9,14 @@ and the disagreement is reported, because a wrong number is worse than a missing
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
 from .document import Document, Sentence
 
-NUM = r"(?P<pre>近|约|大约|将近|超过|逾)?(?P<num>\d+(?:\.\d+)?)(?P<approx>余|多)?"
+NUM = r"(?P<num>\d+(?:\.\d+)?)(?P<approx>余|多)?"
+_APPROX_BEFORE = re.compile(r"(?:近|约|大约|将近|超过|逾)\s*$")
 COUNT_UNIT = r"\s*(?P<unit>万条|条次|件次|人次|件|条|篇|项|个|份|次|则|期|起|宗|例)"
 GAP = r"[^\d,。;:!?|\n]"
 _YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -53,6 +55,17 @@ class Rule:
     clause_forbids: str | None = None  # regex the clause must not contain
     sentence_needs: str | None = None  # regex the whole sentence must contain
     total: bool = True  # a total: sub-items (其中…) are not it
+    not_after: re.Pattern[str] | None = None  # what must not stand just before the match (checked on 4 chars)
+
+
+# a rule can only match where its topic word occurs; `in` is far cheaper than a regex scan
+NEEDLES = {
+    "proactive_total": ("公开", "发布"), "applications_received": ("申请",), "applications_granted": ("公开",),
+    "applications_partially_granted": ("部分",), "applications_denied": ("不予",), "applications_unable_to_provide": ("无法提供",),
+    "applications_not_processed": ("不予",), "applications_other_handling": ("其他处理",), "applications_carried_over": ("结转",),
+    "applications_carried_forward": ("结转", "转"), "reconsideration_cases": ("复议",), "litigation_cases": ("诉讼",),
+    "fees_collected_yuan": ("费", "收"), "policy_interpretations": ("解读",), "npc_suggestions": ("人大",), "cppcc_proposals": ("政协",),
+}
 
 
 def _r(p: str) -> re.Pattern[str]:
@@ -64,11 +77,12 @@ _NOT_RULE = r"不得|不应|不能|不准|应当|必须|严禁|禁止"
 
 RULES: list[Rule] = [
     # --- proactive disclosure
-    Rule("proactive_total", "主动公开…N条", _r(r"(?<!应)(?<!应当)(?<!可)(?<!须)(?<!需)主动(?:公开|发布)(?P<gap>" + GAP + r"{0,30}?)" + NUM + r"\s*(?P<unit>万条|条次|件次|条|件|篇|项|个|份|则)"),
-         0.9, gap_needs=r"信息", gap_forbids=r"申请|不予|咨询|(?<!各)类|率|增|减|比|超|多|其他|主要|涉及|等|包括"),
+    Rule("proactive_total", "主动公开…N条", _r(r"主动(?:公开|发布)(?P<gap>" + GAP + r"{0,30}?)" + NUM + r"\s*(?P<unit>万条|条次|件次|条|件|篇|项|个|份|则)"),
+         0.9, gap_needs=r"信息", gap_forbids=r"申请|不予|咨询|(?<!各)类|率|增|减|比|超|多|其他|主要|涉及|等|包括",
+         not_after=_r(r"(?:应|应当|可|须|需)$")),
     Rule("proactive_total", "信息主动公开N条", _r(r"信息(?:的)?主动公开(?:数量|数|总数|共计|共|为|达|了)*" + NUM + r"\s*(?P<unit>万条|条次|条|件|篇)"), 0.85),
     Rule("proactive_total", "发布政府信息N条", _r(r"发布(?P<gap>各类|各种|)政府信息(?:共计|共|总数|数量|为)*" + NUM + r"\s*(?P<unit>条|件|篇)"), 0.6),
-    Rule("proactive_total", "共公开政府信息N条", _r(r"(?<!申请)(?<!不予)(?<!部分)(?:全年|本年度?|年内|共|累计)+(?:共)?公开(?P<gap>各类|)政府信息(?:共计|共|数量)*" + NUM + r"\s*(?P<unit>条|件|篇)"), 0.6),
+    Rule("proactive_total", "共公开政府信息N条", _r(r"(?:全年|本年度?|年内|共|累计)+(?:共)?公开(?P<gap>各类|)政府信息(?:共计|共|数量)*" + NUM + r"\s*(?P<unit>条|件|篇)"), 0.6, not_after=_r(r"(?:申请|不予|部分)$")),
     # --- applications received
     Rule("applications_received", "受理…申请N件", _r(r"(?:受理|收到|接到|接收|新收|收悉)(?P<gap>" + GAP + r"{0,25}?)(?:申请|依申请公开事项)(?P<gap2>" + GAP + r"{0,10}?)(?:共计|共)?" + NUM + r"\s*(?P<unit>件|条|个|份|项|宗|起|人次)"),
          0.9, gap_forbids=r"咨询|复议|诉讼|投诉|信访|留言|举报|建议|提案|结转|来信"),
@@ -80,7 +94,7 @@ RULES: list[Rule] = [
          clause_forbids=r"复议|诉讼|收费|费用|举报|投诉|咨询|信访|" + _NOT_RULE),
     Rule("applications_received", "申请:无", _r(r"(?:受理|收到|申请)[^\d,。;!?|\n]{0,20}申请(?:情况|数量|数)?\s*[:]\s*(?:无|没有)(?=[。;,]|$)"), 0.85, kind="zero"),
     # --- outcomes
-    Rule("applications_granted", "予以公开N件", _r(r"(?<!不)(?<!部分)(?<!不予)(?:予以公开|同意公开|全部公开|准予公开)(?:的)?(?:政府信息)?(?:申请)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9, total=False),
+    Rule("applications_granted", "予以公开N件", _r(r"(?:予以公开|同意公开|全部公开|准予公开)(?:的)?(?:政府信息)?(?:申请)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9, total=False, not_after=_r(r"(?:不|部分|不予)$")),
     Rule("applications_partially_granted", "部分公开N件", _r(r"部分(?:予以)?公开(?:\([^)]{0,30}\))?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9, total=False),
     Rule("applications_denied", "不予公开N件", _r(r"不予(?:以)?公开(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.85, total=False),
     Rule("applications_unable_to_provide", "无法提供N件", _r(r"无法提供(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.85, total=False),
@@ -106,7 +120,7 @@ RULES: list[Rule] = [
     Rule("fees_collected_yuan", "信息处理费N元", _r(r"(?:信息处理费|收费金额|收费总额|收费总计)(?:共计|共|为|合计)*" + NUM + r"\s*(?P<unit>万元|元)"), 0.85, clause_forbids=r"行政事业性"),
     Rule("fees_collected_yuan", "未收取费用", _r(r"(?:" + _NEG + r"|不(?!得|应|能|准|予))(?P<gap>[^,。;!?|\n\d]{0,30}?)(?:收取|收费|收缴)"), 0.85, kind="zero",
          clause_forbids=r"行政事业性|" + _NOT_RULE, sentence_needs=r"申请|信息公开|政府信息|信息处理费|依申请"),
-    Rule("fees_collected_yuan", "免费", _r(r"(?:全部|均|一律|完全)?免费(?:提供|使用|公开|查阅|获取|向)"), 0.75, kind="zero",
+    Rule("fees_collected_yuan", "免费", _r(r"免费(?:提供|使用|公开|查阅|获取|向)"), 0.75, kind="zero",
          clause_forbids=r"索取|行政事业性|" + _NOT_RULE, sentence_needs=r"政府信息|依申请|申请人"),
     Rule("fees_collected_yuan", "收费情况:无", _r(r"收费(?:情况|及减免情况|金额)?\s*[:]\s*(?:无|没有|0元?)(?=[。;,]|$)"), 0.85, kind="zero"),
     # --- policy interpretation
@@ -117,8 +131,8 @@ RULES: list[Rule] = [
     Rule("npc_suggestions", "人大代表建议N件", _r(r"人大(?:代表)?(?:议案和建议|建议和议案|代表建议|建议)(?P<gap>" + GAP + r"{0,4}?)" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9,
          gap_forbids=r"政协|提案|和|及|与", total=False),
     Rule("npc_suggestions", "N件人大代表建议", _r(NUM + r"\s*(?P<unit>件|条|个|项)(?:市|省|区|县)?(?:级)?人大(?:代表)?建议"), 0.85, total=False),
-    Rule("cppcc_proposals", "政协委员提案N件", _r(r"(?<!建议和)(?<!建议及)(?<!建议与)(?<!建议、)政协(?:委员)?(?:委)?提案(?P<gap>" + GAP + r"{0,4}?)" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9,
-         gap_forbids=r"人大|建议|和|及|与", total=False),
+    Rule("cppcc_proposals", "政协委员提案N件", _r(r"政协(?:委员)?(?:委)?提案(?P<gap>" + GAP + r"{0,4}?)" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9,
+         gap_forbids=r"人大|建议|和|及|与", total=False, not_after=_r(r"建议[和及与、]$")),
     Rule("cppcc_proposals", "N件政协提案", _r(NUM + r"\s*(?P<unit>件|条|个|项)(?:市|省|区|县)?(?:级)?政协(?:委员)?提案"), 0.85, total=False),
 ]
 
@@ -152,105 +166,135 @@ def _value(m: re.Match[str]) -> tuple[float, bool, str]:
     if unit.startswith("万"):
         num *= 10000
         unit = unit[1:]
-    approx = bool(m.groupdict().get("approx") or m.groupdict().get("pre"))
+    approx = bool(m.groupdict().get("approx"))
     return num, approx, unit
+
+
+def _sentence_at(doc: Document, starts: list[int], a: int, b: int) -> Sentence | None:
+    """The prose sentence that contains [a, b), or None (table rows, header, across sentences)."""
+    i = bisect.bisect_right(starts, a) - 1
+    if i < 0:
+        return None
+    s = doc.sentences[i]
+    if b > s.end or s.in_table:
+        return None
+    return s
 
 
 def find_candidates(doc: Document, report_year: int | None) -> list[Candidate]:
     text = doc.norm.text
+    starts = [s.start for s in doc.sentences]
     out: list[Candidate] = []
-    for s in doc.sentences:
-        if s.in_table:
+    present = {m for m, needles in NEEDLES.items() if any(n in text for n in needles)}
+    for rule in RULES:
+        if rule.metric not in present:
             continue
-        st = s.text
-        for rule in RULES:
-            for m in rule.pattern.finditer(st):
-                a, b = s.start + m.start(), s.start + m.end()
-                gd = m.groupdict()
-                gap = (gd.get("gap") or "") + (gd.get("gap2") or "")
-                if rule.gap_needs and not re.search(rule.gap_needs, gd.get("gap") or ""):
-                    continue
-                if rule.gap_forbids and re.search(rule.gap_forbids, gap):
-                    continue
-                ca, cb = _clause_bounds(text, s, a, b)
-                clause = text[ca:cb]
-                if rule.clause_forbids and re.search(rule.clause_forbids, clause):
-                    continue
-                if rule.sentence_needs and not re.search(rule.sentence_needs, st):
-                    continue
-                flags: list[str] = []
-                if rule.kind == "number" or rule.kind == "zero_both":
-                    value, approx, unit = _value(m)
-                else:
-                    value, approx, unit = 0.0, False, ""
-                before = text[s.start:a]
-                conf = rule.confidence
-                # the year this sentence speaks of
-                y = _last_year_before(text[s.start:b] if rule.kind != "number" else before + text[a:b].split(m.group("num"))[0])
-                if report_year and y and y != report_year:
-                    continue
-                clause_before = text[ca:a]
-                if _CUMULATIVE.search(before):
-                    if value != 0:
-                        continue
-                    flags.append("cumulative statement of none: none in this year either")
-                if _COMPARISON.search(clause_before) and rule.metric != "applications_carried_over":
-                    continue
-                if rule.kind == "number" and _NOT_A_COUNT.match(text, b):
-                    continue  # 8个类别, 5个工作日: the number counts something else
-                if rule.total and _SUBITEM.search(before) and rule.kind == "number":
-                    continue  # 其中…: a part of something, not the total
-                if rule.kind == "zero_both":
-                    if value == 0 or gd.get("each"):
-                        for metric in ("reconsideration_cases", "litigation_cases"):
-                            out.append(Candidate(metric, value, s, a, b, rule.name, conf, approx, unit, flags))
-                    continue
-                if "累计" in clause_before and rule.kind == "number":
-                    flags.append("stated with 累计; read as this year's total")
-                out.append(Candidate(rule.metric, value, s, a, b, rule.name, conf, approx, unit, flags))
-        # a sentence that only says "none" under a heading that names the topic
-        if _HEADING_NONE.match(st.strip()) and s.heading:
+        for m in rule.pattern.finditer(text):
+            a, b = m.start(), m.end()
+            s = _sentence_at(doc, starts, a, b)
+            if s is None:
+                continue
+            c = _candidate(rule, m, s, text, report_year)
+            if c is not None:
+                out.extend(c)
+    # a sentence that only says "none" under a heading that names the topic
+    for s in doc.sentences:
+        if s.heading and not s.in_table and len(s.text) < 40 and _HEADING_NONE.match(s.text.strip()):
             for metric, topic in _HEADING_TOPICS:
                 if topic.search(s.heading):
                     out.append(Candidate(metric, 0.0, s, s.start, s.end, "heading:" + s.heading[:20], 0.7,
                                          flags=["zero stated under the heading " + s.heading[:30]]))
-    out.extend(_litigation_parts(doc, report_year))
+    if "诉讼" in text or "起诉" in text:
+        out.extend(_litigation_parts(doc, starts, report_year))
     return out
 
 
-_DIRECT = re.compile(r"(?:未经复议)?直接(?:起诉|诉讼|提起诉讼|提起行政诉讼)(?:案件)?(?:共)?" + NUM + r"\s*(?P<unit>件|起|宗)|" + NUM.replace("?P<", "?P<d_") + r"\s*(?:件|起|宗)(?:未经复议)?直接(?:起诉|诉讼)")
-_AFTER = re.compile(r"复议后(?:起诉|诉讼|提起诉讼|提起行政诉讼)(?:案件)?(?:共)?" + NUM + r"\s*(?P<unit>件|起|宗)|" + NUM.replace("?P<", "?P<d_") + r"\s*(?:件|起|宗)复议后(?:起诉|诉讼)")
+def _candidate(rule: Rule, m: re.Match[str], s: Sentence, text: str, report_year: int | None) -> list[Candidate] | None:
+    """The candidate(s) one match gives, or None when the context rules it out."""
+    a, b = m.start(), m.end()
+    if rule.not_after and rule.not_after.search(text, max(0, a - 4), a):
+        return None
+    gd = m.groupdict()
+    gap = (gd.get("gap") or "") + (gd.get("gap2") or "")
+    if rule.gap_needs and not re.search(rule.gap_needs, gd.get("gap") or ""):
+        return None
+    if rule.gap_forbids and re.search(rule.gap_forbids, gap):
+        return None
+    ca, cb = _clause_bounds(text, s, a, b)
+    if rule.clause_forbids and re.search(rule.clause_forbids, text[ca:cb]):
+        return None
+    if rule.sentence_needs and not re.search(rule.sentence_needs, s.text):
+        return None
+    flags: list[str] = []
+    if rule.kind in ("number", "zero_both"):
+        value, approx, unit = _value(m)
+        approx = approx or bool(_APPROX_BEFORE.search(text, max(0, m.start("num") - 3), m.start("num")))
+    else:
+        value, approx, unit = 0.0, False, ""
+    before = text[s.start:a]
+    # the year this sentence speaks of: the last one named before the figure
+    upto = before + text[a:m.start("num")] if rule.kind != "zero" else text[s.start:b]
+    y = _last_year_before(upto)
+    if report_year and y and y != report_year:
+        return None
+    clause_before = text[ca:a]
+    if _CUMULATIVE.search(before):
+        if value != 0:
+            return None
+        flags.append("cumulative statement of none: none in this year either")
+    if _COMPARISON.search(clause_before) and rule.metric != "applications_carried_over":
+        return None
+    if rule.kind == "number" and _NOT_A_COUNT.match(text, b):
+        return None  # 8个类别, 5个工作日: the number counts something else
+    if rule.total and rule.kind == "number" and _SUBITEM.search(before):
+        return None  # 其中…: a part of something, not the total
+    conf = rule.confidence
+    if rule.kind == "zero_both":
+        if value == 0 or gd.get("each"):
+            return [Candidate(metric, value, s, a, b, rule.name, conf, approx, unit, flags)
+                    for metric in ("reconsideration_cases", "litigation_cases")]
+        return None
+    if "累计" in clause_before and rule.kind == "number":
+        flags.append("stated with 累计; read as this year's total")
+    return [Candidate(rule.metric, value, s, a, b, rule.name, conf, approx, unit, flags)]
+
+
+_DIRECT = re.compile(r"直接(?:起诉|诉讼|提起诉讼|提起行政诉讼)(?:案件)?(?:共)?" + NUM + r"\s*(?P<unit>件|起|宗)")
+_DIRECT_N = re.compile(NUM + r"\s*(?P<unit>件|起|宗)(?:未经复议)?直接(?:起诉|诉讼)")
+_AFTER = re.compile(r"复议后(?:起诉|诉讼|提起诉讼|提起行政诉讼)(?:案件)?(?:共)?" + NUM + r"\s*(?P<unit>件|起|宗)")
+_AFTER_N = re.compile(NUM + r"\s*(?P<unit>件|起|宗)复议后(?:起诉|诉讼)")
 
 
 def _part(m: re.Match[str]) -> float:
-    return float(m.group("num") if m.group("num") is not None else m.group("d_num"))
+    return float(m.group("num"))
 
 
-def _litigation_parts(doc: Document, report_year: int | None) -> list[Candidate]:
+def _litigation_parts(doc: Document, starts: list[int], report_year: int | None) -> list[Candidate]:
     """Lawsuits stated as 未经复议直接起诉 and 复议后起诉: the total is their sum."""
+    text = doc.norm.text
+    found: dict[int, dict[str, re.Match[str]]] = {}
+    for kind, rx in (("direct", _DIRECT), ("direct", _DIRECT_N), ("after", _AFTER), ("after", _AFTER_N)):
+        for m in rx.finditer(text):
+            s = _sentence_at(doc, starts, m.start(), m.end())
+            if s is not None:
+                found.setdefault(s.start, {}).setdefault(kind, m)
     out: list[Candidate] = []
-    for s in doc.sentences:
-        if s.in_table:
-            continue
-        d = _DIRECT.search(s.text)
-        f = _AFTER.search(s.text)
-        if not d and not f:
-            continue
+    for s_start, parts in found.items():
+        s = doc.sentences[bisect.bisect_right(starts, s_start) - 1]
         y = _last_year_before(s.text)
         if report_year and y and y != report_year:
             continue
         if _CUMULATIVE.search(s.text):
             continue
+        d, f = parts.get("direct"), parts.get("after")
         if d and f:
-            a = s.start + min(d.start(), f.start())
-            b = s.start + max(d.end(), f.end())
-            out.append(Candidate("litigation_cases", _part(d) + _part(f), s, a, b, "直接起诉+复议后起诉", 0.9,
-                                 flags=["sum of 未经复议直接起诉 and 复议后起诉"]))
+            out.append(Candidate("litigation_cases", _part(d) + _part(f), s, min(d.start(), f.start()), max(d.end(), f.end()),
+                                 "直接起诉+复议后起诉", 0.9, flags=["sum of 未经复议直接起诉 and 复议后起诉"]))
         else:
             m = d or f
             assert m is not None
             which = "未经复议直接起诉" if d else "复议后起诉"
-            out.append(Candidate("litigation_cases", _part(m), s, s.start + m.start(), s.start + m.end(), which, 0.6,
+            out.append(Candidate("litigation_cases", _part(m), s, m.start(), m.end(), which, 0.6,
                                  flags=[f"only {which} is stated; the other kind of lawsuit is not mentioned"]))
     return out
 

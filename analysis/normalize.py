@@ -28,7 +28,7 @@ _ENCLOSED_MAP = {chr(0x3220 + i): f"({c})" for i, c in enumerate("一二三四�
 _ENCLOSED_MAP.update({chr(0x2460 + i): f"{i + 1}." for i in range(20)})
 
 # inline pinyin after a character, as Big5 mirrors add it: 主動(dòng)公開
-_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
+_PINYIN = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
 
 # words OpenCC leaves in Taiwan or gateway form, applied to traditional sources only
 _PROJECT_DICT = {
@@ -48,9 +48,23 @@ _PROJECT_RE = re.compile("|".join(sorted(map(re.escape, _PROJECT_DICT), key=len,
 
 _CJK = r"\u3400-\u9fff"
 # a section heading run into the previous sentence (one-line pages): '... 二、主动公开'
-_INLINE_HEADING = re.compile(r"(?<=[。;:\u4e00-\u9fff)]) (?=[一二三四五六七八九十]{1,3}、)")
+_INLINE_HEADING = re.compile(r" (?=[一二三四五六七八九十]{1,3}、)")
+_HEADING_AFTER = re.compile(r"[。;:\u4e00-\u9fff)]")
 # spaces inside words and between digits and words: '公安门户 网站', '2025 年'
-_INNER_SPACE = re.compile(rf"(?<=[{_CJK}0-9]) +(?=[{_CJK}])|(?<=[{_CJK}]) +(?=[0-9])")
+_SPACES = re.compile(r" +")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+_CJK_OR_DIGIT = re.compile(rf"[{_CJK}0-9]")
+
+
+def _inner_space(m: re.Match[str]) -> str:
+    """Drop spaces inside words ('公安门户 网站') and between digits and words ('2025 年')."""
+    s, a, b = m.string, m.start(), m.end()
+    if a == 0 or b >= len(s):
+        return m.group(0)
+    before, after = s[a - 1], s[b]
+    if (_CJK_OR_DIGIT.match(before) and _CJK_CHAR.match(after)) or (_CJK_CHAR.match(before) and after.isdigit()):
+        return ""
+    return m.group(0)
 
 
 @dataclass
@@ -67,14 +81,15 @@ def normalize(text: str, script: str | None = None) -> Normalized:
     """Fold `text` into the canonical form; `script` is detected when not given."""
     t = Tracked(text.translate(_WIDTH_TABLE))
     t = t.sub(_ENCLOSED, lambda m: _ENCLOSED_MAP[m.group(0)])
-    t = t.sub(_PINYIN, "")
+    if "(" in t.text:
+        t = t.sub(_PINYIN, lambda m: "" if m.start() and "\u4e00" <= m.string[m.start() - 1] <= "\u9fff" else m.group(0))
     if script is None:
         script = convert.detect_script(t.text)
     if script == "traditional":
         t = t.replace_aligned(convert.tw2sp(t.text), convert.align)
         t = t.sub(_PROJECT_RE, lambda m: _PROJECT_DICT[m.group(0)])
-    t = t.sub(_INLINE_HEADING, "\n")
-    t = t.sub(_INNER_SPACE, "")
+    t = t.sub(_INLINE_HEADING, lambda m: "\n" if m.start() and _HEADING_AFTER.match(m.string, m.start() - 1) else " ")
+    t = t.sub(_SPACES, _inner_space)
     t = convert_numerals(t)
     return Normalized(t, script)
 

@@ -55,32 +55,40 @@ def parse_numeral(s: str) -> int | None:
     return total + section + number
 
 
-_YEAR = re.compile(r"(?<![零〇○一二三四五六七八九十])([〇○零一二三四五六七八九]{4})(?=年)")
-_MONTH_DAY = re.compile(r"(?<=年)([一二三四五六七八九十]{1,3})(?=月)|(?<=月)([一二三四五六七八九十]{1,3})(?=[日号])")
-_COUNT = re.compile(
-    r"(?<![第初周星期数几上成近乎其统单唯万零〇○一二两三四五六七八九十百千])"
-    r"([零〇○一二两三四五六七八九十百千万亿]+)"
-    r"(?=(?:余|多)?(?:个)?[" + COUNT_UNITS + r"])"
-    r"(?!次性|条龙|件事|个人)"
-)
-# 近百条 / 百余条: a bare 百 or 千 that is a rough count
+_NUMERAL_RUN = re.compile(r"[零〇○一二两三四五六七八九十百千万亿]+")
+_COUNT_AFTER = re.compile(r"(?:余|多)?(?:个)?[" + COUNT_UNITS + r"]")
+_COUNT_NOT_AFTER = re.compile(r"次性|条龙|件事|个人")
+# a numeral run right after one of these is an ordinal, a vague amount or part of a word
+_NOT_BEFORE = set("第初周星期数几上成近乎其统单唯")
 _ROUGH = re.compile(r"(?<=[近约逾超])([百千万])(?=(?:余|多)?[" + COUNT_UNITS + r"])")
 _IDIOMS = re.compile(r"一次性|一条龙|一件事|一站式|一个窗口|一次办|一批次")
+_DIGITS_ONLY = set("零〇○一二三四五六七八九")
+_SMALL = set("一二三四五六七八九十")
+
+
+def _numeral(m: re.Match[str]) -> str:
+    """Convert one run of numeral characters if it is a year, a month/day or a count."""
+    run = m.group(0)
+    text = m.string
+    start, end = m.start(), m.end()
+    prev = text[start - 1] if start else ""
+    nxt = text[end:end + 1]
+    if nxt == "年" and len(run) == 4 and all(c in _DIGITS_ONLY for c in run):
+        return str(parse_numeral(run))  # 二〇一八年
+    if nxt == "月" and prev == "年" and len(run) <= 3 and all(c in _SMALL for c in run):
+        return str(parse_numeral(run))
+    if nxt in "日号" and prev == "月" and len(run) <= 3 and all(c in _SMALL for c in run):
+        return str(parse_numeral(run))
+    if prev in _NOT_BEFORE or not _COUNT_AFTER.match(text, end) or _COUNT_NOT_AFTER.match(text, end + (1 if nxt in "余多个" else 0)):
+        return run
+    if _IDIOMS.match(text, start) or (run == "一" and nxt == "个"):
+        return run
+    v = parse_numeral(run)
+    return run if v is None else str(v)
 
 
 def convert_numerals(t: Tracked) -> Tracked:
-    t = t.sub(_YEAR, lambda m: str(parse_numeral(m.group(1))))
-    t = t.sub(_MONTH_DAY, lambda m: str(parse_numeral(m.group(0))))
-
-    def count(m: re.Match[str]) -> str:
-        s = m.group(1)
-        end = m.end(1)
-        # keep fixed expressions and leave malformed sequences alone
-        if _IDIOMS.match(m.string, m.start(1)) or (s == "一" and m.string[end:end + 1] == "个"):
-            return s
-        v = parse_numeral(s)
-        return s if v is None else str(v)
-
-    t = t.sub(_COUNT, count)
-    t = t.sub(_ROUGH, lambda m: str(parse_numeral(m.group(1))))
+    t = t.sub(_NUMERAL_RUN, _numeral)
+    if "近" in t.text or "约" in t.text or "逾" in t.text or "超" in t.text:
+        t = t.sub(_ROUGH, lambda m: str(parse_numeral(m.group(1))))
     return t
