@@ -21,7 +21,7 @@ COUNT_UNIT = r"\s*(?P<unit>万条|条次|件次|人次|件|条|篇|项|个|份|�
 GAP = r"[^\d,。;:!?|\n]"
 _YEAR_MENTION = re.compile(r"((?:19|20)\d{2})\s*年")
 _BRACKETED = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|\([^)]*\)")
-_CUMULATIVE = re.compile(r"历年|以来|至今|迄今|累计至|自\d{4}年|(?:截至|截止)[^,;。]{0,12}累计")
+_CUMULATIVE = re.compile(r"历年|以来|至今|迄今|累计至|自\d{4}年|(?:截至|截止)[^;。]{0,16}累计")
 _COMPARISON = re.compile(r"上年|去年|上一年|前一年|同比|比上|较上|环比|上年度")
 _SUBITEM = re.compile(r"其中|包括|包含|含有")
 _NOT_A_COUNT = re.compile(r"类|种类|方面|栏目|专栏|部门|单位|渠道|平台|批次|百分点|%|工作日|小时|天|月|年")
@@ -49,7 +49,7 @@ class Rule:
     name: str
     pattern: re.Pattern[str]
     confidence: float
-    kind: str = "number"  # "number", "zero", or "zero_both"
+    kind: str = "number"  # "number"; "zero" (none, said in words); "zero_both"/"zero_colon" (复议 and 诉讼 together)
     gap_needs: str | None = None  # regex the gap group must contain
     gap_forbids: str | None = None  # regex the gap group must not contain
     clause_forbids: str | None = None  # regex the clause must not contain
@@ -84,14 +84,17 @@ RULES: list[Rule] = [
     Rule("proactive_total", "发布政府信息N条", _r(r"发布(?P<gap>各类|各种|)政府信息(?:共计|共|总数|数量|为)*" + NUM + r"\s*(?P<unit>条|件|篇)"), 0.6),
     Rule("proactive_total", "共公开政府信息N条", _r(r"(?:全年|本年度?|年内|共|累计)+(?:共)?公开(?P<gap>各类|)政府信息(?:共计|共|数量)*" + NUM + r"\s*(?P<unit>条|件|篇)"), 0.6, not_after=_r(r"(?:申请|不予|部分)$")),
     # --- applications received
-    Rule("applications_received", "受理…申请N件", _r(r"(?:受理|收到|接到|接收|新收|收悉)(?P<gap>" + GAP + r"{0,25}?)(?:申请|依申请公开事项)(?P<gap2>" + GAP + r"{0,10}?)(?:共计|共)?" + NUM + r"\s*(?P<unit>件|条|个|份|项|宗|起|人次)"),
+    Rule("applications_received", "受理…申请N件", _r(r"(?:受理|收到|接到|接收|接受|新收|收悉)(?P<gap>" + GAP + r"{0,25}?)(?:申请|依申请公开事项)(?P<gap2>" + GAP + r"{0,10}?)(?:共计|共)?" + NUM + r"\s*(?P<unit>件|条|个|份|项|宗|起|人次)"),
          0.9, gap_forbids=r"咨询|复议|诉讼|投诉|信访|留言|举报|建议|提案|结转|来信"),
     Rule("applications_received", "办理…申请N件", _r(r"(?:办理|处理|答复|办结)(?:回复|完成)?(?P<gap>" + GAP + r"{0,20}?)(?:申请|依申请公开事项)(?P<gap2>" + GAP + r"{0,8}?)(?:共计|共)?" + NUM + r"\s*(?P<unit>件|条|个|份)"),
          0.7, gap_forbids=r"咨询|复议|诉讼|投诉|信访|留言|举报|建议|提案|结转|来信"),
     Rule("applications_received", "受理N件申请", _r(r"(?:受理|收到|接到)(?:了)?(?:共计|共)?" + NUM + r"\s*(?P<unit>件|个|份)(?P<gap>" + GAP + r"{0,8}?)申请"), 0.85,
          gap_forbids=r"咨询|复议|诉讼|投诉|信访|建议|提案"),
-    Rule("applications_received", "未收到…申请", _r(_NEG + r"(?:出现|收到|接到|受理|发生|有|接收)(?:过|到)?(?P<gap>[^,。;!?|\n\d]{0,40}?)申请"), 0.85, kind="zero",
+    Rule("applications_received", "申请数量N件", _r(r"(?:政府信息公开|依申请公开|信息公开)申请(?:的)?(?:数量|总数|数|件数)(?:为|共|共计|合计|达)*" + NUM + r"\s*(?P<unit>件|个|份)"), 0.8),
+    Rule("applications_received", "未收到…申请", _r(_NEG + r"(?:出现|收到|接到|受理|发生|有|接收|接受)(?:过|到)?(?P<gap>[^,。;!?|\n\d]{0,40}?)申请"), 0.85, kind="zero",
          clause_forbids=r"复议|诉讼|收费|费用|举报|投诉|咨询|信访|" + _NOT_RULE),
+    Rule("applications_received", "无…申请", _r(r"(?:无|没有)(?:任何)?(?P<gap>[^,。;!?|\n\d]{0,12}?)(?:政府信息公开|依申请公开|信息公开)申请"), 0.8, kind="zero",
+         gap_forbids=r"理由|正当|法|需|须|必要|关|涉", clause_forbids=r"复议|诉讼|收费|费用|" + _NOT_RULE),
     Rule("applications_received", "申请:无", _r(r"(?:受理|收到|申请)[^\d,。;!?|\n]{0,20}申请(?:情况|数量|数)?\s*[:]\s*(?:无|没有)(?=[。;,]|$)"), 0.85, kind="zero"),
     # --- outcomes
     Rule("applications_granted", "予以公开N件", _r(r"(?:予以公开|同意公开|全部公开|准予公开)(?:的)?(?:政府信息)?(?:申请)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9, total=False, not_after=_r(r"(?:不|部分|不予)$")),
@@ -105,18 +108,22 @@ RULES: list[Rule] = [
     Rule("applications_carried_forward", "余N件转下年", _r(r"余" + NUM + r"\s*(?P<unit>件)(?:申请)?转(?:入)?(?:\d{4}年度?|下一?年度?)"), 0.8),
     # --- administrative reconsideration
     Rule("reconsideration_cases", "行政复议N件", _r(r"行政复议(?:申请|案件|案)?(?P<gap>" + GAP + r"{0,6}?)" + NUM + r"\s*(?P<unit>件|起|宗|个|次|例)"), 0.9,
-         gap_forbids=r"诉讼|维持|纠正|结果|审结|办结", total=False),
+         gap_forbids=r"诉讼|维持|纠正|结果|审结|办结|决定|答复|撤销|确认|驳回|终止", total=False),
     Rule("reconsideration_cases", "N件行政复议", _r(NUM + r"\s*(?P<unit>件|起|宗)(?:政府信息公开)?(?:行政)?复议(?:案件|申请)?(?!后)"), 0.85, total=False),
     Rule("reconsideration_cases", "未发生…行政复议", _r(_NEG + r"(?:发生|产生|出现|有|收到|接到|涉及|受理|引起|因)?(?:过)?(?P<gap>[^,。;!?|\n\d]{0,40}?)行政复议(?!" + GAP + r"{0,6}\d)"), 0.85,
          kind="zero", clause_forbids=r"费用|支出|" + _NOT_RULE),
     Rule("litigation_cases", "行政诉讼N件", _r(r"行政诉讼(?:案件|案)?(?P<gap>" + GAP + r"{0,6}?)" + NUM + r"\s*(?P<unit>件|起|宗|个|例)"), 0.9,
-         gap_forbids=r"复议|维持|纠正|结果|审结|办结", total=False),
+         gap_forbids=r"复议|维持|纠正|结果|审结|办结|判决|败诉|胜诉|撤诉|驳回|裁定", total=False),
     Rule("litigation_cases", "未发生…行政诉讼", _r(_NEG + r"(?:发生|产生|出现|有|收到|接到|涉及|引起|因)?(?:过)?(?P<gap>[^,。;!?|\n\d]{0,50}?)(?:行政诉讼|(?<=行政复议[、和与及或])诉讼|(?<=复议[、和与及或])诉讼|提起诉讼)(?!" + GAP + r"{0,6}\d)"), 0.85,
          kind="zero", clause_forbids=r"费用|支出|" + _NOT_RULE),
     Rule("reconsideration_cases", "行政复议和行政诉讼N件", _r(r"行政复议(?:案件)?(?:和|及|与|、|或)(?:提起)?(?:行政)?诉讼(?:案件)?(?P<each>各|均为|均|都)?(?:为)?" + NUM + r"\s*(?P<unit>件|起|宗)"), 0.85, kind="zero_both"),
+    Rule("reconsideration_cases", "行政复议…:无", _r(r"行政复议(?:和|及|与|、)?(?:行政)?(?P<both>诉讼)?(?:的)?(?:情况|案件|数量)?\s*[:]\s*(?:无|没有|0件|0)(?=[。;,]|$)"), 0.85, kind="zero_colon"),
+    Rule("litigation_cases", "行政诉讼…:无", _r(r"行政诉讼(?:的)?(?:情况|案件|数量)?\s*[:]\s*(?:无|没有|0件|0)(?=[。;,]|$)"), 0.85, kind="zero"),
     # --- fees charged to applicants (never 行政事业性收费)
     Rule("fees_collected_yuan", "收取费用N元", _r(r"(?:收取|收费|收缴)(?:了)?(?:信息处理费|费用|检索费|复制费|邮寄费|成本费|工本费)?(?:共计|共|合计|总计|金额|为)*" + NUM + r"\s*(?P<unit>万元|元)"), 0.85,
          clause_forbids=r"行政事业性|" + _NOT_RULE),
+    Rule("fees_collected_yuan", "收取…费用N元", _r(r"收取(?P<gap>[^\d,。;!?|\n]{1,15}?)(?:费用|费)(?:共计|共|合计|总计|金额|为)*" + NUM + r"\s*(?P<unit>万元|元)"), 0.8,
+         clause_forbids=r"行政事业性|" + _NOT_RULE, gap_forbids=r"行政事业性|减免|免除"),
     Rule("fees_collected_yuan", "信息处理费N元", _r(r"(?:信息处理费|收费金额|收费总额|收费总计)(?:共计|共|为|合计)*" + NUM + r"\s*(?P<unit>万元|元)"), 0.85, clause_forbids=r"行政事业性"),
     Rule("fees_collected_yuan", "未收取费用", _r(r"(?:" + _NEG + r"|不(?!得|应|能|准|予))(?P<gap>[^,。;!?|\n\d]{0,30}?)(?:收取|收费|收缴)"), 0.85, kind="zero",
          clause_forbids=r"行政事业性|" + _NOT_RULE, sentence_needs=r"申请|信息公开|政府信息|信息处理费|依申请"),
@@ -233,7 +240,7 @@ def _candidate(rule: Rule, m: re.Match[str], s: Sentence, text: str, report_year
         value, approx, unit = 0.0, False, ""
     before = text[s.start:a]
     # the year this sentence speaks of: the last one named before the figure
-    upto = before + text[a:m.start("num")] if rule.kind != "zero" else text[s.start:b]
+    upto = before + text[a:m.start("num")] if "num" in m.re.groupindex else text[s.start:b]
     y = _last_year_before(upto)
     if report_year and y and y != report_year:
         return None
@@ -249,6 +256,9 @@ def _candidate(rule: Rule, m: re.Match[str], s: Sentence, text: str, report_year
     if rule.total and rule.kind == "number" and _SUBITEM.search(before):
         return None  # 其中…: a part of something, not the total
     conf = rule.confidence
+    if rule.kind == "zero_colon":
+        metrics = ("reconsideration_cases", "litigation_cases") if gd.get("both") else ("reconsideration_cases",)
+        return [Candidate(metric, 0.0, s, a, b, rule.name, conf, False, "", flags) for metric in metrics]
     if rule.kind == "zero_both":
         if value == 0 or gd.get("each"):
             return [Candidate(metric, value, s, a, b, rule.name, conf, approx, unit, flags)

@@ -24,7 +24,8 @@ _PLACE_ONLY = re.compile(rf"^[{_CJK}]{{1,12}}(?:省|自治区|市|自治州|州|
 _OFFICE_TAIL = re.compile(r"(?<=[局委厅部])(?:政务公开办公室|政务公开办|信息公开办公室|政府信息公开领导小组办公室|办公室|综合科|综合处|法规科|政务公开科)$")
 
 _REPORT_WORDS = r"(?:政府信息公开|政务公开|信息公开|政务信息公开|集中审批服务和政务公开)"
-_TITLE = re.compile(rf"^(?P<pre>[^\d《]{{0,40}}?)(?P<year>(?:19|20)\d{{2}})\s*年+度?(?P<mid>[^\d。]{{0,25}}?){_REPORT_WORDS}[^\d。]{{0,16}}?(?:报告|总结)")
+_TITLE = re.compile(rf"^(?P<pre>[^\d《]{{0,40}}?)(?P<year>(?:19|20)\d{{2}})\s*年+度?(?P<mid>[^\d。]{{0,25}}?){_REPORT_WORDS}[^\d。]{{0,16}}?(?:报告|总结|年报)"
+                    rf"|^(?P<pre2>[^\d《]{{0,40}}?){_REPORT_WORDS}(?:工作)?(?P<year2>(?:19|20)\d{{2}})\s*年+度?(?:年度)?(?:报告|总结|年报)")
 _TITLE_AFTER = re.compile(rf"^(?P<year>(?:19|20)\d{{2}})\s*年+度?(?P<agency>[{_CJK}()]{{2,32}}?){_REPORT_WORDS}[^\d。]{{0,12}}(?:报告|总结)")
 _BY = re.compile(rf"由(?P<a>[{_CJK}()]{{2,40}}?)(?:按照|根据|依据|负责编制|编制|综合|牵头|结合|依照)")
 _PUBLISH = re.compile(rf"(?:特|现)?(?:公布|发布|将)(?P<y1>(?:19|20)\d{{2}}年+度?)?(?P<a>[{_CJK}()]{{2,40}}?)(?P<y2>(?:19|20)\d{{2}}年+度?)?(?:政府)?(?:信息公开|政务公开)")
@@ -65,6 +66,7 @@ def clean_agency(name: str) -> str | None:
     """An agency name as a report would give it, or None if it does not look like one."""
     name = re.sub(r"\s+", "", name or "").strip("(),:·•|")
     name = re.sub(r"^(?:本报告|报告|本|我|现将|特|由|根据|关于|对|经|在|按照)+", "", name)
+    name = re.sub(r"(?:关于|的|有关)+$", "", name)
     if not name or _SPAM.search(name):
         return None
     trimmed = _OFFICE_TAIL.sub("", name)
@@ -96,7 +98,7 @@ def find_title(doc: Document) -> tuple[str | None, re.Match[str] | None]:
         cands.append(doc.loaded.page_title)
     for c in cands:
         m = _TITLE.match(c)
-        if m and len(m.group("pre")) <= 40:
+        if m:
             return c[:m.end()], m
     return None, None
 
@@ -107,7 +109,7 @@ def _year_ok(y: int) -> bool:
 
 def find_year(doc: Document, title_match: re.Match[str] | None) -> tuple[int | None, str]:
     if title_match:
-        return int(title_match.group("year")), "title"
+        return int(title_match.group("year") or title_match.group("year2")), "title"
     head = doc.text[:3000]
     m = _STATS_PERIOD.search(head)
     if m and _year_ok(int(m.group(1))):
@@ -190,7 +192,7 @@ def _agency_sources(doc: Document, title_match: re.Match[str] | None):
                 yield a, src
                 break
     if title_match:
-        pre = title_match.group("pre")
+        pre = title_match.group("pre") if title_match.group("pre") is not None else title_match.group("pre2")
         a = clean_agency(pre) if pre else None
         if not pre:
             m2 = _TITLE_AFTER.match(title_match.string)

@@ -1,0 +1,26 @@
+"""Shared helpers: run the real extractor on short texts written like real reports."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.extract import extract_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+SHARED = ROOT.parent / "shared"
+
+
+def extract_text(text: str, name: str = "t.txt", encoding: str = "utf-8", manifest_row: dict | None = None) -> dict:
+    return extract_bytes(name, text.encode(encoding), manifest_row)
+
+
+def value(rec: dict, metric: str):
+    m = rec["metrics"].get(metric)
+    return None if m is None else m.get("value")
+
+
+@pytest.fixture
+def ex():
+    return extract_text

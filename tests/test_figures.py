@@ -1,0 +1,183 @@
+"""Prose figures on short texts written the way reports state them, one trap per test."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import extract_text, value
+
+HEAD = "某市交通运输局2020年政府信息公开工作年度报告\n"
+
+
+def rec_of(body: str, head: str = HEAD) -> dict:
+    return extract_text(head + body)
+
+
+def test_year_figure_with_evidence_and_span():
+    rec = rec_of("一、主动公开情况\n2020年,我局主动公开政府信息356条,其中通过门户网站公开300条。\n")
+    m = rec["metrics"]["proactive_total"]
+    assert m["value"] == 356
+    assert m["evidence"] == "2020年,我局主动公开政府信息356条,其中通过门户网站公开300条。"
+    assert m["span"] == "主动公开政府信息356条"
+    assert m["approximate"] is False
+
+
+def test_all_years_cumulative_is_not_the_year_figure():
+    rec = rec_of("历年累计主动公开政府信息4012条。\n")
+    assert value(rec, "proactive_total") is None
+    rec = rec_of("本年度主动公开政府信息120条,历年累计4012条。\n")
+    assert value(rec, "proactive_total") == 120
+
+
+def test_year_total_said_with_leiji_is_kept_and_flagged():
+    rec = rec_of("2020年累计主动公开信息332条。\n")
+    m = rec["metrics"]["proactive_total"]
+    assert m["value"] == 332
+    assert any("累计" in f for f in m["flags"])
+
+
+def test_cumulative_so_far_is_rejected():
+    rec = rec_of("截至2020年底,累计主动公开政府信息8800条。自2008年以来共受理政府信息公开申请95件。\n")
+    assert value(rec, "proactive_total") is None
+    assert value(rec, "applications_received") is None
+
+
+def test_last_year_comparison_is_not_this_year():
+    rec = rec_of("2019年主动公开政府信息300条。2020年主动公开政府信息356条,较上年增加56条。\n")
+    assert value(rec, "proactive_total") == 356
+    rec = rec_of("全年受理政府信息公开申请12件,上年受理申请9件。\n")
+    assert value(rec, "applications_received") == 12
+
+
+def test_sub_items_after_qizhong_are_parts_not_totals():
+    rec = rec_of("其中主动公开的公文类信息156条。全年主动公开政府信息158条。\n")
+    assert value(rec, "proactive_total") == 158
+
+
+def test_disagreeing_figures_are_left_empty_and_flagged():
+    rec = rec_of("通过门户网站主动公开政府信息200条。通过政务微博主动公开政府信息90条。\n")
+    m = rec["metrics"]["proactive_total"]
+    assert m["value"] is None
+    assert "ambiguous" in m["flags"][0]
+    assert any(i["code"] == "ambiguous" for i in rec["issues"])
+
+
+def test_zero_applications_said_in_words():
+    for sentence in ("本年度未收到政府信息公开申请。", "全年没有受理过政府信息依申请公开。", "本年度无政府信息公开申请。",
+                     "依申请受理信息公开申请:无。"):
+        rec = rec_of(sentence + "\n")
+        assert value(rec, "applications_received") == 0, sentence
+
+
+def test_no_reconsideration_is_zero_but_fee_costs_are_not():
+    rec = rec_of("2020年,我局未发生因政府信息公开引起的行政复议和行政诉讼案件。\n")
+    assert value(rec, "reconsideration_cases") == 0
+    assert value(rec, "litigation_cases") == 0
+    rec = rec_of("(二)与行政复议、行政诉讼有关的费用支出:无。\n")
+    assert value(rec, "reconsideration_cases") is None
+    assert value(rec, "litigation_cases") is None
+
+
+def test_reconsideration_only_denied_leaves_litigation_unknown():
+    rec = rec_of("我局2020年度没有发生针对本部门有关政府信息公开事务的行政复议案件。\n")
+    assert value(rec, "reconsideration_cases") == 0
+    assert value(rec, "litigation_cases") is None
+
+
+def test_applications_zero_not_taken_from_a_reconsideration_sentence():
+    rec = rec_of("2020年共收到政府信息公开申请18件。截至目前,未发生因政府信息公开申请而导致的行政复议。\n")
+    assert value(rec, "applications_received") == 18
+    assert value(rec, "reconsideration_cases") == 0
+
+
+def test_litigation_parts_are_added():
+    rec = rec_of("全年共收到行政复议2件;未经复议直接起诉1件,复议后起诉3件。\n")
+    assert value(rec, "reconsideration_cases") == 2
+    assert value(rec, "litigation_cases") == 4
+
+
+def test_reconsideration_outcomes_are_not_the_count():
+    rec = rec_of("行政复议结果维持3件,行政复议决定撤销1件。\n")
+    assert value(rec, "reconsideration_cases") is None
+
+
+def test_approximate_figures_are_marked():
+    rec = rec_of("全年主动公开政府信息1200余条。\n")
+    m = rec["metrics"]["proactive_total"]
+    assert m["value"] == 1200 and m["approximate"] is True
+    rec = rec_of("全年主动公开政府信息近百条。\n")
+    m = rec["metrics"]["proactive_total"]
+    assert m["value"] == 100 and m["approximate"] is True
+
+
+def test_chinese_numerals_in_figures():
+    rec = rec_of("全年共受理政府信息公开申请三十件,其中予以公开十二件。\n")
+    assert value(rec, "applications_received") == 30
+    assert value(rec, "applications_granted") == 12
+    # the evidence is the source text as written
+    assert "三十件" in rec["metrics"]["applications_received"]["evidence"]
+
+
+def test_ordinals_and_names_are_not_numbers():
+    rec = rec_of("第三条规定,主动公开的政府信息主要涉及机构职能等8个类别。一是加强领导。\n")
+    assert value(rec, "proactive_total") is None
+
+
+def test_fees_zero_and_administrative_fees_not_confused():
+    rec = rec_of("本年度未向申请人收取任何费用。\n")
+    assert value(rec, "fees_collected_yuan") == 0
+    rec = rec_of("行政事业性收费收取金额共计35万元。\n")
+    assert value(rec, "fees_collected_yuan") is None
+    rec = rec_of("依申请提供政府信息收取复制、邮寄等费用共计120元。\n")
+    assert value(rec, "fees_collected_yuan") == 120
+    rec = rec_of("共编印办事指南30多种,供群众免费索取。\n")
+    assert value(rec, "fees_collected_yuan") is None
+
+
+def test_rules_stated_as_obligations_are_not_facts():
+    rec = rec_of("行政机关依申请提供政府信息,不得收取费用。\n")
+    assert value(rec, "fees_collected_yuan") is None
+
+
+def test_npc_and_cppcc_separately_and_combined():
+    rec = rec_of("承办人大建议和政协提案共36件,其中市人大代表建议8件,市政协委员提案28件。\n")
+    assert value(rec, "npc_suggestions") == 8
+    assert value(rec, "cppcc_proposals") == 28
+    rec = rec_of("承办人大建议和政协提案共36件。\n")
+    assert value(rec, "npc_suggestions") is None
+    assert value(rec, "cppcc_proposals") is None
+
+
+def test_policy_interpretations_single_and_ambiguous():
+    rec = rec_of("全年发布政策解读信息14条。\n")
+    assert value(rec, "policy_interpretations") == 14
+    rec = rec_of("公开并解读文件1件,数字图文解读21条。\n")
+    assert value(rec, "policy_interpretations") is None
+
+
+def test_heading_then_none():
+    rec = rec_of("四、因政府信息公开申请行政复议、提起行政诉讼的情况\n本年度无。\n五、政府信息公开的收费及减免情况\n无。\n")
+    assert value(rec, "reconsideration_cases") == 0
+    assert value(rec, "litigation_cases") == 0
+    assert value(rec, "fees_collected_yuan") == 0
+
+
+def test_other_years_in_the_same_sentence_are_skipped():
+    rec = rec_of("2019年共受理政府信息公开申请40件。2020年共受理政府信息公开申请35件。\n")
+    assert value(rec, "applications_received") == 35
+
+
+def test_pinyin_and_traditional_and_zixun():
+    trad = "某市交通運輸局2020年政府信息公開工作年度報告\n全年主動(dòng)公開政府資訊356條,受理依申請公開政府資訊3件。\n"
+    rec = extract_text(trad)
+    assert rec["script"] == "traditional"
+    assert value(rec, "proactive_total") == 356
+    assert value(rec, "applications_received") == 3
+    # evidence is the original sentence, pinyin and all
+    assert "主動(dòng)公開" in rec["metrics"]["proactive_total"]["evidence"]
+    assert rec["agency"] == "某市交通运输局"
+
+
+def test_full_width_digits_and_spaces_inside_words():
+    rec = rec_of("全年主动公开政府信息３５６条，受理政府信息公开申 请 ４ 件。\n")
+    assert value(rec, "proactive_total") == 356
+    assert value(rec, "applications_received") == 4
