@@ -15,7 +15,7 @@ from .normalize import Normalized, normalize
 HEADER_KEYS = ("标题", "索引号", "文号", "发文字号", "发文日期", "成文日期", "发布日期", "发布时间", "发布机构", "发布单位",
                "发文机关", "来源", "信息来源", "主题分类", "日期", "生效日期", "公开方式", "公开范围", "所属机构", "主题词",
                "中文名", "点击数", "浏览次数", "分享", "分类", "体裁分类", "组配分类", "有效性", "公开时限")
-_HEADER_RE = re.compile(r"(?:^|(?<=[\s|]))(" + "|".join(sorted(HEADER_KEYS, key=len, reverse=True)) + r")\s*[:]\s*")
+_HEADER_RE = re.compile(r"(?:^|(?<=[\s|\x21-\x7e]))(" + "|".join(sorted(HEADER_KEYS, key=len, reverse=True)) + r")\s*[:]\s*")
 _HEADER_LINE = re.compile(r"^[\s|•·]*(" + "|".join(sorted(HEADER_KEYS, key=len, reverse=True)) + r")\s*[:]")
 
 _CHROME = re.compile(

@@ -72,8 +72,11 @@ def _common() -> frozenset[str]:
     return _common_cache
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\uffff\ufffe]|[^\x00-\uffff]")
 _CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff\ufffd]")
 _common_re: re.Pattern[str] | None = None
+# UTF-8 Chinese read as Latin-1/cp1252: runs like 'æ”¿åºœ' with no CJK at all
+_LATIN_MOJIBAKE = re.compile("[\u00e4-\u00e9][\u0080-\u00bf\u0152-\u2122]{2}")
 
 
 def chinese_score(text: str, sample: int = 20000) -> float:
@@ -125,17 +128,26 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
-def _repair_mojibake(text: str) -> str | None:
-    """Undo UTF-8 bytes that were decoded as GBK and re-saved; None if it does not help."""
-    try:
-        raw = text.encode("gbk", errors="strict")
-    except UnicodeEncodeError:
-        # the damaged text usually carries some characters GBK cannot hold; keep going
-        raw = text.encode("gbk", errors="ignore")
-    fixed = raw.decode("utf-8", errors="replace")
-    if fixed.count("\ufffd") > 0.05 * max(len(fixed), 1):
-        return None
-    return fixed
+def _repair_mojibake(text: str) -> tuple[str, str, float] | None:
+    """Undo UTF-8 that was once decoded as GBK or Latin-1 and saved again.
+
+    Returns (repaired text, the wrong codec, share of characters lost), or None when no
+    round trip reads as Chinese. Latin-1 round trips are lossless; GBK ones lose the
+    bytes the wrong decoder replaced, which the caller must not paper over.
+    """
+    best: tuple[str, str, float] | None = None
+    for wrong in ("gbk", "cp1252", "latin-1"):
+        try:
+            raw = text.encode(wrong, errors="strict")
+            lost = 0
+        except UnicodeEncodeError:
+            raw = text.encode(wrong, errors="ignore")
+            lost = 1
+        fixed = raw.decode("utf-8", errors="replace")
+        share = (fixed.count("\ufffd") + lost) / max(len(fixed), 1)
+        if chinese_score(fixed, 2000) > 0.6 and (best is None or share < best[2]):
+            best = (fixed, wrong, share)
+    return best
 
 
 def decode(data: bytes, declared: str | None = None) -> Decoded:
@@ -145,9 +157,12 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
-                return Decoded(data.decode(enc), "utf-8 (BOM)" if enc == "utf-8-sig" else enc + (" (BOM, LE)" if bom == codecs.BOM_UTF16_LE else " (BOM, BE)"))
+                text = data.decode(enc)
             except UnicodeDecodeError as e:
                 raise UndecodableError("bad-bytes", f"starts with a {enc} byte-order mark but is not valid {enc}: {e.reason} at byte {e.start}") from e
+            if enc == "utf-16" and chinese_score(text, 2000) < 0.2 and len(_CONTROL.findall(text[:2000])) > 0.02 * min(len(text), 2000):
+                raise UndecodableError("bad-bytes", "starts with a UTF-16 byte-order mark but the rest is not UTF-16 text")
+            return Decoded(text, "utf-8 (BOM)" if enc == "utf-8-sig" else enc + (" (BOM, LE)" if bom == codecs.BOM_UTF16_LE else " (BOM, BE)"))
     u16 = _looks_utf16(data) if b"\x00" in data[:4096] else None
     if u16:
         try:
@@ -164,10 +179,15 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     try:
         text = data.decode("utf-8")
         score = chinese_score(text, 800)
-        if score < 0.45 and score != -1:
-            fixed = _repair_mojibake(text)
-            if fixed is not None and chinese_score(fixed) > score + 0.3:
-                return Decoded(fixed, "utf-8", "mojibake repaired: the text had been decoded as GBK once and saved as UTF-8")
+        if score < 0.45 and (score != -1 or _LATIN_MOJIBAKE.search(text[:2000])):
+            repaired = _repair_mojibake(text)
+            if repaired is not None:
+                fixed, wrong, lost = repaired
+                if lost <= 0.01:
+                    return Decoded(fixed, "utf-8", f"mojibake repaired: the text had been decoded as {wrong} once and saved as UTF-8")
+                raise UndecodableError(
+                    "mojibake", f"the text is mojibake (UTF-8 that was decoded as {wrong.upper()} and saved again); "
+                    f"{lost:.0%} of its characters are lost and cannot be restored: fetch the original file")
         return Decoded(text, "utf-8")
     except UnicodeDecodeError:
         pass

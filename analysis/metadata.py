@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .document import Document
 
-_CJK = "\u4e00-\u9fff"
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff"
 AGENCY_SUFFIX = (r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室|办公厅|办公室|委员会|管理委员会|管委会|分局|总局|局|厅|委|署|部|"
                  r"办|院|中心|监狱|海关|银行|学校|大学|馆|会|所|站|队|处|司|行|社|台)")
 _AGENCY = re.compile(rf"^[{_CJK}()]{{2,32}}?{AGENCY_SUFFIX}$")
