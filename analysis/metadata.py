@@ -44,7 +44,9 @@ _DATE_PATTERNS = [
 _DATE_LINE = re.compile(r"^[\s•·|]*(?:日期|时间)?[:]?\s*(?:(?:19|20)\d{2}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?|\d{1,2}\.\d{1,2}\.(?:19|20)\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
 
 MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-_ADMIN = re.compile(rf"[{_CJK}]{{1,8}}?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|区|县|旗)")
+# tried in this order at each position: a lazy match must not stop at 州 inside 贵州 or 兖州
+_ADMIN_STEPS = [re.compile(rf"[{_CJK}]{{1,8}}?(?:特别行政区|自治区|省)"), re.compile(rf"[{_CJK}]{{1,8}}?地区"),
+                re.compile(rf"[{_CJK}]{{1,8}}?(?:自治县|自治旗|区|县|旗)"), re.compile(rf"[{_CJK}]{{1,8}}?(?:自治州|市|盟)")]
 LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "prefecture": "市级", "county": "县级"}
 
 
@@ -219,17 +221,19 @@ def level_and_place(agency: str | None) -> tuple[str | None, str | None]:
     """Administrative level and place, as far as the name shows them."""
     if not agency:
         return None, None
-    if re.match(r"^(国务院|国家|中国|中华人民共和国|中央)", agency) or re.fullmatch(rf"[{_CJK}]{{1,8}}(部|总局|署)", agency):
+    if re.match(r"^(国务院|国家|中国|中华人民共和国|中央)", agency):
         return "national", "全国"
     parts: list[str] = []
     pos = 0
     while True:
-        m = _ADMIN.match(agency, pos)
-        if not m or m.end() >= len(agency):
+        m = next((m for rx in _ADMIN_STEPS if (m := rx.match(agency, pos)) and m.end() < len(agency)), None)
+        if not m:
             break
         parts.append(m.group(0))
         pos = m.end()
     if not parts:
+        if re.fullmatch(rf"[{_CJK}]{{1,8}}(部|总局|署)", agency):
+            return "national", "全国"  # 商务部, 海关总署: ministries carry no place
         if agency.startswith(("省", "自治区")):
             return "provincial", None
         if agency.startswith(("市", "州", "盟")):
@@ -241,7 +245,7 @@ def level_and_place(agency: str | None) -> tuple[str | None, str | None]:
     place = "".join(parts)
     if last.endswith(("省", "自治区", "特别行政区")) or (len(parts) == 1 and last in MUNICIPALITIES):
         return "provincial", place
-    if last.endswith(("区", "县", "旗", "自治县", "自治旗")):
+    if last.endswith(("区", "县", "旗", "自治县", "自治旗")) and not last.endswith("地区"):
         return "county", place
     if last.endswith("市") and len(parts) >= 2 and parts[0].endswith(("市", "州", "盟", "地区")) and parts[0] not in MUNICIPALITIES:
         return "county", place  # a county-level city under a prefecture
