@@ -56,6 +56,8 @@ class Rule:
     sentence_needs: str | None = None  # regex the whole sentence must contain
     total: bool = True  # a total: sub-items (其中…) are not it
     not_after: re.Pattern[str] | None = None  # what must not stand just before the match (checked on 4 chars)
+    context_needs: str | None = None  # the match, or else its sentence's heading, must contain this
+    heading_needs: str | None = None  # what a heading must contain instead (default: context_needs)
 
 
 # a rule can only match where its topic word occurs; `in` is far cheaper than a regex scan
@@ -73,23 +75,32 @@ def _r(p: str) -> re.Pattern[str]:
 
 
 _NEG = r"(?:未|没有|无|并未|从未|均未|尚未)"
+# applications that are not for information: licences, approvals, registrations, subsidies…
+_OTHER_APPLICATIONS = (r"许可|审批|备案|登记|注册|项目|资金|补贴|补助|业务|办件|复查|评估|认定|资格|证照|证书|诉求|退税|贷款|"
+                       r"网上|网络|当面|现场|信函|传真|邮寄|电子邮件|邮件")
+# words that put a reconsideration or lawsuit in the disclosure context
+_DISCLOSURE = r"信息公开|依申请|申请公开|公开申请|政府信息"
+# a category of information, not all of it
+_CATEGORY = r"动态|公告|通知|文件|规划|计划|人事|预算|决算|采购|招标|招聘|会议|领导|机构|职能|法规|规章|指南|目录|年报|统计|财政|政策解读"
 _NOT_RULE = r"不得|不应|不能|不准|应当|必须|严禁|禁止"
 
 RULES: list[Rule] = [
     # --- proactive disclosure
     Rule("proactive_total", "主动公开…N条", _r(r"主动(?:公开|发布)(?P<gap>" + GAP + r"{0,30}?)" + NUM + r"\s*(?P<unit>万条|条次|件次|条|件|篇|项|个|份|则)"),
-         0.9, gap_needs=r"信息", gap_forbids=r"申请|不予|咨询|(?<!各)类|率|增|减|比|超|多|其他|主要|涉及|等|包括",
+         0.9, gap_needs=r"信息", gap_forbids=r"申请|不予|咨询|(?<!各)类|率|增|减|比|超|多|其他|主要|涉及|等|包括|" + _CATEGORY,
          not_after=_r(r"(?:应|应当|可|须|需)$")),
     Rule("proactive_total", "信息主动公开N条", _r(r"信息(?:的)?主动公开(?:数量|数|总数|共计|共|为|达|了)*" + NUM + r"\s*(?P<unit>万条|条次|条|件|篇)"), 0.85),
     Rule("proactive_total", "发布政府信息N条", _r(r"发布(?P<gap>各类|各种|)政府信息(?:共计|共|总数|数量|为)*" + NUM + r"\s*(?P<unit>条|件|篇)"), 0.6),
     Rule("proactive_total", "共公开政府信息N条", _r(r"(?:全年|本年度?|年内|共|累计)+(?:共)?公开(?P<gap>各类|)政府信息(?:共计|共|数量)*" + NUM + r"\s*(?P<unit>条|件|篇)"), 0.6, not_after=_r(r"(?:申请|不予|部分)$")),
     # --- applications received
     Rule("applications_received", "受理…申请N件", _r(r"(?:受理|收到|接到|接收|接受|新收|收悉)(?P<gap>" + GAP + r"{0,25}?)(?:申请|依申请公开事项)(?P<gap2>" + GAP + r"{0,10}?)(?:共计|共)?" + NUM + r"\s*(?P<unit>件|条|个|份|项|宗|起|人次)"),
-         0.9, gap_forbids=r"咨询|复议|诉讼|投诉|信访|留言|举报|建议|提案|结转|来信"),
+         0.9, gap_forbids=r"咨询|复议|诉讼|投诉|信访|留言|举报|建议|提案|结转|来信|" + _OTHER_APPLICATIONS,
+         context_needs=r"公开|信息"),
     Rule("applications_received", "办理…申请N件", _r(r"(?:办理|处理|答复|办结)(?:回复|完成)?(?P<gap>" + GAP + r"{0,20}?)(?:申请|依申请公开事项)(?P<gap2>" + GAP + r"{0,8}?)(?:共计|共)?" + NUM + r"\s*(?P<unit>件|条|个|份)"),
-         0.7, gap_forbids=r"咨询|复议|诉讼|投诉|信访|留言|举报|建议|提案|结转|来信"),
+         0.7, gap_forbids=r"咨询|复议|诉讼|投诉|信访|留言|举报|建议|提案|结转|来信|" + _OTHER_APPLICATIONS,
+         context_needs=r"公开|信息"),
     Rule("applications_received", "受理N件申请", _r(r"(?:受理|收到|接到)(?:了)?(?:共计|共)?" + NUM + r"\s*(?P<unit>件|个|份)(?P<gap>" + GAP + r"{0,8}?)申请"), 0.85,
-         gap_forbids=r"咨询|复议|诉讼|投诉|信访|建议|提案"),
+         gap_forbids=r"咨询|复议|诉讼|投诉|信访|建议|提案|" + _OTHER_APPLICATIONS, context_needs=r"公开|信息"),
     Rule("applications_received", "申请数量N件", _r(r"(?:政府信息公开|依申请公开|信息公开)申请(?:的)?(?:数量|总数|数|件数)(?:为|共|共计|合计|达)*" + NUM + r"\s*(?P<unit>件|个|份)"), 0.8),
     Rule("applications_received", "未收到…申请", _r(_NEG + r"(?:出现|收到|接到|受理|发生|有|接收|接受)(?:过|到)?(?P<gap>[^,。;!?|\n\d]{0,40}?)申请"), 0.85, kind="zero",
          clause_forbids=r"复议|诉讼|收费|费用|举报|投诉|咨询|信访|" + _NOT_RULE),
@@ -97,27 +108,27 @@ RULES: list[Rule] = [
          gap_forbids=r"理由|正当|法|需|须|必要|关|涉", clause_forbids=r"复议|诉讼|收费|费用|" + _NOT_RULE),
     Rule("applications_received", "申请:无", _r(r"(?:受理|收到|申请)[^\d,。;!?|\n]{0,20}申请(?:情况|数量|数)?\s*[:]\s*(?:无|没有)(?=[。;,]|$)"), 0.85, kind="zero"),
     # --- outcomes
-    Rule("applications_granted", "予以公开N件", _r(r"(?:予以公开|同意公开|全部公开|准予公开)(?:的)?(?:政府信息)?(?:申请)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9, total=False, not_after=_r(r"(?:不|部分|不予)$")),
-    Rule("applications_partially_granted", "部分公开N件", _r(r"部分(?:予以)?公开(?:\([^)]{0,30}\))?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9, total=False),
-    Rule("applications_denied", "不予公开N件", _r(r"不予(?:以)?公开(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.85, total=False),
-    Rule("applications_unable_to_provide", "无法提供N件", _r(r"无法提供(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.85, total=False),
-    Rule("applications_not_processed", "不予处理N件", _r(r"不予(?:处理|受理)(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.8, total=False),
-    Rule("applications_other_handling", "其他处理N件", _r(r"其他处理(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.8, total=False),
+    Rule("applications_granted", "予以公开N件", _r(r"(?:予以公开|同意公开|全部公开|准予公开)[“”\x22」]?(?:的)?(?:政府信息)?(?:申请)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9, total=False, not_after=_r(r"(?:不|部分|不予)$")),
+    Rule("applications_partially_granted", "部分公开N件", _r(r"部分(?:予以)?公开(?:\([^)]{0,30}\))?[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9, total=False),
+    Rule("applications_denied", "不予公开N件", _r(r"不予(?:以)?公开[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.85, total=False),
+    Rule("applications_unable_to_provide", "无法提供N件", _r(r"无法提供[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.85, total=False),
+    Rule("applications_not_processed", "不予处理N件", _r(r"不予(?:处理|受理)[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.8, total=False),
+    Rule("applications_other_handling", "其他处理N件", _r(r"其他处理[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.8, total=False),
     Rule("applications_carried_over", "上年结转N件", _r(r"上(?:一)?年(?:度)?结转(?:政府信息公开)?(?:申请)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个)"), 0.9),
     Rule("applications_carried_forward", "结转下年度N件", _r(r"结转(?:至|到)?下(?:一)?年度?(?:继续办理)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个)"), 0.9),
     Rule("applications_carried_forward", "余N件转下年", _r(r"余" + NUM + r"\s*(?P<unit>件)(?:申请)?转(?:入)?(?:\d{4}年度?|下一?年度?)"), 0.8),
     # --- administrative reconsideration
     Rule("reconsideration_cases", "行政复议N件", _r(r"行政复议(?:申请|案件|案)?(?P<gap>" + GAP + r"{0,6}?)" + NUM + r"\s*(?P<unit>件|起|宗|个|次|例)"), 0.9,
-         gap_forbids=r"诉讼|维持|纠正|结果|审结|办结|决定|答复|撤销|确认|驳回|终止", total=False),
-    Rule("reconsideration_cases", "N件行政复议", _r(NUM + r"\s*(?P<unit>件|起|宗)(?:政府信息公开)?(?:行政)?复议(?:案件|申请)?(?!后)"), 0.85, total=False),
+         gap_forbids=r"诉讼|维持|纠正|结果|审结|办结|决定|答复|撤销|确认|驳回|终止", total=False, context_needs=_DISCLOSURE, heading_needs=_DISCLOSURE + r"|复议|诉讼"),
+    Rule("reconsideration_cases", "N件行政复议", _r(NUM + r"\s*(?P<unit>件|起|宗)(?:政府信息公开)?(?:行政)?复议(?:案件|申请)?(?!后)"), 0.85, total=False, context_needs=_DISCLOSURE, heading_needs=_DISCLOSURE + r"|复议|诉讼"),
     Rule("reconsideration_cases", "未发生…行政复议", _r(_NEG + r"(?:发生|产生|出现|有|收到|接到|涉及|受理|引起|因)?(?:过)?(?P<gap>[^,。;!?|\n\d]{0,40}?)行政复议(?!" + GAP + r"{0,6}\d)"), 0.85,
          kind="zero", clause_forbids=r"费用|支出|" + _NOT_RULE),
     Rule("litigation_cases", "行政诉讼N件", _r(r"行政诉讼(?:案件|案)?(?P<gap>" + GAP + r"{0,6}?)" + NUM + r"\s*(?P<unit>件|起|宗|个|例)"), 0.9,
-         gap_forbids=r"复议|维持|纠正|结果|审结|办结|判决|败诉|胜诉|撤诉|驳回|裁定", total=False),
+         gap_forbids=r"复议|维持|纠正|结果|审结|办结|判决|败诉|胜诉|撤诉|驳回|裁定", total=False, context_needs=_DISCLOSURE, heading_needs=_DISCLOSURE + r"|复议|诉讼"),
     Rule("litigation_cases", "未发生…行政诉讼", _r(_NEG + r"(?:发生|产生|出现|有|收到|接到|涉及|引起|因)?(?:过)?(?P<gap>[^,。;!?|\n\d]{0,50}?)(?:行政诉讼|(?<=行政复议[、和与及或])诉讼|(?<=复议[、和与及或])诉讼|提起诉讼)(?!" + GAP + r"{0,6}\d)"), 0.85,
          kind="zero", clause_forbids=r"费用|支出|" + _NOT_RULE),
     Rule("reconsideration_cases", "行政复议和行政诉讼N件", _r(r"行政复议(?:案件)?(?:和|及|与|、|或)(?:提起)?(?:行政)?诉讼(?:案件)?(?P<each>各|均为|均|都)?(?:为)?" + NUM + r"\s*(?P<unit>件|起|宗)"), 0.85, kind="zero_both"),
-    Rule("reconsideration_cases", "行政复议…:无", _r(r"行政复议(?:和|及|与|、)?(?:行政)?(?P<both>诉讼)?(?:的)?(?:情况|案件|数量)?\s*[:]\s*(?:无|没有|0件|0)(?=[。;,]|$)"), 0.85, kind="zero_colon"),
+    Rule("reconsideration_cases", "行政复议…:无", _r(r"行政复议(?P<mid>[^,。;:\d\n]{0,14}?)\s*[:]\s*(?:本年度|本年|全年|今年)?(?:均)?(?:无|没有|为零|0件|0)(?=[。;,)]|$)"), 0.85, kind="zero_colon"),
     Rule("litigation_cases", "行政诉讼…:无", _r(r"行政诉讼(?:的)?(?:情况|案件|数量)?\s*[:]\s*(?:无|没有|0件|0)(?=[。;,]|$)"), 0.85, kind="zero"),
     # --- fees charged to applicants (never 行政事业性收费)
     Rule("fees_collected_yuan", "收取费用N元", _r(r"(?:收取|收费|收缴)(?:了)?(?:信息处理费|费用|检索费|复制费|邮寄费|成本费|工本费)?(?:共计|共|合计|总计|金额|为)*" + NUM + r"\s*(?P<unit>万元|元)"), 0.85,
@@ -230,7 +241,11 @@ def _candidate(rule: Rule, m: re.Match[str], s: Sentence, text: str, report_year
     ca, cb = _clause_bounds(text, s, a, b)
     if rule.clause_forbids and re.search(rule.clause_forbids, text[ca:cb]):
         return None
-    if rule.sentence_needs and not re.search(rule.sentence_needs, s.text):
+    if rule.sentence_needs and not re.search(rule.sentence_needs, s.text) and not (
+            rule.metric == "fees_collected_yuan" and re.search(r"收费|费用", s.heading)):
+        return None
+    if rule.context_needs and not re.search(rule.context_needs, m.group(0)) and not (
+            s.heading and re.search(rule.heading_needs or rule.context_needs, s.heading)):
         return None
     flags: list[str] = []
     if rule.kind in ("number", "zero_both"):
@@ -257,7 +272,9 @@ def _candidate(rule: Rule, m: re.Match[str], s: Sentence, text: str, report_year
         return None  # 其中…: a part of something, not the total
     conf = rule.confidence
     if rule.kind == "zero_colon":
-        metrics = ("reconsideration_cases", "litigation_cases") if gd.get("both") else ("reconsideration_cases",)
+        if re.search(r"费|支出|机构|人员", gd.get("mid") or ""):
+            return None
+        metrics = ("reconsideration_cases", "litigation_cases") if "诉讼" in (gd.get("mid") or "") else ("reconsideration_cases",)
         return [Candidate(metric, 0.0, s, a, b, rule.name, conf, False, "", flags) for metric in metrics]
     if rule.kind == "zero_both":
         if value == 0 or gd.get("each"):

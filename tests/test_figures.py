@@ -90,7 +90,7 @@ def test_applications_zero_not_taken_from_a_reconsideration_sentence():
 
 
 def test_litigation_parts_are_added():
-    rec = rec_of("全年共收到行政复议2件;未经复议直接起诉1件,复议后起诉3件。\n")
+    rec = rec_of("四、行政复议和行政诉讼情况\n全年共收到行政复议2件;未经复议直接起诉1件,复议后起诉3件。\n")
     assert value(rec, "reconsideration_cases") == 2
     assert value(rec, "litigation_cases") == 4
 
@@ -181,3 +181,44 @@ def test_full_width_digits_and_spaces_inside_words():
     rec = rec_of("全年主动公开政府信息３５６条，受理政府信息公开申 请 ４ 件。\n")
     assert value(rec, "proactive_total") == 356
     assert value(rec, "applications_received") == 4
+
+
+def test_other_kinds_of_applications_are_not_disclosure_requests():
+    rec = rec_of("一、概述\n全年受理行政许可申请356件,办结率100%。\n")
+    assert value(rec, "applications_received") is None
+    rec = rec_of("二、依申请公开情况\n全年受理网上申请10件,当面申请2件。\n")
+    assert value(rec, "applications_received") is None
+
+
+def test_reconsideration_work_of_a_justice_bureau_is_not_a_disclosure_case():
+    rec = rec_of("一、概述\n本机关作为复议机关,全年受理行政复议申请356件。\n")
+    assert value(rec, "reconsideration_cases") is None
+    rec = rec_of("四、政府信息公开行政复议、行政诉讼情况\n全年共收到行政复议申请2件。\n")
+    assert value(rec, "reconsideration_cases") == 2
+
+
+def test_one_category_of_information_is_not_the_total():
+    rec = rec_of("通过门户网站主动公开工作动态信息120条。\n")
+    assert value(rec, "proactive_total") is None
+
+
+def test_quoted_outcome_names():
+    rec = rec_of('在已办结的申请中,“同意公开”的5件,“同意部分公开”的2件,“不予公开”的1件。\n')
+    assert value(rec, "applications_granted") == 5
+    assert value(rec, "applications_partially_granted") == 2
+    assert value(rec, "applications_denied") == 1
+
+
+def test_none_after_a_colon():
+    rec = rec_of("因政府信息公开申请行政复议、提起行政诉讼的情况:本年度无。\n")
+    assert value(rec, "reconsideration_cases") == 0
+    assert value(rec, "litigation_cases") == 0
+    rec = rec_of("行政复议机构人员情况:无。\n")
+    assert value(rec, "reconsideration_cases") is None
+
+
+def test_fee_statement_read_in_its_section():
+    rec = rec_of("五、政府信息公开的收费及减免情况\n本机关未收取任何费用。\n")
+    assert value(rec, "fees_collected_yuan") == 0
+    rec = rec_of("三、其他工作\n本机关未收取任何费用。\n")
+    assert value(rec, "fees_collected_yuan") is None
