@@ -142,6 +142,7 @@ RULES: list[Rule] = [
          clause_forbids=r"索取|行政事业性|" + _NOT_RULE, sentence_needs=r"政府信息|依申请|申请人"),
     Rule("fees_collected_yuan", "收费情况:无", _r(r"收费(?:情况|及减免情况|金额)?\s*[:]\s*(?:无|没有|0元?)(?=[。;,]|$)"), 0.85, kind="zero"),
     # --- policy interpretation
+    Rule("policy_interpretations", "政策解读N篇", _r(r"政策解读(?:信息|稿件|稿|文章|类信息)?(?:共计|共|合计)?" + NUM + r"\s*(?P<unit>条|篇|次|个|件|份|期|则)"), 0.9),
     Rule("policy_interpretations", "解读…N条", _r(r"解读(?!会|率|座谈|培训|工作|机制|制度|人)(?P<gap>" + GAP + r"{0,8}?)" + NUM + r"\s*(?P<unit>条|篇|次|个|件|份|期|则|场)"), 0.8,
          gap_forbids=r"会|率|申请|咨询|访谈|发布会|活动|等|动态"),
     Rule("policy_interpretations", "N篇政策解读", _r(NUM + r"\s*(?P<unit>条|篇|个|份|期)(?:政策)?解读(?!会|率)"), 0.8),

@@ -222,3 +222,10 @@ def test_fee_statement_read_in_its_section():
     assert value(rec, "fees_collected_yuan") == 0
     rec = rec_of("三、其他工作\n本机关未收取任何费用。\n")
     assert value(rec, "fees_collected_yuan") is None
+
+
+def test_explicit_policy_interpretations_beat_interpretation_materials():
+    rec = rec_of("全年发布政策解读28篇,制作一图读懂等解读材料15件。\n")
+    assert value(rec, "policy_interpretations") == 28
+    rec = rec_of("制作相关解读文字和图片8个。\n")
+    assert value(rec, "policy_interpretations") == 8
