@@ -86,7 +86,7 @@ _NOT_RULE = r"不得|不应|不能|不准|应当|必须|严禁|禁止"
 
 RULES: list[Rule] = [
     # --- proactive disclosure
-    Rule("proactive_total", "主动公开…N条", _r(r"主动(?:公开|发布)(?P<gap>" + GAP + r"{0,30}?)" + NUM + r"\s*(?P<unit>万条|条次|件次|条|件|篇|项|个|份|则)"),
+    Rule("proactive_total", "主动公开…N条", _r(r"主动(?:向社会)?(?:公开|发布)(?P<gap>" + GAP + r"{0,30}?)" + NUM + r"\s*(?P<unit>万条|条次|件次|条|件|篇|项|个|份|则)"),
          0.9, gap_needs=r"信息", gap_forbids=r"申请|不予|咨询|(?<!各)类|率|增|减|比|超|多|其他|主要|涉及|等|包括|" + _CATEGORY,
          not_after=_r(r"(?:应|应当|可|须|需)$")),
     Rule("proactive_total", "信息主动公开N条", _r(r"信息(?:的)?主动公开(?:数量|数|总数|共计|共|为|达|了)*" + NUM + r"\s*(?P<unit>万条|条次|条|件|篇)"), 0.85),

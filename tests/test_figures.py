@@ -229,3 +229,8 @@ def test_explicit_policy_interpretations_beat_interpretation_materials():
     assert value(rec, "policy_interpretations") == 28
     rec = rec_of("制作相关解读文字和图片8个。\n")
     assert value(rec, "policy_interpretations") == 8
+
+
+def test_proactive_to_society():
+    rec = rec_of("全年主动向社会公开政府信息1280条。\n")
+    assert value(rec, "proactive_total") == 1280

@@ -157,3 +157,8 @@ def test_manifest_in_excel_utf8_with_bom_is_read(tmp_path: Path):
     p = tmp_path / "manifest.csv"
     p.write_bytes("file,agency\nx.txt,某局\n".encode("utf-8-sig"))
     assert read_manifest(p, {"x.txt"}).rows == {"x.txt": {"agency": "某局"}}
+
+
+def test_year_from_the_opening_sentence_of_the_report():
+    rec = extract_text("现将我局2019年政府信息公开工作情况报告如下。2018年5月制定了制度。2018年6月完成了培训。\n")
+    assert rec["report_year"] == 2019
