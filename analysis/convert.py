@@ -77,12 +77,18 @@ def align(old: str, new: str) -> StepMap:
             base = t2s(a)
             if len(base) != len(a):
                 base = "".join(t2s(ch) if len(t2s(ch)) == 1 else ch for ch in a)
-            sm = difflib.SequenceMatcher(None, base, b, autojunk=False)
+            # only the stretch between the first and last difference needs comparing
+            pre = 0
+            while pre < min(len(base), len(b)) and base[pre] == b[pre]:
+                pre += 1
+            suf = 0
+            while suf < min(len(base), len(b)) - pre and base[-1 - suf] == b[-1 - suf]:
+                suf += 1
+            mid_a, mid_b = base[pre:len(base) - suf], b[pre:len(b) - suf]
+            sm = difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=False)
             for tag, i1, i2, j1, j2 in sm.get_opcodes():
                 if tag != "equal" and (i2 - i1) != (j2 - j1):
-                    step.add(in_pos + i1, in_pos + i2, out_pos + j1, out_pos + j2)
-                elif tag == "replace":
-                    continue
+                    step.add(in_pos + pre + i1, in_pos + pre + i2, out_pos + pre + j1, out_pos + pre + j2)
         in_pos += len(a) + 1
         out_pos += len(b) + 1
     return step

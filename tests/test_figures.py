@@ -234,3 +234,12 @@ def test_explicit_policy_interpretations_beat_interpretation_materials():
 def test_proactive_to_society():
     rec = rec_of("全年主动向社会公开政府信息1280条。\n")
     assert value(rec, "proactive_total") == 1280
+
+
+def test_evidence_is_exact_after_length_changing_conversion():
+    text = "某市商務局2020年政府信息公開工作年度報告\n通過網際網路和入口網站,全年主動公開政府信息356條,較上年增加。\n"
+    rec = extract_text(text)
+    m = rec["metrics"]["proactive_total"]
+    assert m["value"] == 356
+    assert m["span"] == "主動公開政府信息356條"
+    assert m["evidence"] == "通過網際網路和入口網站,全年主動公開政府信息356條,較上年增加。"
