@@ -16,7 +16,6 @@ from .loading import LoadError, Loaded, load_bytes
 from .metadata import level_and_place, read_metadata
 from .normalize import normalize_plain
 
-EXTRACTOR_VERSION = "1"  # bump when a change alters what records contain (invalidates caches)
 
 try:  # the table reader is optional for prose-only use
     from . import tables as _tables

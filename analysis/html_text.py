@@ -2,8 +2,10 @@
 
 Reports published as web pages carry scripts, styles, menus and share buttons around the
 text, and their standard tables use rowspan/colspan. The text keeps one line per block
-and renders every data table as `| cell | cell |` lines with spanned cells repeated, so
-the table reader sees each row complete. Tables used only for page layout are unwrapped.
+and renders every data table as `| cell | cell |` lines: a spanned label is repeated into
+every row and column it covers, so the table reader sees each row's full label path, while a
+spanned figure stands once (table 二 spans one figure over three columns; repeating it would
+count it three times). Tables used only for page layout are unwrapped.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"
 _CHROME_ATTR = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|breadcrumbs?|crumbs?|share|sidebar|toolbar|topbar|"
                           r"position|location|copyright|fenxiang|dyfx)([\s_-]|$)", re.I)
 _WS = re.compile(r"[ \t\r\f\v\u3000\u00a0]+")
+_FIGURE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
 
 
 @dataclass
@@ -146,9 +149,11 @@ def _render(table: _Table) -> list[str]:
             while (r, c) in grid:
                 c += 1
             one_line = text.replace("\n", "")
+            # a figure stands once: repeated into every spanned cell it would be counted again
+            figure = _FIGURE.match(one_line) is not None
             for dr in range(cell.rowspan):
                 for dc in range(cell.colspan):
-                    grid.setdefault((r + dr, c + dc), one_line)
+                    grid.setdefault((r + dr, c + dc), "" if figure and (dr or dc) else one_line)
             c += cell.colspan
     n_rows = len(table.rows)
     n_cols = max((c for (_, c) in grid), default=-1) + 1

@@ -44,6 +44,13 @@ METRICS: dict[str, Metric] = {m.name: m for m in [
     Metric("licensing_decisions", "行政许可 本年处理决定数量", "件", "Licensing decisions (table 二)", "table"),
     Metric("penalty_decisions", "行政处罚 本年处理决定数量", "件", "Penalty decisions (table 二)", "table"),
     Metric("coercion_decisions", "行政强制 本年处理决定数量", "件", "Coercive-measure decisions (table 二)", "table"),
+    # table 二 (2019 layout): its 第二十条第（一）项 columns mean something else, so they keep their own names
+    Metric("regulations_made_2019", "规章 本年新制作数量", "件", "Regulations newly made in the year (table 二, 2019)", "table"),
+    Metric("regulations_published_2019", "规章 本年新公开数量", "件", "Regulations newly published in the year (table 二, 2019)", "table"),
+    Metric("regulations_published_total_2019", "规章 对外公开总数量", "件", "Regulations published in total (table 二, 2019)", "table"),
+    Metric("normative_documents_made_2019", "规范性文件 本年新制作数量", "件", "Normative documents newly made (table 二, 2019)", "table"),
+    Metric("normative_documents_published_2019", "规范性文件 本年新公开数量", "件", "Normative documents newly published (table 二, 2019)", "table"),
+    Metric("normative_documents_published_total_2019", "规范性文件 对外公开总数量", "件", "Normative documents published in total (table 二, 2019)", "table"),
     Metric("administrative_fees_10k_yuan", "行政事业性收费 本年收费金额", "万元", "Administrative fees collected (table 二, 2021); not disclosure fees", "table"),
 ]}
 
@@ -59,3 +66,14 @@ def label(name: str) -> str:
 def unit(name: str) -> str:
     m = METRICS.get(name)
     return m.unit if m else ""
+
+
+def markdown_table() -> str:
+    """The data dictionary as the Markdown table the README carries."""
+    rows = ["| name | 中文标签 | unit | meaning |", "|---|---|---|---|"]
+    rows += [f"| `{m.name}` | {m.label} | {m.unit} | {m.description} |" for m in METRICS.values()]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

@@ -43,6 +43,10 @@ _PROJECT_DICT = {
     "讯息": "信息",
     "数位": "数字",
     "网志": "博客",
+    # tw2sp maps Taiwan 文件 to 文档 and 查詢 to 查找; the reports are mainland texts in
+    # traditional characters, where 文件 (规范性文件) and 查询 mean what they say
+    "文档": "文件",
+    "查找": "查询",
 }
 _PROJECT_RE = re.compile("|".join(sorted(map(re.escape, _PROJECT_DICT), key=len, reverse=True)))
 

@@ -81,8 +81,8 @@ def _numeral(m: re.Match[str]) -> str:
         return str(parse_numeral(run))
     if prev in _NOT_BEFORE or not _COUNT_AFTER.match(text, end) or _COUNT_NOT_AFTER.match(text, end + (1 if nxt in "余多个" else 0)):
         return run
-    if _IDIOMS.match(text, start) or (run == "一" and nxt == "个"):
-        return run
+    if _IDIOMS.match(text, start) or (run == "一" and nxt == "个") or run in ("百", "千", "万", "亿"):
+        return run  # a bare 万 is a unit (单位:万元), not ten thousand
     v = parse_numeral(run)
     return run if v is None else str(v)
 

@@ -35,6 +35,7 @@ CELLS_SCHEMA = pa.schema([
     ("report_id", pa.string()), ("agency", pa.string()), ("report_year", pa.int64()), ("table", pa.string()),
     ("layout", pa.string()), ("row_key", pa.string()), ("col_key", pa.string()), ("row_label", pa.string()),
     ("col_label", pa.string()), ("value", pa.float64()), ("line", pa.int64()), ("evidence", pa.string()),
+    ("flag", pa.string()),
 ])
 CHECKS_SCHEMA = pa.schema([
     ("report_id", pa.string()), ("agency", pa.string()), ("report_year", pa.int64()), ("check", pa.string()),
@@ -91,7 +92,7 @@ def cell_rows(rec: dict[str, Any]) -> list[dict[str, Any]]:
              "table": c.get("table"), "layout": t.get("layout"), "row_key": c.get("row_key"), "col_key": c.get("col_key"),
              "row_label": c.get("row_label"), "col_label": c.get("col_label"),
              "value": None if c.get("value") is None else float(c["value"]), "line": c.get("line"),
-             "evidence": c.get("evidence")} for c in t.get("cells", [])]
+             "evidence": c.get("evidence"), "flag": c.get("flag")} for c in t.get("cells", [])]
 
 
 def check_rows(rec: dict[str, Any]) -> list[dict[str, Any]]:

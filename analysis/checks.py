@@ -1,0 +1,153 @@
+"""Consistency checks on the standard tables, on prose against tables, and across years.
+
+The tables state their own arithmetic (一+二 = 三（七）+四, （七） is the sum of its
+parts, 总计 is the sum of the applicants, each 表四 总计 is the sum of its four results,
+this year's 上年结转 is last year's 结转下年度). A report that breaks them has a typo or
+was read wrongly; either way an analyst must see which cells disagree, so every check
+names its cells and their values, and says "cannot assess" rather than pass or fail
+when a cell is missing.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from .table_layout import T3_APPLICANTS, T3_GROUP_ITEMS, T3_ORGS, T3_OTHER_2019, T4_COLS, T4_ROWS, t3_row_label
+
+PASS, FAIL, CANNOT = "pass", "fail", "cannot assess"
+Number = int | float | None
+
+
+def cell_id(table: str, row: str, col: str) -> str:
+    return f"{table}:{row}:{col}"
+
+
+def _fmt(v: Number) -> str:
+    if v is None:
+        return "空"
+    if type(v) is int:
+        return str(v)
+    return str(int(v)) if v == int(v) else f"{v:g}"
+
+
+def _eq(a: float, b: float) -> bool:
+    return abs(a - b) < 1e-6
+
+
+def identity(check: str, left: list[tuple[str, Number]], right: list[tuple[str, Number]], what: str) -> dict[str, Any]:
+    """sum(left) == sum(right), with every cell and value named."""
+    both = left + right
+    cells = [c for c, _ in both]
+    values = dict(both)
+    if None in values.values():
+        missing = [c for c, v in left + right if v is None]
+        return {"check": check, "status": CANNOT, "cells": cells, "values": values,
+                "message": f"{what}: cannot assess, empty cell(s) {', '.join(missing)}"}
+    a = sum(v for _, v in left)  # type: ignore[misc]
+    b = sum(v for _, v in right)  # type: ignore[misc]
+    if _eq(a, b):
+        return {"check": check, "status": PASS, "cells": cells, "values": values,
+                "message": f"{what}: {_fmt(a)} = {_fmt(b)}"}
+    lhs = " + ".join(f"{c}={_fmt(v)}" for c, v in left)
+    rhs = " + ".join(f"{c}={_fmt(v)}" for c, v in right)
+    return {"check": check, "status": FAIL, "cells": cells, "values": values,
+            "message": f"{what}: {lhs} = {_fmt(a)}, but {rhs} = {_fmt(b)} (不相等, off by {_fmt(a - b)})"}
+
+
+def table3_checks(grid: dict[str, list[Number]], rows: list[str], cols: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The identities of table 三, per row and per column."""
+    ci = {k: i for i, (k, _) in enumerate(cols)}
+    clabel = dict(cols)
+    out: list[dict[str, Any]] = []
+
+    def cell(row: str, col: str) -> tuple[str, Number]:
+        v = grid.get(row)
+        return cell_id("三", row, col), (None if v is None else v[ci[col]])
+
+    # 总计 column = the six applicant columns (and the 法人或其他组织 小计 = its five)
+    for r in rows:
+        out.append(identity("t3_row_total", [cell(r, "total")], [cell(r, c) for c in T3_APPLICANTS],
+                            f"表三 {t3_row_label(r)}: 总计 = 自然人 + 法人或其他组织五列"))
+        if "legal_person_subtotal" in ci:
+            out.append(identity("t3_legal_subtotal", [cell(r, "legal_person_subtotal")], [cell(r, c) for c in T3_ORGS],
+                                f"表三 {t3_row_label(r)}: 法人或其他组织 小计 = 五列之和"))
+    other_rows = [T3_OTHER_2019] if T3_OTHER_2019 in rows else T3_GROUP_ITEMS["other"]
+    parts = ["granted", "partial"] + T3_GROUP_ITEMS["denied"] + T3_GROUP_ITEMS["unable"] + \
+        T3_GROUP_ITEMS["not_processed"] + other_rows
+    has_other = T3_OTHER_2019 in rows or any(k in rows for k in T3_GROUP_ITEMS["other"])
+    for c, _ in cols:
+        lab = clabel[c]
+        out.append(identity("t3_balance", [cell("new", c), cell("carried_over", c)],
+                            [cell("total", c), cell("carried_forward", c)],
+                            f"表三 {lab}列: 一(本年新收) + 二(上年结转) = 三(七)总计 + 四(结转下年度)"))
+        if has_other:
+            out.append(identity("t3_total_parts", [cell("total", c)], [cell(p, c) for p in parts],
+                                f"表三 {lab}列: (七)总计 = (一)+(二)+(三)…(六)各项之和"))
+        for g, items in T3_GROUP_ITEMS.items():
+            if f"{g}_subtotal" in rows:
+                out.append(identity("t3_group_subtotal", [cell(f"{g}_subtotal", c)], [cell(i, c) for i in items],
+                                    f"表三 {lab}列: {t3_row_label(g + '_subtotal')} = 各项之和"))
+    return out
+
+
+def table4_checks(grid: dict[str, list[Number]]) -> list[dict[str, Any]]:
+    out = []
+    for r, rlabel in T4_ROWS:
+        v = grid.get(r) or [None] * 5
+        cells = [(cell_id("四", r, c), v[i]) for i, (c, _) in enumerate(T4_COLS)]
+        out.append(identity("t4_total", [cells[4]], cells[:4], f"表四 {rlabel}: 总计 = 维持+纠正+其他结果+尚未审结"))
+    return out
+
+
+def prose_vs_table(metric: str, prose: dict[str, Any], table: dict[str, Any]) -> dict[str, Any]:
+    """A figure stated in the prose against the same figure in the table."""
+    pv, tv = prose.get("value"), table.get("value")
+    cells = list(table.get("cells") or [])
+    values = {"prose": pv, "table": tv, "prose_evidence": prose.get("evidence")}
+    if prose.get("approximate"):
+        status, note = CANNOT, "the prose figure is approximate"
+    elif _eq(float(pv), float(tv)):
+        status, note = PASS, "the same"
+    else:
+        status, note = FAIL, "文字与表格不一致 (prose and table disagree)"
+    return {"check": "prose_vs_table", "status": status, "cells": [f"prose:{metric}"] + cells, "values": values,
+            "message": f"{metric}: 正文 {_fmt(pv)} vs 表格 {_fmt(tv)}: {note}"}
+
+
+def cross_year_checks(summaries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """This year's 上年结转 against last year's 结转下年度, for each agency with consecutive reports.
+
+    Rows follow analysis.tidy.CHECKS_SCHEMA. Only agencies with a report for the year
+    before are checked; two reports for one agency-year make the pair ambiguous.
+    """
+    by_key: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for s in summaries:
+        if s.get("ok") is False or not s.get("agency") or s.get("report_year") is None:
+            continue
+        by_key.setdefault((s["agency"], int(s["report_year"])), []).append(s)
+    out = []
+    for (agency, year), group in sorted(by_key.items()):
+        prev = by_key.get((agency, year - 1))
+        if not prev:
+            continue
+        for s in group:
+            cells = [f"{s['file']}:三:carried_over:total"] + [f"{p['file']}:三:carried_forward:total" for p in prev]
+            values: dict[str, Any] = {cells[0]: s.get("carried_over")}
+            values.update({c: p.get("carried_forward") for c, p in zip(cells[1:], prev)})
+            if len(prev) > 1:
+                status = CANNOT
+                msg = (f"{agency}: {year - 1} has {len(prev)} reports ({', '.join(p['file'] for p in prev)}); "
+                       f"cannot tell which one {s['file']} follows")
+            elif s.get("carried_over") is None or prev[0].get("carried_forward") is None:
+                status = CANNOT
+                msg = (f"{agency}: {year} 上年结转 = {_fmt(s.get('carried_over'))}, {year - 1} 结转下年度 = "
+                       f"{_fmt(prev[0].get('carried_forward'))}; cannot assess")
+            else:
+                a, b = float(s["carried_over"]), float(prev[0]["carried_forward"])
+                status = PASS if _eq(a, b) else FAIL
+                msg = (f"{agency}: {year} 上年结转 {_fmt(a)} {'=' if status == PASS else '≠'} {year - 1} 结转下年度 "
+                       f"{_fmt(b)} ({prev[0]['file']})")
+            out.append({"report_id": s["file"], "agency": agency, "report_year": year, "check": "cross_year_carryover",
+                        "status": status, "cells": json.dumps(cells, ensure_ascii=False),
+                        "values": json.dumps(values, ensure_ascii=False), "message": msg})
+    return out
