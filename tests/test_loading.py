@@ -177,3 +177,11 @@ def test_load_error_carries_the_hash_and_size():
     with pytest.raises(LoadError) as e:
         load_bytes("x.txt", b"")
     assert e.value.code == "empty"
+
+
+def test_mainland_words_in_traditional_characters_survive_normalizing():
+    from analysis.normalize import normalize
+
+    text = normalize("清理規範性文件12件,提供查詢服務,本年收費金額(單位:萬元)").text
+    assert "规范性文件" in text and "查询" in text
+    assert "(单位:万元)" in text  # a bare 万 is a unit, not ten thousand
