@@ -27,16 +27,20 @@ build: $(STAMP)
 	@$(VPY) -m analysis build
 
 reports: build
-	@$(VPY) -m analysis.reports
+	@$(VPY) -m analysis.reports --no-build
 
 test: $(STAMP)
-	@$(VPY) -m pytest -n 2 -q tests
+	@bash scripts/ensure_chromium.sh
+	@$(VPY) -m analysis build --quiet
+	@$(VPY) -m pytest -n 2 --dist loadscope -q tests --nbval-lax notebooks
 
 lab: $(STAMP) build
-	@$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	@echo "JupyterLab on the project environment; the notebooks in notebooks/ run as they are (parameters have defaults)."
+	@env -u MPLBACKEND $(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
+# the benchmark table (README "Speed"): `make bench BENCH_ARGS=--large` for 100,000 reports
 bench: $(STAMP)
-	@$(VPY) scripts/bench.py
+	@$(VPY) scripts/bench.py $(BENCH_ARGS)
 
 # Re-resolve requirements.txt into requirements.lock (needs the package index).
 lock:

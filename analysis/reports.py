@@ -1,0 +1,361 @@
+"""`python -m analysis.reports` (what `make reports` runs): every notebook, as .ipynb and HTML.
+
+1. Builds data/processed from data/raw if its inputs changed (the build's own cache).
+2. Plans one agency_summary per agency, plus cross_year and corpus_overview. Each job has
+   a fingerprint: the notebook's source, the reporting code, its parameters and exactly the
+   data it reads (an agency summary reads only its agency's rows). Jobs whose fingerprint
+   matches reports/.state.json and whose outputs exist are skipped.
+3. Runs the rest with papermill in parallel worker processes, one kernel per notebook.
+   Each executed notebook and its standalone HTML (charts embedded as PNG, no code, no
+   external scripts) are written to temporary files and renamed into place; a notebook
+   that fails leaves the earlier good report untouched, its executed copy goes to
+   reports/failed/, the other notebooks still run, and the command exits 1 listing it.
+4. Writes reports/index.html linking everything (names escaped, Chinese readable).
+
+Output names come from analysis.safe_names, so any agency name gives a safe, distinct,
+readable file inside reports/.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from .atomic import write_text
+from .safe_names import unique_slugs
+
+ROOT = Path(__file__).resolve().parent.parent
+PKG = Path(__file__).resolve().parent
+# the code whose change changes what a report shows
+CODE_FILES = ["charts.py", "report_data.py", "report_html.py", "dataset.py", "metrics.py", "tidy.py", "reports.py"]
+STATE_FILE = ".state.json"
+KERNEL = "python3"
+CELL_TIMEOUT = 600
+
+EXPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block extra_css -%}
+<style>
+body.jp-Notebook {font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "Hiragino Sans GB", sans-serif;}
+main {max-width: 1000px; margin: 0 auto;}
+.jp-RenderedImage img {max-width: 100%; height: auto;}
+.gdr-back {font-size: 13px; margin: 1em 0 0 0;}
+</style>
+{%- endblock extra_css -%}
+{%- block body_header -%}
+{{ super() }}
+<p class="gdr-back"><a href="{{ resources.gdr_index }}">← 报告索引</a></p>
+{%- endblock body_header -%}
+"""
+
+
+@dataclass
+class Job:
+    key: str            # stable id in the state file, e.g. "agency/福州市商务局"
+    kind: str           # notebook name without .ipynb
+    title: str          # what the index shows (an agency name, or the report's name)
+    template: str       # path of the notebook to run
+    params: dict[str, Any]
+    out_stem: str       # output path without extension, relative to the reports folder
+    fingerprint: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _sha(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8", "surrogatepass") if isinstance(p, str) else p)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def code_fingerprint() -> str:
+    return _sha(*[(PKG / f).read_bytes() for f in CODE_FILES if (PKG / f).exists()])
+
+
+def plan(processed_dir: Path, notebooks_dir: Path) -> tuple[list[Job], Any]:
+    """Every notebook to produce, with its parameters, output name and fingerprint."""
+    from . import report_data as rd
+
+    corpus = rd.load(processed_dir)
+    code = code_fingerprint()
+    whole = rd.corpus_fingerprint(corpus)
+    pdir = str(Path(processed_dir).resolve())
+    jobs: list[Job] = []
+    for kind, title, desc in [("corpus_overview", "语料总览", "语料构成、各指标的抽取覆盖率、有警告或错误的报告"),
+                              ("cross_year", "跨年度、跨机关比较", "各指标逐年、各机关的数值与覆盖网格")]:
+        jobs.append(Job(kind, kind, title, str(notebooks_dir / f"{kind}.ipynb"), {"processed_dir": pdir}, kind,
+                        meta={"desc": desc}, fingerprint=whole))
+    names = rd.agencies(corpus)
+    stems = unique_slugs(names)
+    for name in names:
+        view = rd.agency_view(corpus, name)
+        years = sorted({int(y) for y in view.reports["report_year"].dropna()})
+        span = "" if not years else (str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}")
+        jobs.append(Job(f"agency/{name}", "agency_summary", name, str(notebooks_dir / "agency_summary.ipynb"),
+                        {"agency": name, "processed_dir": pdir}, f"agency/{stems[name]}",
+                        meta={"years": span, "n_reports": len(view.reports),
+                              "n_figures": int(view.metrics["value"].notna().sum())},
+                        fingerprint=rd.view_fingerprint(view)))
+    for j in jobs:
+        tpl = Path(j.template).read_bytes() if Path(j.template).exists() else b"(missing)"
+        j.fingerprint = _sha(j.fingerprint, code, tpl, json.dumps(j.params, sort_keys=True, ensure_ascii=False), j.out_stem)
+    return jobs, corpus
+
+
+# ---- running one notebook (in a worker process) --------------------------------------------
+
+def _export_html(nb: Any, index_href: str) -> str:
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"gdr.html.j2": EXPORT_TEMPLATE})],
+                            template_file="gdr.html.j2", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"gdr_index": index_href})
+    return body
+
+
+def _error_summary(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", None)
+    if ename:
+        return f"{ename}: {getattr(exc, 'evalue', '')}".strip()
+    return f"{type(exc).__name__}: {exc}".strip()
+
+
+def run_job(job: dict[str, Any], out_dir: str) -> dict[str, Any]:
+    """Execute one notebook with papermill and write .ipynb + .html, each renamed into place.
+
+    Never raises: a failure comes back as a result, so one notebook cannot stop the batch,
+    and the earlier good outputs stay where they are.
+    """
+    t0 = time.monotonic()
+    out = Path(out_dir)
+    stem = job["out_stem"]
+    target_nb = out / f"{stem}.ipynb"
+    target_nb.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".run.", suffix=".ipynb", dir=target_nb.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    result: dict[str, Any] = {"key": job["key"], "ok": False, "error": "", "seconds": 0.0, "failed_copy": ""}
+    try:
+        import nbformat
+        import papermill as pm
+
+        pm.execute_notebook(job["template"], str(tmp), parameters=job["params"], kernel_name=KERNEL,
+                            progress_bar=False, log_output=False, cwd=str(Path(job["template"]).parent),
+                            execution_timeout=CELL_TIMEOUT, language="python")
+        nb = nbformat.read(str(tmp), as_version=4)
+        nb.metadata["title"] = job["title"]
+        nbformat.write(nb, str(tmp))
+        html_text = _export_html(nb, "../" * stem.count("/") + "index.html")
+        write_text(out / f"{stem}.html", html_text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target_nb)
+        result["ok"] = True
+    except BaseException as exc:  # noqa: BLE001 - reported, not raised
+        result["error"] = _error_summary(exc)
+        if tmp.exists() and tmp.stat().st_size:
+            failed = out / "failed" / f"{stem}.ipynb"
+            failed.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, failed)
+            result["failed_copy"] = f"failed/{stem}.ipynb"
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    result["seconds"] = round(time.monotonic() - t0, 1)
+    return result
+
+
+def _quiet_worker(log_path: str) -> None:
+    """Send the kernels' own stderr chatter (e.g. transport warnings) to a log, not the console."""
+    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+    sys.stderr = open(2, "w", closefd=False, encoding="utf-8", errors="replace")  # noqa: SIM115
+
+
+# ---- the batch --------------------------------------------------------------------------
+
+def _load_state(path: Path) -> dict[str, Any]:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        return state if isinstance(state, dict) and isinstance(state.get("jobs"), dict) else {"jobs": {}}
+    except (OSError, ValueError):
+        return {"jobs": {}}
+
+
+def _outputs(out: Path, job: Job) -> list[Path]:
+    return [out / f"{job.out_stem}.ipynb", out / f"{job.out_stem}.html"]
+
+
+def _say(msg: str, quiet: bool) -> None:
+    if not quiet:
+        print(msg, file=sys.stderr, flush=True)
+
+
+def _inside(out: Path, p: Path) -> bool:
+    try:
+        p.resolve().relative_to(out.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def run(processed_dir: Path, out_dir: Path, notebooks_dir: Path, jobs: int = 0, force: bool = False,
+        only: list[str] | None = None, quiet: bool = False) -> int:
+    """Plan, skip, run and index; returns the exit code (1 when any notebook failed)."""
+    t0 = time.monotonic()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    all_jobs, corpus = plan(Path(processed_dir), Path(notebooks_dir))
+    state_path = out / STATE_FILE
+    state = _load_state(state_path)
+    todo, skipped = [], []
+    for j in all_jobs:
+        prev = state["jobs"].get(j.key, {})
+        wanted = not only or j.kind in only
+        if not force and prev.get("fingerprint") == j.fingerprint and all(p.exists() for p in _outputs(out, j)):
+            skipped.append(j)
+        elif wanted:
+            todo.append(j)
+    _say(f"reports: {len(all_jobs)} notebooks, {len(skipped)} up to date, {len(todo)} to run", quiet)
+    results: dict[str, dict[str, Any]] = {}
+    if todo:
+        workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+        todo.sort(key=lambda j: (j.kind == "agency_summary", j.kind != "cross_year"))  # longest first
+        log = out / ".logs" / "kernels.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("", encoding="utf-8")  # this run's kernel messages only
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_quiet_worker,
+                                 initargs=(str(log),)) as pool:
+            futures = {pool.submit(run_job, asdict(j), str(out)): j for j in todo}
+            for i, fut in enumerate(as_completed(futures), start=1):
+                j = futures[fut]
+                try:
+                    r = fut.result()
+                except BaseException as exc:  # noqa: BLE001 - a worker that died
+                    r = {"key": j.key, "ok": False, "error": _error_summary(exc), "seconds": 0.0, "failed_copy": ""}
+                results[j.key] = r
+                what = f"{j.kind} · {j.title}" if j.kind == "agency_summary" else j.kind
+                status = "ok" if r["ok"] else f"FAILED ({r['error']})"
+                _say(f"  [{i}/{len(todo)}] {_one_line(what)}: {status} ({r['seconds']:.1f} s)", quiet)
+    # state: keep what succeeded or was skipped; forget failures so they run again next time
+    new_state: dict[str, Any] = {"jobs": {}}
+    for j in all_jobs:
+        r = results.get(j.key)
+        if r is not None and r["ok"]:
+            new_state["jobs"][j.key] = {"fingerprint": j.fingerprint, "out": j.out_stem}
+        elif r is None and j.key in state["jobs"] and j in skipped:
+            new_state["jobs"][j.key] = state["jobs"][j.key]
+    # reports of agencies that left the corpus: remove the files this tool made for them
+    current = {j.key for j in all_jobs}
+    for key, entry in state["jobs"].items():
+        if key not in current and isinstance(entry, dict) and isinstance(entry.get("out"), str):
+            for ext in (".ipynb", ".html"):
+                p = out / f"{entry['out']}{ext}"
+                if _inside(out, p) and p.is_file():
+                    p.unlink()
+    failures = [{"notebook": j.template, "title": j.title if j.kind == "agency_summary" else "",
+                 "error": results[j.key]["error"], "failed_copy": results[j.key]["failed_copy"]}
+                for j in all_jobs if j.key in results and not results[j.key]["ok"]]
+    write_index(out, all_jobs, results, failures, corpus)
+    write_text(state_path, json.dumps(new_state, ensure_ascii=False, indent=1, sort_keys=True))
+    n_ok = sum(1 for r in results.values() if r["ok"])
+    _say(f"reports: {n_ok} ran, {len(skipped)} skipped (unchanged), {len(failures)} failed "
+         f"({time.monotonic() - t0:.1f} s) -> {out / 'index.html'}", quiet)
+    for f in failures:
+        print(f"FAILED {f['notebook']}" + (f" [agency={_one_line(f['title'])!r}]" if f["title"] else "")
+              + f": {f['error']}" + (f"; executed copy: {out / f['failed_copy']}" if f["failed_copy"] else ""),
+              file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _one_line(s: str, limit: int = 80) -> str:
+    s = " ".join(str(s).split())
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def write_index(out: Path, jobs: list[Job], results: dict[str, dict[str, Any]], failures: list[dict[str, Any]],
+                corpus: Any) -> None:
+    from .report_html import index_page
+
+    def entry(j: Job) -> dict[str, Any]:
+        html_rel = f"{j.out_stem}.html"
+        r = results.get(j.key)
+        return {"title": j.title, "html": html_rel if (out / html_rel).exists() else "",
+                "failed": bool(r and not r["ok"]), **j.meta}
+
+    overall = [entry(j) for j in jobs if j.kind != "agency_summary"]
+    agencies = [entry(j) for j in jobs if j.kind == "agency_summary"]
+    n_rep = len(corpus.reports)
+    n_dup = int((corpus.all_reports["status"] == "duplicate").sum())
+    n_anon = int(corpus.reports["agency"].isna().sum())
+    anon = f"另有 {n_anon} 份报告未能识别机关，见语料总览。" if n_anon else ""
+    summary = (f"语料：{n_rep} 份报告（另有 {n_dup} 个重复文件未计入），{len(agencies)} 个机关。{anon}"
+               f"每页图表中的“缺失”表示报告中未找到该数字，不等于 0。")
+    write_text(out / "index.html", index_page(overall, agencies, failures, summary))
+
+
+def readme_image(processed_dir: Path, path: Path, metric: str = "proactive_total") -> Path:
+    """The README's example chart: one metric across the corpus's agencies, from the seeds."""
+    from . import charts
+    from . import report_data as rd
+
+    corpus = rd.load(processed_dir)
+    reps = rd.scope(corpus, [])
+    fig = charts.metric_across_agencies(rd.metric_long(corpus, reps, metric), metric, charts.agency_colors(rd.agencies(corpus)))
+    return charts.save(fig, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="python -m analysis.reports",
+        description="Build data/processed if its inputs changed, then run every report notebook with papermill "
+                    "(one agency summary per agency, plus cross_year and corpus_overview) into executed notebooks "
+                    "and standalone HTML, with an index page. Unchanged reports are skipped; a failed notebook is "
+                    "listed and makes the exit code 1, the others still run.")
+    ap.add_argument("--raw", default=str(ROOT / "data" / "raw"), help="folder of report files (default: data/raw)")
+    ap.add_argument("--processed", default=str(ROOT / "data" / "processed"),
+                    help="processed tables folder (default: data/processed)")
+    ap.add_argument("--out", default=str(ROOT / "reports"), help="output folder (default: reports)")
+    ap.add_argument("--notebooks", default=str(ROOT / "notebooks"), help="folder of the notebook templates")
+    ap.add_argument("--jobs", type=int, default=0, help="notebooks run at once (0: one per core)")
+    ap.add_argument("--no-build", action="store_true", help="use data/processed as it is")
+    ap.add_argument("--force", action="store_true", help="run every notebook even if nothing changed")
+    ap.add_argument("--only", action="append", choices=["agency_summary", "cross_year", "corpus_overview"],
+                    help="run only this kind of notebook (repeatable)")
+    ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--readme-image", metavar="PNG", help="only render the README's example chart to this file")
+    args = ap.parse_args(argv)
+    if not args.no_build:
+        from .build import build
+
+        code = build(raw_dir=Path(args.raw), out_dir=Path(args.processed), quiet=args.quiet)
+        if code:
+            return code
+    if args.readme_image:
+        print(f"wrote {readme_image(Path(args.processed), Path(args.readme_image))}", file=sys.stderr)
+        return 0
+    try:
+        return run(Path(args.processed), Path(args.out), Path(args.notebooks), jobs=args.jobs, force=args.force,
+                   only=args.only, quiet=args.quiet)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,137 @@
+"""Charts: Chinese glyphs from the pip font, missing drawn as missing, names printed literally."""
+from __future__ import annotations
+
+import io
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from analysis import charts  # noqa: E402
+from analysis.metrics import label, unit  # noqa: E402
+
+
+def _render(fig) -> Image.Image:
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" would raise here
+        fig.savefig(buf, format="png")
+    plt.close(fig)
+    buf.seek(0)
+    return Image.open(buf).convert("L")
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+
+
+def test_the_cjk_font_comes_from_the_wheel_and_is_registered():
+    assert charts.font_path().is_file()
+    assert charts.setup() == "Noto Sans CJK SC"
+    from matplotlib import font_manager
+
+    found = font_manager.findfont(font_manager.FontProperties(family="Noto Sans CJK SC"), fallback_to_default=False)
+    assert found.endswith(".ttc")
+
+
+def test_chinese_text_draws_real_glyphs_not_tofu_boxes():
+    charts.setup()
+    ink = []
+    for s in ["政府信息公开", "口口口口口口"]:  # 口 is a box-like glyph: compare against real text
+        fig = plt.figure(figsize=(3, 1))
+        fig.text(0.05, 0.3, s, fontsize=20)
+        img = np.asarray(_render(fig))
+        ink.append(img < 128)
+    # different characters give different pixel shapes; tofu would render them identically
+    assert ink[0].sum() > 100 and (ink[0] != ink[1]).sum() > 100
+
+
+def test_year_bars_draw_a_missing_figure_as_a_hatched_box_not_a_zero_bar():
+    values = pd.DataFrame({"proactive_total": [30.0, np.nan, 0.0]}, index=["2017", "2018", "2019"])
+    approx = pd.DataFrame({"proactive_total": [True, False, False]}, index=values.index)
+    fig = charts.year_bars(values, approx, ["proactive_total"], charts.metric_title("proactive_total"))
+    ax = fig.axes[0]
+    bars = [p for p in ax.containers for p in p]
+    assert len(bars) == 2  # 2017 and 2019 only; 2018 gets no bar at all
+    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch() == "///"]
+    assert len(hatched) == 1
+    texts = _texts(fig)
+    assert charts.MISSING_TEXT in texts
+    assert "≈30" in texts and "0" in texts  # approximate marked; a real zero labelled as 0
+    assert f"{label('proactive_total')}（{unit('proactive_total')}）" in ax.get_title(loc="left")
+    assert any(t.startswith("来源") for t in texts)
+    _render(fig)
+
+
+def test_one_year_says_so_and_keeps_a_usable_axis():
+    values = pd.DataFrame({"reconsideration_cases": [0.0], "litigation_cases": [0.0]}, index=["2016"])
+    approx = pd.DataFrame(False, index=values.index, columns=values.columns)
+    fig = charts.year_bars(values, approx, ["reconsideration_cases", "litigation_cases"], "复议")
+    ax = fig.axes[0]
+    assert "仅有一年" in ax.get_title(loc="left")
+    lo, hi = ax.get_ylim()
+    assert lo == 0 and hi >= 1  # all-zero data still gets a visible, non-degenerate axis
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2016"]
+    _render(fig)
+
+
+def test_stacked_outcomes_skip_missing_parts_and_say_which_are_missing():
+    idx = ["2019", "2020"]
+    cols = charts.OUTCOMES + ["applications_received"]
+    values = pd.DataFrame(np.nan, index=idx, columns=cols)
+    values.loc["2019", ["applications_granted", "applications_denied", "applications_received"]] = [3, 1, 4]
+    approx = pd.DataFrame(False, index=idx, columns=cols)
+    fig = charts.year_bars(values, approx, charts.OUTCOMES, "申请", stacked=True, total="applications_received")
+    ax = fig.axes[0]
+    heights = sorted(p.get_height() for c in ax.containers for p in c)
+    assert heights == [1, 3]  # no zero-height bars stand in for missing outcomes
+    note = " ".join(_texts(fig))
+    assert "2019 未找到" in note and label("applications_unable_to_provide") in note
+    assert any(p.get_hatch() == "///" for p in ax.patches)  # 2020 has nothing: a missing box
+    _render(fig)
+
+
+def test_cross_agency_lines_never_put_a_missing_value_at_zero():
+    long = pd.DataFrame({
+        "report_id": ["a", "b", "c"], "agency": ["甲局", "甲局", "乙局"], "report_year": [2018, 2019, 2019],
+        "value": [5.0, np.nan, 7.0], "approximate": [False, False, True]})
+    colors = charts.agency_colors(["甲局", "乙局"])
+    fig = charts.metric_across_agencies(long, "proactive_total", colors)
+    ax = fig.axes[0]
+    data_points = []
+    for coll in ax.collections:
+        if coll.get_offset_transform() is ax.transData:
+            data_points += [tuple(p) for p in coll.get_offsets()]
+    assert (2019.0, 0.0) not in data_points and (2018.0, 5.0) in data_points and (2019.0, 7.0) in data_points
+    assert any("未找到" in t for t in _texts(fig))
+    _render(fig)
+
+
+def test_agency_colours_are_stable_and_distinct():
+    names = [f"机关{i}" for i in range(25)]
+    a = charts.agency_colors(names)
+    b = charts.agency_colors(list(reversed(names)))
+    assert a == b
+    assert len(set(list(a.values())[:20])) == 20
+
+
+@pytest.mark.parametrize("name", ["$x$ 局", "a\\b", "多行\n名称", "<b>局</b>"])
+def test_odd_names_print_literally_in_titles(name):
+    fig = plt.figure()
+    fig.suptitle(charts.text(name))
+    _render(fig)  # mathtext would fail on an unbalanced $ or print x in italics
+    assert charts.text("$1") == r"\$1" and "\n" not in charts.text("a\nb")
+
+
+def test_value_formatting_marks_approximate_and_missing():
+    assert charts.fmt_value(2437.0) == "2,437"
+    assert charts.fmt_value(12.5, True) == "≈12.5"
+    assert charts.fmt_value(float("nan")) == charts.MISSING_TEXT

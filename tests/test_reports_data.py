@@ -1,0 +1,158 @@
+"""What the notebooks show, computed on a corpus built from the seed reports.
+
+The corpus: the five seeds, four of them assigned by the manifest to one agency (so it has
+four years, one of which lacks the proactive-disclosure figure), plus a byte-identical
+copy of a seed that must count once.
+"""
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import report_data as rd
+from analysis import report_html as rh
+from analysis.build import build
+from analysis.metrics import label
+from conftest import RAW
+
+MULTI = "测试市商务局"
+SEEDS = {"000_5c8a14d5fa55ccf4.txt": 2018, "001_fc4f34c734b4c5a9.txt": 2017, "002_ee0bfc924291661c.txt": 2014,
+         "004_61bfce714908b168.txt": 2019}
+OTHER = "003_fafa9730c6863b04.txt"
+
+
+@pytest.fixture(scope="module")
+def corpus_dirs(tmp_path_factory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("corpus")
+    raw, processed = base / "raw", base / "processed"
+    raw.mkdir()
+    for name in list(SEEDS) + [OTHER]:
+        shutil.copy(RAW / name, raw / name)
+    shutil.copy(RAW / OTHER, raw / "005_copy.txt")
+    with (raw / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["file", "agency"])
+        for name in SEEDS:
+            w.writerow([name, MULTI])
+    assert build(raw, processed, jobs=1, quiet=True) == 0
+    return raw, processed
+
+
+@pytest.fixture(scope="module")
+def corpus(corpus_dirs) -> rd.Corpus:
+    return rd.load(corpus_dirs[1])
+
+
+def test_duplicates_are_listed_but_never_counted(corpus):
+    assert len(corpus.all_reports) == 6 and len(corpus.reports) == 5
+    assert rd.counts(corpus, "report_year").to_dict() == {"2014": 1, "2016": 1, "2017": 1, "2018": 1, "2019": 1}
+    assert rd.agencies(corpus) == sorted([MULTI, "贵州省工商局"])
+    probs = rd.problem_reports(corpus)
+    assert "005_copy.txt" in set(probs["报告"]) and (probs["代码"] == "duplicate").any()
+    view = rd.agency_view(corpus, "贵州省工商局")
+    assert list(view.reports["report_id"]) == [OTHER] and list(view.duplicates["report_id"]) == ["005_copy.txt"]
+
+
+def test_year_frame_keeps_a_missing_figure_missing(corpus):
+    view = rd.agency_view(corpus, MULTI)
+    values, approx = rd.year_frame(view, ["proactive_total", "applications_received"])
+    assert list(values.index) == ["2014", "2017", "2018", "2019"]
+    assert np.isnan(values.loc["2014", "proactive_total"])  # 002 never states it: NaN, not 0
+    assert values.loc["2017", "proactive_total"] == 78 and values.loc["2019", "proactive_total"] == 998
+    assert values.loc["2014", "applications_received"] == 0  # a stated zero stays a zero
+    assert not approx.any().any()
+
+
+def test_figures_table_gives_every_figure_with_its_original_sentence(corpus, corpus_dirs):
+    view = rd.agency_view(corpus, MULTI)
+    table = rd.figures_table(view)
+    assert len(table) == int(view.metrics["value"].notna().sum()) > 10
+    assert list(table["年份"]) == sorted(table["年份"])  # by year
+    for _, row in table.iterrows():
+        text = (corpus_dirs[0] / row["报告"]).read_text(encoding="utf-8")
+        assert row["原文依据"] and row["原文依据"] in text  # the exact source sentence, original script
+    assert set(table["指标"]) >= {label("proactive_total"), label("applications_received")}
+
+
+def test_missing_and_flagged_names_what_each_report_lacks(corpus):
+    view = rd.agency_view(corpus, MULTI)
+    mf = rd.missing_and_flagged(view)
+    row2014 = mf[(mf["年份"] == "2014") & (mf["类别"] == "未找到的主要数字")]
+    assert len(row2014) == 1 and label("proactive_total") in row2014.iloc[0]["说明"]
+    assert (mf["类别"].str.contains("manifest")).any()  # the manifest changed 002's agency: shown
+
+
+def test_header_says_when_there_is_only_one_year(corpus):
+    one = rh.agency_header(rd.agency_view(corpus, "贵州省工商局"))
+    many = rh.agency_header(rd.agency_view(corpus, MULTI))
+    assert "只有一年" in one and "只有一年" not in many
+    assert "2014–2019" in many and "共 4 份报告" in many
+
+
+def test_coverage_grid_marks_years_without_reports_as_missing(corpus):
+    reps = rd.scope(corpus, [])
+    grid = rd.coverage_by_agency_year(corpus, reps, rd.DEFAULT_CROSS_YEAR)
+    assert list(grid.columns) == list(range(2014, 2020))
+    assert np.isnan(grid.loc[MULTI, 2015]) and np.isnan(grid.loc["贵州省工商局", 2014])
+    assert grid.loc[MULTI, 2014] == 2 and grid.loc["贵州省工商局", 2016] == 5
+    detail = rd.coverage_detail(corpus, reps, ["proactive_total"])
+    assert detail.set_index("报告").loc["002_ee0bfc924291661c.txt", label("proactive_total")] == "—"
+
+
+def test_scope_and_parameters_reject_unknown_names(corpus):
+    assert set(rd.scope(corpus, "贵州省工商局")["agency"]) == {"贵州省工商局"}
+    with pytest.raises(ValueError):
+        rd.scope(corpus, ["没有这个机关"])
+    with pytest.raises(ValueError):
+        rd.check_metrics(["not_a_metric"])
+    assert rd.check_metrics([]) == rd.DEFAULT_CROSS_YEAR
+    assert rd.pick_agency(corpus, "") == rd.agencies(corpus)[0]
+    with pytest.raises(ValueError):
+        rd.pick_agency(corpus, "../../etc/x")
+
+
+def test_metric_long_has_one_row_per_report_in_scope(corpus):
+    reps = rd.scope(corpus, [])
+    long = rd.metric_long(corpus, reps, "proactive_total")
+    assert len(long) == 5 and long["value"].isna().sum() == 1
+
+
+def test_figures_text_is_sorted_and_exact(corpus, corpus_dirs):
+    text = rd.figures_text(corpus)
+    lines = text.splitlines()
+    assert lines[0] == f"{len(corpus.metrics)} figures in 5 reports"
+    keys = [(ln.split()[0], ln.split()[2]) for ln in lines[1:]]
+    assert keys == sorted(keys)
+    assert any(ln.startswith(OTHER) and "proactive_total" in ln and "2,437 条" in ln for ln in lines)
+    assert rd.figures_text(rd.load(corpus_dirs[1])) == text  # same data, same text
+
+
+def test_agency_fingerprint_changes_only_with_that_agencys_data(corpus):
+    a = rd.view_fingerprint(rd.agency_view(corpus, MULTI))
+    b = rd.view_fingerprint(rd.agency_view(corpus, "贵州省工商局"))
+    changed = rd.Corpus(**{**corpus.__dict__})
+    m = corpus.metrics.copy()
+    m.loc[m["report_id"] == OTHER, "value"] = m.loc[m["report_id"] == OTHER, "value"] + 1
+    changed.metrics = m
+    assert rd.view_fingerprint(rd.agency_view(changed, MULTI)) == a
+    assert rd.view_fingerprint(rd.agency_view(changed, "贵州省工商局")) != b
+
+
+def test_table_cells_pivot_rows_and_columns_and_leave_gaps_blank(corpus):
+    view = rd.agency_view(corpus, "贵州省工商局")
+    assert rd.table_cells(view) == {}  # prose report: no standard table, said as none
+    cells = pd.DataFrame({
+        "report_id": [OTHER] * 3, "agency": ["贵州省工商局"] * 3, "report_year": [2016] * 3, "table": ["三"] * 3,
+        "layout": ["template2019"] * 3, "row_key": ["granted", "granted", "partial"], "col_key": ["natural", "total", "total"],
+        "row_label": ["（一）予以公开", "（一）予以公开", "（二）部分公开"], "col_label": ["自然人", "总计", "总计"],
+        "value": [3.0, 5.0, 1.0], "line": [10, 10, 11], "evidence": ["", "", ""]})
+    view.cells = cells
+    tables = rd.table_cells(view)
+    (name, t), = tables.items()
+    assert "表三" in name
+    assert t.loc["（一）予以公开", "总计"] == "5" and t.loc["（二）部分公开", "自然人"] == ""
