@@ -10,12 +10,15 @@ import re
 from dataclasses import dataclass, field
 
 from .loading import Loaded
+from . import normalize as normalize_module
 from .normalize import Normalized, normalize
 
 HEADER_KEYS = ("标题", "索引号", "文号", "发文字号", "发文日期", "成文日期", "发布日期", "发布时间", "发布机构", "发布单位",
                "发文机关", "来源", "信息来源", "主题分类", "日期", "生效日期", "公开方式", "公开范围", "所属机构", "主题词",
                "中文名", "点击数", "浏览次数", "分享", "分类", "体裁分类", "组配分类", "有效性", "公开时限")
 _HEADER_RE = re.compile(r"(?:^|(?<=[\s|\x21-\x7e]))(" + "|".join(sorted(HEADER_KEYS, key=len, reverse=True)) + r")\s*[:]\s*")
+# page widgets that sit on the same line as a header field: 来源:某局  字号:[大 中 小]
+_HEADER_VALUE_END = re.compile(r"字号|字体|【|\[|打印|浏览|点击|阅读|分享|关闭")
 _HEADER_LINE = re.compile(r"^[\s|•·]*(" + "|".join(sorted(HEADER_KEYS, key=len, reverse=True)) + r")\s*[:]")
 
 _CHROME = re.compile(
@@ -28,10 +31,7 @@ _ONLY_PUNCT = re.compile(r"^[\s|•·\-–—:_=*#>【】\[\]]*$")
 _NAV = re.compile(r"(首页|主页)\s*[>»›/]|^\s*(当前位置|您的位置|您当前的位置)")
 _BARE_DATE = re.compile(r"^[\s•·|]*\d{4}-\d{1,2}-\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?[\s|]*$")
 
-HEADING = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|\([一二三四五六七八九十]{1,3}\)|（[一二三四五六七八九十]{1,3}）|"
-    r"第[一二三四五六七八九十]{1,3}[部章节]分?|[0-9]{1,2}[、.](?!\d))"
-)
+HEADING = normalize_module.HEADING
 _SENT_END = re.compile(r"[。!?;！？；]")
 
 
@@ -74,7 +74,7 @@ def _parse_header(line: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for i, m in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(clean)
-        value = clean[m.end():end].strip(" •·:")
+        value = _HEADER_VALUE_END.split(clean[m.end():end], maxsplit=1)[0].strip(" •·:")
         if value and m.group(1) not in out:
             out[m.group(1)] = value
     return out

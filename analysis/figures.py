@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .document import Document, Sentence
 
-NUM = r"(?P<num>\d+(?:\.\d+)?)(?P<approx>余|多)?"
+NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<approx>余|多)?"
 _APPROX_BEFORE = re.compile(r"(?:近|约|大约|将近|超过|逾)\s*$")
 COUNT_UNIT = r"\s*(?P<unit>万条|条次|件次|人次|件|条|篇|项|个|份|次|则|期|起|宗|例)"
 GAP = r"[^\d,。;:!?|\n]"
@@ -24,6 +24,7 @@ _BRACKETED = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]|\([^)]*\)")
 _CUMULATIVE = re.compile(r"历年|以来|至今|迄今|累计至|自\d{4}年|(?:截至|截止)[^;。]{0,16}累计")
 _COMPARISON = re.compile(r"上年|去年|上一年|前一年|同比|比上|较上|环比|上年度")
 _SUBITEM = re.compile(r"其中|包括|包含|含有")
+_INCLUDES_CARRIED = re.compile(r"\s*\((?:含|包括|其中)[^)]{0,12}结转")
 _NOT_A_COUNT = re.compile(r"类|种类|方面|栏目|专栏|部门|单位|渠道|平台|批次|百分点|%|工作日|小时|天|月|年")
 _TOTAL_MARK = re.compile(r"共计|共|总计|合计|全年|全局|累计|总数")
 
@@ -70,14 +71,19 @@ NEEDLES = {
 }
 
 
-def _r(p: str) -> re.Pattern[str]:
-    return re.compile(p)
+def _r(p: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(p, flags)
 
 
 _NEG = r"(?:未|没有|无|并未|从未|均未|尚未)"
 # applications that are not for information: licences, approvals, registrations, subsidies…
 _OTHER_APPLICATIONS = (r"许可|审批|备案|登记|注册|项目|资金|补贴|补助|业务|办件|复查|评估|认定|资格|证照|证书|诉求|退税|贷款|"
+                       r"户口|户籍|迁移|身份证|驾驶证|出入境|护照|签证|资助|救助|低保|补偿|安置|认证|执照|营业|开户|落户|入学|转学|"
                        r"网上|网络|当面|现场|信函|传真|邮寄|电子邮件|邮件")
+# a section whose heading says it is about applications for information
+_APPLICATION_HEADING = r"申请|信息公开"
+# a section heading on the topic stands in for context the sentence leaves out
+_HEADING_WAIVES = {"fees_collected_yuan": r"收费|费用", "reconsideration_cases": r"复议|诉讼", "litigation_cases": r"复议|诉讼"}
 # words that put a reconsideration or lawsuit in the disclosure context
 _DISCLOSURE = r"信息公开|依申请|申请公开|公开申请|政府信息"
 # a category of information, not all of it
@@ -90,46 +96,55 @@ RULES: list[Rule] = [
          0.9, gap_needs=r"信息", gap_forbids=r"申请|不予|咨询|(?<!各)类|率|增|减|比|超|多|其他|主要|涉及|等|包括|" + _CATEGORY,
          not_after=_r(r"(?:应|应当|可|须|需)$")),
     Rule("proactive_total", "信息主动公开N条", _r(r"信息(?:的)?主动公开(?:数量|数|总数|共计|共|为|达|了)*" + NUM + r"\s*(?P<unit>万条|条次|条|件|篇)"), 0.85),
+    Rule("proactive_total", "主动公开信息数:N条", _r(r"主动公开(?:政府)?信息(?:数量|总数|条数|数)\s*:\s*" + NUM + r"\s*(?P<unit>条|件)"), 0.85),
+    Rule("proactive_total", "其中主动公开N条", _r(r"其中,?主动公开(?:政府信息)?" + NUM + r"\s*(?P<unit>条|件)"), 0.9, total=False),
     Rule("proactive_total", "发布政府信息N条", _r(r"发布(?P<gap>各类|各种|)政府信息(?:共计|共|总数|数量|为)*" + NUM + r"\s*(?P<unit>条|件|篇)"), 0.6),
     Rule("proactive_total", "共公开政府信息N条", _r(r"(?:全年|本年度?|年内|共|累计)+(?:共)?公开(?P<gap>各类|)政府信息(?:共计|共|数量)*" + NUM + r"\s*(?P<unit>条|件|篇)"), 0.6, not_after=_r(r"(?:申请|不予|部分)$")),
     # --- applications received
-    Rule("applications_received", "受理…申请N件", _r(r"(?:受理|收到|接到|接收|接受|新收|收悉)(?P<gap>" + GAP + r"{0,25}?)(?:申请|依申请公开事项)(?P<gap2>" + GAP + r"{0,10}?)(?:共计|共)?" + NUM + r"\s*(?P<unit>件|条|个|份|项|宗|起|人次)"),
+    Rule("applications_received", "受理…申请N件", _r(r"(?:受理|收到|接到|接收|接受|新收|收悉|提出|提交)(?P<gap>" + GAP + r"{0,25}?)(?:申请|依申请公开事项)(?P<gap2>" + GAP + r"{0,10}?)(?:共计|共)?" + NUM + r"\s*(?P<unit>件|条|个|份|项|宗|起|人次)"),
          0.9, gap_forbids=r"咨询|复议|诉讼|投诉|信访|留言|举报|建议|提案|结转|来信|" + _OTHER_APPLICATIONS,
-         context_needs=r"公开|信息"),
-    Rule("applications_received", "办理…申请N件", _r(r"(?:办理|处理|答复|办结)(?:回复|完成)?(?P<gap>" + GAP + r"{0,20}?)(?:申请|依申请公开事项)(?P<gap2>" + GAP + r"{0,8}?)(?:共计|共)?" + NUM + r"\s*(?P<unit>件|条|个|份)"),
+         context_needs=r"公开|信息", heading_needs=_APPLICATION_HEADING),
+    Rule("applications_received", "办理…申请N件", _r(r"(?:办理|处理|答复|办结)(?:回复|完成)?(?P<gap>" + GAP + r"{0,20}?)(?:申请|依申请公开事项)(?P<gap2>" + GAP + r"{0,8}?)(?:共计|共)?" + NUM + r"\s*(?P<unit>件|条|个|份|宗|项)"),
          0.7, gap_forbids=r"咨询|复议|诉讼|投诉|信访|留言|举报|建议|提案|结转|来信|" + _OTHER_APPLICATIONS,
-         context_needs=r"公开|信息"),
+         context_needs=r"公开|信息", heading_needs=_APPLICATION_HEADING),
     Rule("applications_received", "受理N件申请", _r(r"(?:受理|收到|接到)(?:了)?(?:共计|共)?" + NUM + r"\s*(?P<unit>件|个|份)(?P<gap>" + GAP + r"{0,8}?)申请"), 0.85,
-         gap_forbids=r"咨询|复议|诉讼|投诉|信访|建议|提案|" + _OTHER_APPLICATIONS, context_needs=r"公开|信息"),
-    Rule("applications_received", "申请数量N件", _r(r"(?:政府信息公开|依申请公开|信息公开)申请(?:的)?(?:数量|总数|数|件数)(?:为|共|共计|合计|达)*" + NUM + r"\s*(?P<unit>件|个|份)"), 0.8),
+         gap_forbids=r"咨询|复议|诉讼|投诉|信访|建议|提案|" + _OTHER_APPLICATIONS, context_needs=r"公开|信息",
+         heading_needs=_APPLICATION_HEADING),
+    Rule("applications_received", "N人次申请公开", _r(NUM + r"\s*(?P<unit>人次|件|个)(?:向[^,。;\d]{1,8})?(?:提出|申请)(?:了)?(?:政府信息公开申请|申请公开政府信息|公开政府信息)"), 0.8),
+    Rule("applications_received", "申请数由N增加到M", _r(r"(?:政府信息公开|依申请公开|信息公开)申请(?:的)?(?:数量|总数|件数)?由(?:上年|去年|\d{4}年)(?:度)?(?:的)?\d+件(?:增加|上升|增长|减少|下降)(?:到|至|为)" + NUM + r"\s*(?P<unit>件)"), 0.85),
+    Rule("applications_received", "申请数量N件", _r(r"(?:政府信息公开|依申请公开|信息公开)申请(?:的)?(?:数量|总数|数|件数)\s*:?\s*(?:为|共|共计|合计|达)*" + NUM + r"\s*(?P<unit>件|个|份)"), 0.8),
     Rule("applications_received", "未收到…申请", _r(_NEG + r"(?:出现|收到|接到|受理|发生|有|接收|接受)(?:过|到)?(?P<gap>[^,。;!?|\n\d]{0,40}?)申请"), 0.85, kind="zero",
          clause_forbids=r"复议|诉讼|收费|费用|举报|投诉|咨询|信访|" + _NOT_RULE),
     Rule("applications_received", "无…申请", _r(r"(?:无|没有)(?:任何)?(?P<gap>[^,。;!?|\n\d]{0,12}?)(?:政府信息公开|依申请公开|信息公开)申请"), 0.8, kind="zero",
          gap_forbids=r"理由|正当|法|需|须|必要|关|涉", clause_forbids=r"复议|诉讼|收费|费用|" + _NOT_RULE),
-    Rule("applications_received", "申请:无", _r(r"(?:受理|收到|申请)[^\d,。;!?|\n]{0,20}申请(?:情况|数量|数)?\s*[:]\s*(?:无|没有)(?=[。;,]|$)"), 0.85, kind="zero"),
+    Rule("applications_received", "申请:无", _r(r"(?:受理|收到|申请)[^\d,。;!?|\n]{0,20}申请(?:情况|数量|数)?\s*[:]\s*(?:无|没有)(?=[。;,]|$)", re.M), 0.85, kind="zero"),
     # --- outcomes
-    Rule("applications_granted", "予以公开N件", _r(r"(?:予以公开|同意公开|全部公开|准予公开)[“”\x22」]?(?:的)?(?:政府信息)?(?:申请)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9, total=False, not_after=_r(r"(?:不|部分|不予)$")),
-    Rule("applications_partially_granted", "部分公开N件", _r(r"部分(?:予以)?公开(?:\([^)]{0,30}\))?[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9, total=False),
-    Rule("applications_denied", "不予公开N件", _r(r"不予(?:以)?公开[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.85, total=False),
-    Rule("applications_unable_to_provide", "无法提供N件", _r(r"无法提供[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.85, total=False),
-    Rule("applications_not_processed", "不予处理N件", _r(r"不予(?:处理|受理)[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.8, total=False),
-    Rule("applications_other_handling", "其他处理N件", _r(r"其他处理[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.8, total=False),
+    Rule("applications_granted", "予以公开N件", _r(r"(?:予以公开|同意公开|全部公开|准予公开)[“”\x22」]?(?:的)?(?:政府信息)?(?:申请)?(?:答复)?(?:数|数量)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项|宗)"), 0.9, total=False, not_after=_r(r"(?:不|部分|不予)$")),
+    Rule("applications_partially_granted", "部分公开N件", _r(r"部分(?:予以)?公开(?:\([^)]{0,30}\))?[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项|宗)"), 0.9, total=False),
+    Rule("applications_denied", "不予公开N件", _r(r"不予(?:以)?公开[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项|宗)"), 0.85, total=False),
+    Rule("applications_unable_to_provide", "无法提供N件", _r(r"无法提供[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项|宗)"), 0.85, total=False),
+    Rule("applications_not_processed", "不予处理N件", _r(r"不予(?:处理|受理)[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项|宗)"), 0.8, total=False),
+    Rule("applications_other_handling", "其他处理N件", _r(r"其他处理[“”\x22」]?(?:的)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个|项|宗)"), 0.8, total=False),
     Rule("applications_carried_over", "上年结转N件", _r(r"上(?:一)?年(?:度)?结转(?:政府信息公开)?(?:申请)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个)"), 0.9),
     Rule("applications_carried_forward", "结转下年度N件", _r(r"结转(?:至|到)?下(?:一)?年度?(?:继续办理)?(?:共)?" + NUM + r"\s*(?P<unit>件|条|个)"), 0.9),
     Rule("applications_carried_forward", "余N件转下年", _r(r"余" + NUM + r"\s*(?P<unit>件)(?:申请)?转(?:入)?(?:\d{4}年度?|下一?年度?)"), 0.8),
     # --- administrative reconsideration
     Rule("reconsideration_cases", "行政复议N件", _r(r"行政复议(?:申请|案件|案)?(?P<gap>" + GAP + r"{0,6}?)" + NUM + r"\s*(?P<unit>件|起|宗|个|次|例)"), 0.9,
-         gap_forbids=r"诉讼|维持|纠正|结果|审结|办结|决定|答复|撤销|确认|驳回|终止", total=False, context_needs=_DISCLOSURE, heading_needs=_DISCLOSURE + r"|复议|诉讼"),
-    Rule("reconsideration_cases", "N件行政复议", _r(NUM + r"\s*(?P<unit>件|起|宗)(?:政府信息公开)?(?:行政)?复议(?:案件|申请)?(?!后)"), 0.85, total=False, context_needs=_DISCLOSURE, heading_needs=_DISCLOSURE + r"|复议|诉讼"),
+         gap_forbids=r"诉讼|维持|纠正|结果|审结|办结|决定|答复|撤销|确认|驳回|终止", total=False, context_needs=_DISCLOSURE, heading_needs=_DISCLOSURE + r"|复议.{0,12}诉讼|诉讼.{0,12}复议"),
+    Rule("reconsideration_cases", "N件行政复议", _r(NUM + r"\s*(?P<unit>件|起|宗)(?:政府信息公开)?(?:行政)?复议(?:案件|申请)?(?!后)"), 0.85, total=False, context_needs=_DISCLOSURE, heading_needs=_DISCLOSURE + r"|复议.{0,12}诉讼|诉讼.{0,12}复议"),
     Rule("reconsideration_cases", "未发生…行政复议", _r(_NEG + r"(?:发生|产生|出现|有|收到|接到|涉及|受理|引起|因)?(?:过)?(?P<gap>[^,。;!?|\n\d]{0,40}?)行政复议(?!" + GAP + r"{0,6}\d)"), 0.85,
-         kind="zero", clause_forbids=r"费用|支出|" + _NOT_RULE),
+         kind="zero", clause_forbids=r"费用|支出|败诉|被撤销|被纠正|纠错|确认违法|" + _NOT_RULE,
+         sentence_needs=_DISCLOSURE + r"|复议、诉讼|复议和诉讼"),
     Rule("litigation_cases", "行政诉讼N件", _r(r"行政诉讼(?:案件|案)?(?P<gap>" + GAP + r"{0,6}?)" + NUM + r"\s*(?P<unit>件|起|宗|个|例)"), 0.9,
-         gap_forbids=r"复议|维持|纠正|结果|审结|办结|判决|败诉|胜诉|撤诉|驳回|裁定", total=False, context_needs=_DISCLOSURE, heading_needs=_DISCLOSURE + r"|复议|诉讼"),
+         gap_forbids=r"复议|维持|纠正|结果|审结|办结|判决|败诉|胜诉|撤诉|驳回|裁定", total=False, context_needs=_DISCLOSURE, heading_needs=_DISCLOSURE + r"|复议.{0,12}诉讼|诉讼.{0,12}复议"),
     Rule("litigation_cases", "未发生…行政诉讼", _r(_NEG + r"(?:发生|产生|出现|有|收到|接到|涉及|引起|因)?(?:过)?(?P<gap>[^,。;!?|\n\d]{0,50}?)(?:行政诉讼|(?<=行政复议[、和与及或])诉讼|(?<=复议[、和与及或])诉讼|提起诉讼)(?!" + GAP + r"{0,6}\d)"), 0.85,
-         kind="zero", clause_forbids=r"费用|支出|" + _NOT_RULE),
+         kind="zero", clause_forbids=r"费用|支出|败诉|被撤销|被纠正|纠错|确认违法|" + _NOT_RULE,
+         sentence_needs=_DISCLOSURE + r"|复议、诉讼|复议和诉讼"),
     Rule("reconsideration_cases", "行政复议和行政诉讼N件", _r(r"行政复议(?:案件)?(?:和|及|与|、|或)(?:提起)?(?:行政)?诉讼(?:案件)?(?P<each>各|均为|均|都)?(?:为)?" + NUM + r"\s*(?P<unit>件|起|宗)"), 0.85, kind="zero_both"),
-    Rule("reconsideration_cases", "行政复议…:无", _r(r"行政复议(?P<mid>[^,。;:\d\n]{0,14}?)\s*[:]\s*(?:本年度|本年|全年|今年)?(?:均)?(?:无|没有|为零|0件|0)(?=[。;,)]|$)"), 0.85, kind="zero_colon"),
-    Rule("litigation_cases", "行政诉讼…:无", _r(r"行政诉讼(?:的)?(?:情况|案件|数量)?\s*[:]\s*(?:无|没有|0件|0)(?=[。;,]|$)"), 0.85, kind="zero"),
+    Rule("reconsideration_cases", "行政复议…:无", _r(r"行政复议(?P<mid>[^,。;:\d\n]{0,14}?)\s*[:]\s*(?:本年度|本年|全年|今年)?(?:均)?(?:无|没有|为零|0件|0)(?=[。;,)]|$)", re.M), 0.85, kind="zero_colon"),
+    Rule("litigation_cases", "行政诉讼…:无", _r(r"行政诉讼(?:的)?(?:情况|案件|数量)?\s*[:]\s*(?:无|没有|0件|0)(?=[。;,]|$)", re.M), 0.85, kind="zero"),
+    Rule("reconsideration_cases", "复议诉讼均为零", _r(r"行政复议(?:案件)?(?:和|及|与|、|或)(?:提起)?(?:行政)?诉讼(?:案件)?(?:数量|数)?(?:均|都|皆)(?:为)?(?:零|0)(?![\d.])"), 0.85, kind="zero_colon"),
+    Rule("reconsideration_cases", "行政复议为零", _r(r"行政复议(?:案件)?(?:数量|数)?为(?:零|0)(?![\d.件])"), 0.85, kind="zero"),
     # --- fees charged to applicants (never 行政事业性收费)
     Rule("fees_collected_yuan", "收取费用N元", _r(r"(?:收取|收费|收缴)(?:了)?(?:信息处理费|费用|检索费|复制费|邮寄费|成本费|工本费)?(?:共计|共|合计|总计|金额|为)*" + NUM + r"\s*(?P<unit>万元|元)"), 0.85,
          clause_forbids=r"行政事业性|" + _NOT_RULE),
@@ -140,29 +155,32 @@ RULES: list[Rule] = [
          clause_forbids=r"行政事业性|" + _NOT_RULE, sentence_needs=r"申请|信息公开|政府信息|信息处理费|依申请"),
     Rule("fees_collected_yuan", "免费", _r(r"免费(?:提供|使用|公开|查阅|获取|向)"), 0.75, kind="zero",
          clause_forbids=r"索取|行政事业性|" + _NOT_RULE, sentence_needs=r"政府信息|依申请|申请人"),
-    Rule("fees_collected_yuan", "收费情况:无", _r(r"收费(?:情况|及减免情况|金额)?\s*[:]\s*(?:无|没有|0元?)(?=[。;,]|$)"), 0.85, kind="zero"),
+    Rule("fees_collected_yuan", "免收费用", _r(r"(?:免收|免予收取|免除)(?P<gap>[^,。;\d\n]{0,12}?)(?:费用|费)"), 0.75, kind="zero",
+         clause_forbids=r"行政事业性|" + _NOT_RULE, sentence_needs=r"申请"),
+    Rule("fees_collected_yuan", "收费情况:无", _r(r"收费(?:情况|及减免情况|金额)?\s*[:]\s*(?:无|没有|0元?)(?=[。;,]|$)", re.M), 0.85, kind="zero"),
     # --- policy interpretation
-    Rule("policy_interpretations", "政策解读N篇", _r(r"政策解读(?:信息|稿件|稿|文章|类信息)?(?:共计|共|合计)?" + NUM + r"\s*(?P<unit>条|篇|次|个|件|份|期|则)"), 0.9),
+    Rule("policy_interpretations", "政策解读N篇", _r(r"政策解读(?:信息|稿件|稿|文章|类信息)?(?:共计|共|合计)?" + NUM + r"\s*(?P<unit>条|篇|次|个|件|份|期|则)"), 0.9, total=False),
     Rule("policy_interpretations", "解读…N条", _r(r"解读(?!会|率|座谈|培训|工作|机制|制度|人)(?P<gap>" + GAP + r"{0,8}?)" + NUM + r"\s*(?P<unit>条|篇|次|个|件|份|期|则|场)"), 0.8,
          gap_forbids=r"会|率|申请|咨询|访谈|发布会|活动|等|动态"),
     Rule("policy_interpretations", "N篇政策解读", _r(NUM + r"\s*(?P<unit>条|篇|个|份|期)(?:政策)?解读(?!会|率)"), 0.8),
     # --- NPC suggestions and CPPCC proposals
-    Rule("npc_suggestions", "人大代表建议N件", _r(r"人大(?:代表)?(?:议案和建议|建议和议案|代表建议|建议)(?P<gap>" + GAP + r"{0,4}?)" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9,
+    Rule("npc_suggestions", "人大代表建议N件", _r(r"人大(?:[\d一二三四五六七八九十]+届)?(?:[\d一二三四五六七八九十]+次会议)?(?:代表)?(?:议案和建议|建议和议案|代表建议|建议)(?P<gap>" + GAP + r"{0,4}?)" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9,
          gap_forbids=r"政协|提案|和|及|与", total=False),
     Rule("npc_suggestions", "N件人大代表建议", _r(NUM + r"\s*(?P<unit>件|条|个|项)(?:市|省|区|县)?(?:级)?人大(?:代表)?建议"), 0.85, total=False),
-    Rule("cppcc_proposals", "政协委员提案N件", _r(r"政协(?:委员)?(?:委)?提案(?P<gap>" + GAP + r"{0,4}?)" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9,
-         gap_forbids=r"人大|建议|和|及|与", total=False, not_after=_r(r"建议[和及与、]$")),
+    Rule("cppcc_proposals", "政协委员提案N件", _r(r"政协(?:[\d一二三四五六七八九十]+届)?(?:[\d一二三四五六七八九十]+次会议)?(?:委员)?(?:委)?提案(?P<gap>" + GAP + r"{0,4}?)" + NUM + r"\s*(?P<unit>件|条|个|项)"), 0.9,
+         gap_forbids=r"人大|建议|和|及|与", total=False, not_after=_r(r"(?:建议|议案)[和及与、](?:市|区|县|省|州)?$")),
     Rule("cppcc_proposals", "N件政协提案", _r(NUM + r"\s*(?P<unit>件|条|个|项)(?:市|省|区|县)?(?:级)?政协(?:委员)?提案"), 0.85, total=False),
 ]
 
 # A section that says only "none" about the things its heading names.
 _HEADING_NONE = re.compile(
-    r"^(?:本年度|本年|全年|今年|报告期内|\d{4}年度?)?,?(?:我(?:局|委|厅|办|单位|部门|院|中心|府)|本(?:机关|单位|部门|局|委|厅))?"
-    r"(?:均)?(?:无|没有|未(?:发生|产生|出现|收到|有))(?:此类|相关|该类|上述|这类)?(?:情况|事项|案件|情形)?(?:发生)?[。.]?$")
+    r"^(?:本年度|本年|全年|今年|报告期内|\d{4}年度?|我(?:局|委|厅|办|单位|部门|院|中心|府|镇|乡|街道|关)|本(?:机关|单位|部门|局|委|厅)|,)*"
+    r"(?:均)?(?:无|没有(?:发生|出现|收到)?|未(?:发生|产生|出现|收到|有))(?:此类|相关|该类|上述|这类)?(?:情况|事项|案件|情形|申请)?(?:发生)?[。.]?$")
 _HEADING_TOPICS = [
     ("reconsideration_cases", re.compile(r"行政复议|复议")),
     ("litigation_cases", re.compile(r"行政诉讼|诉讼")),
     ("fees_collected_yuan", re.compile(r"收费")),
+    ("applications_received", re.compile(r"^(?!.*(?:复议|诉讼|收费)).*依申请")),
 ]
 
 
@@ -180,7 +198,7 @@ def _last_year_before(prefix: str) -> int | None:
 
 
 def _value(m: re.Match[str]) -> tuple[float, bool, str]:
-    num = float(m.group("num"))
+    num = float(m.group("num").replace(",", ""))  # 1,046
     unit = m.groupdict().get("unit") or ""
     if unit.startswith("万"):
         num *= 10000
@@ -242,12 +260,18 @@ def _candidate(rule: Rule, m: re.Match[str], s: Sentence, text: str, report_year
     ca, cb = _clause_bounds(text, s, a, b)
     if rule.clause_forbids and re.search(rule.clause_forbids, text[ca:cb]):
         return None
-    if rule.sentence_needs and not re.search(rule.sentence_needs, s.text) and not (
-            rule.metric == "fees_collected_yuan" and re.search(r"收费|费用", s.heading)):
+    if rule.sentence_needs and not re.search(rule.sentence_needs, s.text) and not re.search(
+            _HEADING_WAIVES.get(rule.metric, "^$"), s.heading):
         return None
     if rule.context_needs and not re.search(rule.context_needs, m.group(0)) and not (
             s.heading and re.search(rule.heading_needs or rule.context_needs, s.heading)):
         return None
+    if rule.metric == "fees_collected_yuan" and rule.kind == "number" and "行政事业性" in s.text + s.heading:
+        return None  # the sentence is about administrative fees, not disclosure fees
+    if rule.metric == "applications_received" and _INCLUDES_CARRIED.match(text, b):
+        return None  # 办理申请56件(含上年结转4件): not this year's new applications
+    if rule.name == "共公开政府信息N条" and re.search(r"主动公开\d|依申请公开\d", text[b:s.end]):
+        return None  # a total of proactive and on-request disclosure
     flags: list[str] = []
     if rule.kind in ("number", "zero_both"):
         value, approx, unit = _value(m)
@@ -255,12 +279,15 @@ def _candidate(rule: Rule, m: re.Match[str], s: Sentence, text: str, report_year
     else:
         value, approx, unit = 0.0, False, ""
     before = text[s.start:a]
+    clause_before = text[ca:a]
+    year_clause = bool(report_year and f"{report_year}年" in clause_before and not _CUMULATIVE.search(clause_before))
+    if year_clause:
+        before = clause_before  # 以来累计…,其中2009年主动公开…: this clause speaks for itself
     # the year this sentence speaks of: the last one named before the figure
     upto = before + text[a:m.start("num")] if "num" in m.re.groupindex else text[s.start:b]
     y = _last_year_before(upto)
     if report_year and y and y != report_year:
         return None
-    clause_before = text[ca:a]
     if _CUMULATIVE.search(before):
         if value != 0:
             return None
@@ -269,13 +296,14 @@ def _candidate(rule: Rule, m: re.Match[str], s: Sentence, text: str, report_year
         return None
     if rule.kind == "number" and _NOT_A_COUNT.match(text, b):
         return None  # 8个类别, 5个工作日: the number counts something else
-    if rule.total and rule.kind == "number" and _SUBITEM.search(before):
+    if rule.total and rule.kind == "number" and _SUBITEM.search(before) and not year_clause:
         return None  # 其中…: a part of something, not the total
     conf = rule.confidence
     if rule.kind == "zero_colon":
         if re.search(r"费|支出|机构|人员", gd.get("mid") or ""):
             return None
-        metrics = ("reconsideration_cases", "litigation_cases") if "诉讼" in (gd.get("mid") or "") else ("reconsideration_cases",)
+        named = gd.get("mid") if "mid" in gd else m.group(0)
+        metrics = ("reconsideration_cases", "litigation_cases") if "诉讼" in (named or "") else ("reconsideration_cases",)
         return [Candidate(metric, 0.0, s, a, b, rule.name, conf, False, "", flags) for metric in metrics]
     if rule.kind == "zero_both":
         if value == 0 or gd.get("each"):
@@ -294,7 +322,7 @@ _AFTER_N = re.compile(NUM + r"\s*(?P<unit>件|起|宗)复议后(?:起诉|诉讼)
 
 
 def _part(m: re.Match[str]) -> float:
-    return float(m.group("num"))
+    return float(m.group("num").replace(",", ""))
 
 
 def _litigation_parts(doc: Document, starts: list[int], report_year: int | None) -> list[Candidate]:
@@ -329,6 +357,10 @@ def _litigation_parts(doc: Document, starts: list[int], report_year: int | None)
     return out
 
 
+_TOPIC_HEADINGS = {"proactive_total": r"主动公开", "applications_received": r"依申请|申请", "applications_granted": r"依申请|申请",
+                   "reconsideration_cases": r"复议", "litigation_cases": r"诉讼"}
+
+
 @dataclass
 class Resolved:
     value: float | None
@@ -352,6 +384,11 @@ def resolve(cands: list[Candidate]) -> Resolved:
         weaker = sorted({c.value for c in exact if c.value != chosen.value})
         flag = f"weaker candidates {weaker} set aside" if weaker else ""
         return Resolved(values[0], chosen, cands, flag)
+    topic = _TOPIC_HEADINGS.get(serious[0].metric)
+    inside = [c for c in serious if topic and re.search(topic, c.sentence.heading)]
+    if inside and len({c.value for c in inside}) == 1 and len(inside) < len(serious):
+        chosen = min(inside, key=lambda c: c.start)
+        return Resolved(chosen.value, chosen, cands, f"several values {values}; took the one in the section on the topic")
     totals = [c for c in serious if _TOTAL_MARK.search(c.sentence.text[max(0, c.start - c.sentence.start - 12):c.end - c.sentence.start])]
     if totals and len({c.value for c in totals}) == 1 and len(totals) < len(serious):
         chosen = min(totals, key=lambda c: c.start)

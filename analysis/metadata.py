@@ -25,7 +25,8 @@ _OFFICE_TAIL = re.compile(r"(?<=[局委厅部])(?:政务公开办公室|政务�
 
 _REPORT_WORDS = r"(?:政府信息公开|政务公开|信息公开|政务信息公开|集中审批服务和政务公开)"
 _TITLE = re.compile(rf"^(?P<pre>[^\d《]{{0,40}}?)(?P<year>(?:19|20)\d{{2}})\s*年+度?(?P<mid>[^\d。]{{0,25}}?){_REPORT_WORDS}[^\d。]{{0,16}}?(?:报告|总结|年报)"
-                    rf"|^(?P<pre2>[^\d《]{{0,40}}?){_REPORT_WORDS}(?:工作)?(?P<year2>(?:19|20)\d{{2}})\s*年+度?(?:年度)?(?:报告|总结|年报)")
+                    rf"|^(?P<pre2>[^\d《]{{0,40}}?){_REPORT_WORDS}(?:工作)?(?P<year2>(?:19|20)\d{{2}})\s*年+度?(?:年度)?(?:报告|总结|年报)"
+                    rf"|^(?P<pre3>[^\d《]{{2,40}}?){_REPORT_WORDS}(?:工作)?(?:年度)?(?:报告|年报)$")
 _TITLE_AFTER = re.compile(rf"^(?P<year>(?:19|20)\d{{2}})\s*年+度?(?P<agency>[{_CJK}()]{{2,32}}?){_REPORT_WORDS}[^\d。]{{0,12}}(?:报告|总结)")
 _BY = re.compile(rf"由(?P<a>[{_CJK}()]{{2,40}}?)(?:按照|根据|依据|负责编制|编制|综合|牵头|结合|依照)")
 _PUBLISH = re.compile(rf"(?:特|现)?(?:公布|发布|将)(?P<y1>(?:19|20)\d{{2}}年+度?)?(?P<a>[{_CJK}()]{{2,40}}?)(?P<y2>(?:19|20)\d{{2}}年+度?)?(?:政府)?(?:信息公开|政务公开)")
@@ -34,6 +35,8 @@ _OPENING = re.compile(rf"(?:^|[。\n])\s*(?:(?:19|20)\d{{2}})年+度?,?(?P<a>[{_
 _STATS_PERIOD = re.compile(r"(?:统计期限|统计时限|统计期|统计时间|期限|时限|期间)?[^。]{0,12}?(?:自|从|为)?\s*((?:19|20)\d{2})年\s*1月\s*1日\s*(?:起)?\s*(?:至|到|-|~)\s*(?:((?:19|20)\d{2})年)?\s*12月\s*31日")
 _COMPILED_FOR = re.compile(r"(?:编制的|公布|发布|现将|特向社会公布)[^。\d]{0,16}?((?:19|20)\d{2})\s*年+度?[^。\d]{0,30}?(?:政府信息公开|信息公开|政务公开)")
 _NEXT_YEAR = re.compile(r"转(?:入)?((?:19|20)\d{2})年度?(?:办理|继续办理)")
+_SIGNATURE_DATE = re.compile(r"^\s*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日\s*$", re.M)
+_PLAN_YEAR = re.compile(r"(?:19|20)\d{2}年度?,?(?=[^。\d]{0,8}(?:将|要|计划|拟|准备|力争))")
 _YEAR_ANY = re.compile(r"((?:19|20)\d{2})\s*年")
 _BRACKETS = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]")
 
@@ -110,7 +113,7 @@ def _year_ok(y: int) -> bool:
 
 
 def find_year(doc: Document, title_match: re.Match[str] | None) -> tuple[int | None, str]:
-    if title_match:
+    if title_match and (title_match.group("year") or title_match.group("year2")):
         return int(title_match.group("year") or title_match.group("year2")), "title"
     head = doc.text[:3000]
     m = _STATS_PERIOD.search(head)
@@ -122,6 +125,8 @@ def find_year(doc: Document, title_match: re.Match[str] | None) -> tuple[int | N
     # sentences that open with a year, then all year mentions outside quoted titles;
     # '转2023年度办理' names the following year and is left out of the count
     body = _NEXT_YEAR.sub("", _BRACKETS.sub("", doc.text))
+    body = _SIGNATURE_DATE.sub("", body)  # the date a report was signed is the next year
+    body = _PLAN_YEAR.sub("", body)  # 2015年将…: a plan for the following year
     openings = re.findall(r"(?:^|[。\n])\s*((?:19|20)\d{2})年+度?,?", body)
     counts: dict[int, int] = {}
     for y in openings:
@@ -180,6 +185,8 @@ def find_agency(doc: Document, title_match: re.Match[str] | None) -> tuple[str |
         return None, ""
     name, src = found[0]
     for other, osrc in found[1:]:
+        if other.endswith("人民政府") and name in (other + "办公室", other + "办公厅"):
+            return other, f"{osrc} (the government, not {name} that compiled it)"
         if len(other) > len(name) and other.endswith(name):
             return other, f"{osrc} (fuller form of {name} from {src})"
     return name, src
@@ -194,7 +201,7 @@ def _agency_sources(doc: Document, title_match: re.Match[str] | None):
                 yield a, src
                 break
     if title_match:
-        pre = title_match.group("pre") if title_match.group("pre") is not None else title_match.group("pre2")
+        pre = next((title_match.group(g) for g in ("pre", "pre2", "pre3") if title_match.group(g) is not None), None)
         a = clean_agency(pre) if pre else None
         if not pre:
             m2 = _TITLE_AFTER.match(title_match.string)

@@ -71,6 +71,34 @@ def _inner_space(m: re.Match[str]) -> str:
     return m.group(0)
 
 
+# section headings: 一、 (一) 第一部分 1.
+HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|\([一二三四五六七八九十]{1,3}\)|（[一二三四五六七八九十]{1,3}）|"
+    r"第[一二三四五六七八九十]{1,3}[部章节]分?|[0-9]{1,2}[、.](?!\d))"
+)
+_WRAP_KEY = re.compile(r"^\s*(?:标题|索引号|文号|发文日期|发布日期|发布机构|来源|日期|发布时间|成文日期)\s*[:：]")
+_WRAP_DATE = re.compile(r"^\s*\d{4}[-年./]\d{1,2}")
+_NEWLINE = re.compile(r"\n")
+_LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|其次|同时|另外|此外|首先|最后")
+
+
+def _unwrap(m: re.Match[str]) -> str:
+    """Join a line that a PDF converter broke in mid-sentence ('收到政府信息公开' / '申请17件')."""
+    s, i = m.string, m.start()
+    prev = s[s.rfind("\n", 0, i) + 1:i].rstrip()
+    end = s.find("\n", i + 1)
+    nxt = s[i + 1:end if end >= 0 else len(s)].lstrip()
+    if len(prev) < 8 or not nxt or _LIST_ITEM.match(nxt) or prev[-1] in "。;:!?)”」》】|." or prev.endswith(("报告", "总结", "年报", "情况")):
+        return "\n"
+    if "|" in prev or "|" in nxt or "\t" in prev or not _CJK_OR_DIGIT.match(nxt):
+        return "\n"
+    if HEADING.match(nxt) or _WRAP_KEY.match(nxt) or _WRAP_DATE.match(nxt) or HEADING.match(prev.lstrip()):
+        return "\n"
+    if not _CJK_CHAR.match(prev[-1]):
+        return "\n"  # rows of figures and codes end in digits; a sentence broken mid-way ends in a word
+    return ""
+
+
 @dataclass
 class Normalized:
     tracked: Tracked
@@ -93,6 +121,7 @@ def normalize(text: str, script: str | None = None) -> Normalized:
         t = t.replace_aligned(convert.tw2sp(t.text), convert.align)
         t = t.sub(_PROJECT_RE, lambda m: _PROJECT_DICT[m.group(0)])
     t = t.sub(_INLINE_HEADING, lambda m: "\n" if m.start() and _HEADING_AFTER.match(m.string, m.start() - 1) else " ")
+    t = t.sub(_NEWLINE, _unwrap)
     t = t.sub(_SPACES, _inner_space)
     t = convert_numerals(t)
     return Normalized(t, script)

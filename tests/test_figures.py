@@ -243,3 +243,121 @@ def test_evidence_is_exact_after_length_changing_conversion():
     assert m["value"] == 356
     assert m["span"] == "主動公開政府信息356條"
     assert m["evidence"] == "通過網際網路和入口網站,全年主動公開政府信息356條,較上年增加。"
+
+
+# --- phrasings found by an independent set of hand-labelled excerpts ------------------
+
+def test_unit_zong_in_outcomes_and_handled_applications():
+    rec = rec_of("二、依申请公开情况\n我局共办理依申请公开事项15宗,其中同意公开9宗。\n")
+    assert value(rec, "applications_received") == 15
+    assert value(rec, "applications_granted") == 9
+
+
+def test_policy_interpretations_inside_a_breakdown():
+    rec = rec_of("全年主动公开政府信息512条,其中政策文件34条,政策解读26条。\n")
+    assert value(rec, "policy_interpretations") == 26
+    assert value(rec, "proactive_total") == 512
+
+
+def test_thousands_separators():
+    rec = rec_of("全年主动公开政府信息1,046条,收到政府信息公开申请1,024件。\n")
+    assert value(rec, "proactive_total") == 1046
+    assert value(rec, "applications_received") == 1024
+
+
+def test_other_applications_under_a_disclosure_heading_are_not_requests():
+    rec = rec_of("(一)主动公开\n全年受理户口迁移申请1268件,主动公开政府信息27条。\n"
+                 "(二)依申请公开\n全年未收到政府信息公开申请。\n")
+    assert value(rec, "applications_received") == 0
+    rec = rec_of("(一)主动公开\n受理家庭经济困难学生资助申请2136件。\n(二)依申请公开\n本年度未收到政府信息公开申请。\n")
+    assert value(rec, "applications_received") == 0
+
+
+def test_colon_lines_without_closing_punctuation():
+    rec = rec_of("主要数据\n3.行政复议:0件\n4.行政诉讼:0件\n5.收费金额:0元\n")
+    assert value(rec, "reconsideration_cases") == 0
+    assert value(rec, "litigation_cases") == 0
+    assert value(rec, "fees_collected_yuan") == 0
+
+
+def test_reconsideration_work_under_a_heading_naming_only_reconsideration():
+    rec = rec_of("(四)推进行政复议决定书公开\n全年共收到行政复议申请216件,受理198件。\n")
+    assert value(rec, "reconsideration_cases") is None
+
+
+def test_enforcement_outcomes_said_in_words_are_not_disclosure_cases():
+    rec = rec_of("全年未发生行政复议被撤销、行政诉讼败诉案件。\n")
+    assert value(rec, "reconsideration_cases") is None
+    assert value(rec, "litigation_cases") is None
+
+
+def test_suggestions_named_by_session_and_combined_counts():
+    rec = rec_of("共承办县十六届人大五次会议代表建议18件、县政协九届五次会议委员提案27件。\n")
+    assert value(rec, "npc_suggestions") == 18
+    assert value(rec, "cppcc_proposals") == 27
+    rec = rec_of("共承办区人大代表建议、区政协委员提案共56件。\n")
+    assert value(rec, "npc_suggestions") is None and value(rec, "cppcc_proposals") is None
+
+
+def test_shanghai_style_granted():
+    rec = rec_of("在已办结的申请中,同意公开答复数31件。\n")
+    assert value(rec, "applications_granted") == 31
+
+
+def test_administrative_fee_in_the_previous_clause_is_not_a_disclosure_fee():
+    rec = rec_of("及时公开行政事业性收费项目3项,全年收费金额12.6万元。\n")
+    assert value(rec, "fees_collected_yuan") is None
+
+
+def test_less_common_ways_to_state_applications_and_free_service():
+    rec = rec_of("二、依申请公开情况\n公民、法人和其他组织向我局提出政府信息公开申请7件。\n")
+    assert value(rec, "applications_received") == 7
+    rec = rec_of("二、依申请公开情况\n全年共有6人次向我局申请公开政府信息。对申请人均免收检索、复制、邮寄等费用。\n")
+    assert value(rec, "applications_received") == 6
+    assert value(rec, "fees_collected_yuan") == 0
+
+
+def test_this_years_figure_inside_a_cumulative_sentence():
+    rec = extract_text("某县林业局2009年政府信息公开工作年度报告\n"
+                       "自2008年5月1日以来,我局累计主动公开政府信息1023条,其中2009年主动公开政府信息612条。\n")
+    assert value(rec, "proactive_total") == 612
+
+
+def test_proactive_part_of_a_mixed_total():
+    rec = rec_of("全年共公开政府信息215条,其中主动公开210条,依申请公开5条。\n")
+    assert value(rec, "proactive_total") == 210
+
+
+def test_handled_including_carried_over_is_not_new_applications():
+    rec = rec_of("二、依申请公开情况\n全年办理政府信息公开申请56件(含上年结转4件)。\n")
+    assert value(rec, "applications_received") is None
+
+
+def test_label_colon_number_form():
+    rec = rec_of("本年度主动公开政府信息数量:386条;收到政府信息公开申请数量:5件。\n")
+    assert value(rec, "proactive_total") == 386
+    assert value(rec, "applications_received") == 5
+
+
+def test_change_from_last_year_states_this_year():
+    rec = rec_of("政府信息公开申请数量由上年的18件增加到26件。\n")
+    assert value(rec, "applications_received") == 26
+
+
+def test_none_under_headings_in_more_words():
+    rec = rec_of("四、行政复议和行政诉讼情况\n本年度没有发生相关情况。\n五、收费及减免情况\n我局2020年度未发生此类情况。\n")
+    assert value(rec, "reconsideration_cases") == 0 and value(rec, "litigation_cases") == 0
+    assert value(rec, "fees_collected_yuan") == 0
+    rec = rec_of("三、依申请公开政府信息情况\n本年度无。\n")
+    assert value(rec, "applications_received") == 0
+
+
+def test_line_broken_mid_sentence_by_a_pdf_converter():
+    rec = rec_of("(二)依申请公开\n全年共收到政府信息公开\n申请 17 件,上年结转 1 件。\n")
+    assert value(rec, "applications_received") == 17
+    assert rec["metrics"]["applications_received"]["evidence"].replace("\n", "") == "全年共收到政府信息公开申请 17 件,上年结转 1 件。"
+
+
+def test_two_disagreeing_places_resolved_by_the_section_on_the_topic():
+    rec = rec_of("一、概述\n全年主动公开政府信息1235条。\n二、主动公开政府信息情况\n全年主动公开政府信息1253条,其中网站1016条,微信237条。\n")
+    assert value(rec, "proactive_total") == 1253

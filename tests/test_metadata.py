@@ -162,3 +162,22 @@ def test_manifest_in_excel_utf8_with_bom_is_read(tmp_path: Path):
 def test_year_from_the_opening_sentence_of_the_report():
     rec = extract_text("现将我局2019年政府信息公开工作情况报告如下。2018年5月制定了制度。2018年6月完成了培训。\n")
     assert rec["report_year"] == 2019
+
+
+def test_the_government_not_its_office_that_compiled_the_report():
+    rec = extract_text("临江县人民政府2019年政府信息公开工作年度报告\n本报告由临江县人民政府办公室根据《条例》要求编制。\n")
+    assert rec["agency"] == "临江县人民政府"
+
+
+def test_page_widgets_on_a_header_line_are_not_part_of_the_value():
+    rec = extract_text("来源:临江县卫生和计划生育局  字号:[大 中 小]\n2015年,县卫计局认真落实《条例》。\n")
+    assert rec["header"]["来源"] == "临江县卫生和计划生育局"
+    assert rec["agency"] == "临江县卫生和计划生育局"
+
+
+def test_title_without_a_year_and_a_signature_date():
+    rec = extract_text("某县水务局政府信息公开工作年度报告\n2014年,我局主动公开政府信息92条。2015年,我局将进一步加强公开。"
+                       "2015年要完善制度。\n某县水务局\n2015年1月20日\n")
+    assert rec["agency"] == "某县水务局"
+    assert rec["report_year"] == 2014
+    assert rec["metrics"]["proactive_total"]["value"] == 92
