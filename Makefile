@@ -14,10 +14,12 @@ export MPLBACKEND := Agg
 all: reports
 
 # The environment: created once, refreshed when the lock or the project metadata change.
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-dask.txt pyproject.toml
 	@test -x $(VPY) || $(PYTHON) -m venv $(VENV)
 	@echo "installing the pinned environment into $(VENV) ..."
 	@$(VPY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	@# the optional dask extra, so the test of `build --engine dask` runs too
+	@$(VPY) -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-dask.txt
 	@$(VPY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@$(VPY) -m pip uninstall --quiet -y rfc3987-syntax 2>/dev/null || true
 	@touch $(STAMP)

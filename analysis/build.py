@@ -1,21 +1,36 @@
 """`python -m analysis build`: data/raw → data/processed, fast, safe and repeatable.
 
-- Extraction runs per file in worker processes and is cached by content hash (plus the
-  manifest row and the extractor's own source), so an unchanged report is never re-read.
-- Tables are streamed to Parquet (in batches) and to CSV for Excel (UTF-8 with BOM), each
-  written to a temporary file and renamed into place; a table whose content did not change
-  is not rewritten, and an unchanged corpus rewrites nothing at all.
+- Extraction is a pure function of one file (its bytes and manifest row), so it runs in
+  worker processes on every core, or on a dask.distributed cluster (`--engine dask`), and is
+  cached by content hash, manifest row and the extractor's own source: an unchanged report
+  is never re-read. Cache entries live under one folder per extractor version, and folders
+  of old versions are pruned so the cache does not grow without bound.
+- Tables are written in two parallel steps with bounded memory: workers turn contiguous
+  slices of the corpus into Arrow pieces, then each table is merged from its pieces into
+  the flat files (reports.parquet, reports.csv, …) and into Parquet partitioned by report
+  year (parquet/<table>/report_year=YYYY/part-0.parquet, hive style, readable by DuckDB,
+  Spark and pyarrow.dataset). Row groups are cut at fixed row counts, so the bytes written
+  do not depend on how many workers or which engine made them.
+- Every file is written to a temporary file and renamed into place only if its content
+  changed; an unchanged corpus rewrites nothing at all.
 - A bad file becomes an error row with a message naming it; the rest of the batch runs.
 - Duplicates (the same bytes, or the same agency and year) are kept once and listed.
 """
 from __future__ import annotations
 
+import ast
+import contextlib
 import csv
+import gc
 import hashlib
 import json
+import operator
 import os
+import shutil
 import sys
+import tempfile
 import time
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -23,27 +38,73 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import tidy
 from .atomic import atomic_path, write_text
-from .extract import extract_path
+from .extract import extract_bytes, extract_path
 from .manifest import read_manifest
 
 SKIP_NAMES = {"manifest.csv", "README.md", "readme.md", ".gitkeep"}
-BATCH_ROWS = 5000
+BATCH_ROWS = 5000  # rows per Parquet row group of the flat and partitioned tables
+ROW_GROUP_ROWS = {"texts": 500}  # whole report texts: smaller groups keep memory low
+WRITE_CHUNK = 2000  # at most this many reports per write task; any split gives the same bytes
+MIN_SLICE = 50  # at least this many (the last slice aside)
+SLICE_EVERY = 400  # on average a slice ends after MIN_SLICE + this many reports (where a name's CRC says so)
+PARTS_DIR = "parquet"
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # Hive's, Spark's, pyarrow's and DuckDB's name for a missing year
+YEAR = "report_year"
+STATS_ENV = "ANALYSIS_BUILD_STATS"  # if set, a JSON file with the phase timings of the build (for scripts/bench.py)
+
+
+
+def _closure(start: str) -> list[str]:
+    """The package's modules that `start` imports, directly or not (by reading their source).
+
+    Found statically so that the version does not depend on what else happens to be
+    imported, and so that an edit to an unrelated module (reports, notebooks helpers)
+    does not throw the cache away.
+    """
+    pkg = Path(__file__).parent
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        name = stack.pop()
+        if name in seen or not (pkg / name).exists():
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((pkg / name).read_bytes())):
+            mods: list[str] = []
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                mods = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("analysis"):
+                parts = (node.module or "").split(".")
+                mods = [parts[1]] if len(parts) > 1 else [a.name for a in node.names]
+            elif isinstance(node, ast.Import):
+                mods = [a.name.split(".")[1] for a in node.names if a.name.startswith("analysis.")]
+            stack.extend(f"{m}.py" for m in mods)
+    return sorted(seen)
+
+
+def _hash_sources(names: Iterable[str]) -> str:
+    h = hashlib.sha1()
+    pkg = Path(__file__).parent
+    for name in sorted(names):
+        h.update(name.encode())
+        h.update((pkg / name).read_bytes())
+    return h.hexdigest()[:12]
 
 
 def code_version() -> str:
     """Hash of the extractor's own source: a code change invalidates the cache by itself."""
-    h = hashlib.sha1()
-    pkg = Path(__file__).parent
-    for p in sorted(pkg.glob("*.py")):
-        if p.name in ("build.py", "reports.py", "charts.py", "dataset.py", "cli.py", "bench.py"):
-            continue
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()[:12]
+    return _hash_sources(_closure("extract.py"))
+
+
+def writer_version() -> str:
+    """Hash of everything that decides the tables (the build, tidy, checks, and the extractor)."""
+    return _hash_sources(_closure("build.py"))
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -51,8 +112,7 @@ def raw_files(raw_dir: Path) -> list[Path]:
                   if p.is_file() and p.name not in SKIP_NAMES and not p.name.startswith(".") and not p.is_symlink())
 
 
-def _file_sha(path: Path, state: dict[str, Any]) -> str:
-    st = path.stat()
+def _file_sha(path: Path, st: os.stat_result, state: dict[str, Any]) -> str:
     prev = state.get(path.name)
     if prev and prev.get("size") == st.st_size and prev.get("mtime_ns") == st.st_mtime_ns:
         return prev["sha256"]
@@ -63,11 +123,15 @@ def _file_sha(path: Path, state: dict[str, Any]) -> str:
     return h.hexdigest()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Job:
     path: str
     manifest_row: dict[str, str]
     cache_file: str
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
 
 
 def _cache_key(sha: str, name: str, row: dict[str, str], version: str) -> str:
@@ -75,21 +139,54 @@ def _cache_key(sha: str, name: str, row: dict[str, str], version: str) -> str:
     return f"{sha[:32]}-{hashlib.sha1(extra.encode()).hexdigest()[:12]}"
 
 
+def record_json(source: str, data: bytes, manifest_row: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    """The cached form of one file's record, and its summary: a pure function of its bytes and manifest row.
+
+    Both engines call this (the dask engine on the cluster, with bytes read here), which
+    is what makes their tables byte-identical. The summary comes along so that nobody
+    has to parse the record again.
+    """
+    rec = extract_bytes(source, data, manifest_row, with_text=True)
+    return _cached_form(rec, Path(source).name)
+
+
+def _cached_form(rec: dict[str, Any], name: str) -> tuple[str, dict[str, Any]]:
+    rec.pop("source", None)
+    rec.pop("file", None)
+    return json.dumps(rec, ensure_ascii=False), _summary(rec, name)
+
+
+def _store(job: Job, text: str) -> None:
+    with atomic_path(Path(job.cache_file), keep_if_same=False) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
 def _work(job: Job) -> dict[str, Any]:
     """Extract one file into the cache (worker side); returns its small summary."""
     cache = Path(job.cache_file)
     if cache.exists():
         try:
-            rec = json.loads(cache.read_text(encoding="utf-8"))
-            return _summary(rec, Path(job.path).name)
+            return _summary(json.loads(cache.read_text(encoding="utf-8")), job.name)
         except (OSError, json.JSONDecodeError):
             pass  # a damaged cache entry is simply redone
-    rec = extract_path(job.path, job.manifest_row, with_text=True)
-    rec.pop("source", None)
-    rec.pop("file", None)
-    with atomic_path(cache, keep_if_same=False) as tmp:
-        tmp.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
-    return _summary(rec, Path(job.path).name)
+    data = None
+    try:
+        if Path(job.path).stat().st_size <= _max_bytes():
+            data = Path(job.path).read_bytes()
+    except OSError:
+        data = None
+    if data is None:  # unreadable or too large: extract_path words the error
+        text, summary = _cached_form(extract_path(job.path, job.manifest_row, with_text=True), job.name)
+    else:
+        text, summary = record_json(job.path, data, job.manifest_row)
+    _store(job, text)
+    return summary
+
+
+def _max_bytes() -> int:
+    from .loading import MAX_BYTES
+
+    return MAX_BYTES
 
 
 def _summary(rec: dict[str, Any], name: str) -> dict[str, Any]:
@@ -128,66 +225,419 @@ def find_duplicates(summaries: list[dict[str, Any]]) -> dict[str, tuple[str, str
     return dups
 
 
-class _TableWriter:
-    """Streams rows of one table to Parquet (batched) and CSV (UTF-8 with BOM), atomically."""
+# ---------------------------------------------------------------------------------------
+# extraction over processes (or a dask cluster)
+class _Progress:
+    def __init__(self, what: str, total: int, quiet: bool):
+        self.what, self.total, self.quiet = what, total, quiet
+        self.start = self.last = time.monotonic()
+        self.done = 0
 
-    def __init__(self, out_dir: Path, name: str, schema: pa.Schema):
-        self.name, self.schema = name, schema
-        self._pq_ctx = atomic_path(out_dir / f"{name}.parquet")
-        self._csv_ctx = atomic_path(out_dir / f"{name}.csv")
-        self._pq_tmp = self._pq_ctx.__enter__()
-        self._csv_tmp = self._csv_ctx.__enter__()
-        self._writer = pq.ParquetWriter(self._pq_tmp, schema, compression="zstd")
-        self._csv_fh = self._csv_tmp.open("w", encoding="utf-8-sig", newline="")
-        self._csv = csv.DictWriter(self._csv_fh, fieldnames=schema.names)
-        self._csv.writeheader()
-        self._rows: list[dict[str, Any]] = []
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        now = time.monotonic()
+        if not self.quiet and (now - self.last > 1.0 or self.done == self.total):
+            self.last = now
+            rate = self.done / max(now - self.start, 1e-9)
+            end = "\n" if self.done == self.total else ""
+            print(f"\r  {self.what} {self.done}/{self.total} ({rate:,.0f}/s)", end=end, file=sys.stderr, flush=True)
+
+
+def _chunksize(total: int, n_jobs: int) -> int:
+    return max(1, min(64, total // (n_jobs * 8) or 1))
+
+
+def _extract_all(todo: list[tuple[int, Job]], pool: Any, n_jobs: int, engine: str, scheduler: str | None, quiet: bool,
+                 summaries: list[dict[str, Any] | None]) -> None:
+    progress = _Progress("extracting", len(todo), quiet)
+    if engine == "dask":
+        from .dask_engine import run_jobs
+
+        remote: list[tuple[int, Job]] = []
+        for i, job in todo:
+            try:
+                readable = Path(job.path).stat().st_size <= _max_bytes()
+            except OSError:
+                readable = False
+            if Path(job.cache_file).exists() or not readable:
+                summaries[i] = _work(job)  # cached, or an error record: nothing for the cluster to do
+                progress.step()
+            else:
+                remote.append((i, job))
+
+        def payloads() -> Iterator[tuple[str, bytes, dict[str, str]]]:
+            # read lazily: the engine keeps only a bounded number of files in flight
+            for _, job in remote:
+                try:
+                    data = Path(job.path).read_bytes()
+                except OSError:
+                    data = b""  # vanished since the scan: the record says it is empty
+                yield job.path, data, job.manifest_row
+
+        for k, (text, summary) in run_jobs(payloads(), scheduler, record_json):
+            i, job = remote[k]
+            _store(job, text)
+            summaries[i] = dict(summary, file=job.name)
+            progress.step()
+        return
+    if pool is None:
+        for i, job in todo:
+            summaries[i] = _work(job)
+            progress.step()
+        return
+    results = pool.imap(_work, [job for _, job in todo], chunksize=_chunksize(len(todo), n_jobs))
+    for (i, _), s in zip(todo, results):
+        summaries[i] = s
+        progress.step()
+
+
+# ---------------------------------------------------------------------------------------
+# writing: pieces per slice of the corpus, then one merge per table
+def _part_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema of a year partition's files: the year lives in the folder name (Spark refuses both)."""
+    i = schema.get_field_index(YEAR)
+    return schema.remove(i) if i >= 0 else schema
+
+
+def _year_dir(year: int | None) -> str:
+    return f"{YEAR}={NULL_PARTITION if year is None else int(year)}"
+
+
+def _piece_schema(schema: pa.Schema) -> pa.Schema:
+    return schema.append(pa.field(PIECE_YEAR, pa.int64()))
+
+
+class _Pieces:
+    """One table's rows from one slice of the corpus, in corpus order, as a compressed Arrow
+    file with one more column: the year of the report each row belongs to (its partition).
+
+    Rows are kept as tuples in schema order (a C-level itemgetter on tidy's dicts) and
+    turned into Arrow column by column, which is several times faster than from_pylist.
+    """
+
+    def __init__(self, folder: Path, name: str, schema: pa.Schema):
+        self.folder, self.name, self.schema = folder, name, schema
+        self.names = schema.names
+        self._get = operator.itemgetter(*self.names)
+        self.rows: list[tuple[Any, ...]] = []
+        self.years: list[int | None] = []
+        self.year_set: set[int | None] = set()
         self.count = 0
+        self._file: Any = None
+        self._limit = ROW_GROUP_ROWS.get(name, BATCH_ROWS)
 
-    def add(self, rows: Iterable[dict[str, Any]]) -> None:
-        for r in rows:
-            self._rows.append(r)
-            self._csv.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in self.schema.names})
-            self.count += 1
-        if len(self._rows) >= BATCH_ROWS:
-            self._flush()
+    def _tuple(self, r: dict[str, Any]) -> tuple[Any, ...]:
+        try:
+            return self._get(r)
+        except KeyError:  # a row that leaves out empty columns
+            return tuple(r.get(k) for k in self.names)
 
-    def _flush(self) -> None:
-        if self._rows:
-            self._writer.write_table(pa.Table.from_pylist(self._rows, schema=self.schema))
-            self._rows = []
+    def add(self, rows: Iterable[dict[str, Any]], year: int | None) -> None:
+        new = [self._tuple(r) for r in rows]
+        if not new:
+            return
+        self.rows.extend(new)
+        self.years.extend([year] * len(new))
+        self.year_set.add(year)
+        self.count += len(new)
+        if len(self.rows) >= self._limit:
+            self.flush()
 
-    def close(self, ok: bool) -> None:
-        self._flush()
-        self._writer.close()
-        self._csv_fh.close()
-        exc = (None, None, None) if ok else (RuntimeError, RuntimeError("build interrupted"), None)
-        self._pq_ctx.__exit__(*exc)
-        self._csv_ctx.__exit__(*exc)
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        cols = list(zip(*self.rows))
+        arrays = [pa.array(c, type=f.type) for c, f in zip(cols, self.schema)]
+        arrays.append(pa.array(self.years, type=pa.int64()))
+        schema = _piece_schema(self.schema)
+        if self._file is None:
+            self._file = pa.ipc.new_file(str(self.folder / f"{self.name}.arrow"), schema, options=_IPC_OPTIONS)
+        self._file.write_table(pa.Table.from_arrays(arrays, schema=schema))
+        self.rows, self.years = [], []
+
+    def close(self) -> dict[str, Any]:
+        self.flush()
+        if self._file is not None:
+            self._file.close()
+        return {"rows": self.count, "years": sorted(self.year_set, key=_year_order)}
 
 
-def _iter_results(jobs: list[Job], n_jobs: int, quiet: bool) -> Iterator[dict[str, Any]]:
-    total = len(jobs)
-    start = time.monotonic()
-    last = 0.0
-    if n_jobs <= 1 or total < 8:
-        results: Iterable[dict[str, Any]] = map(_work, jobs)
-        pool = None
-    else:
-        pool = get_context("fork").Pool(n_jobs)
-        results = pool.imap(_work, jobs, chunksize=max(1, min(64, total // (n_jobs * 8) or 1)))
+def _year_order(y: int | None) -> tuple[bool, int]:
+    return (y is None, y or 0)
+
+
+@dataclass
+class _Item:
+    cache_file: str
+    file: str
+    duplicate_of: str | None = None
+    why: str = ""
+
+
+def _write_slice(args: tuple[str, list[_Item], list[dict[str, Any]] | None]) -> dict[str, Any]:
+    """Rows of a contiguous slice of the corpus as pieces in `folder` (a worker's task).
+
+    The pieces are written to a temporary folder renamed into place at the end, so a
+    piece folder that exists is complete and can be reused by the next build.
+    """
+    folder, items, extra_checks = args
+    final = Path(folder)
+    if (final / "result.json").exists():
+        return json.loads((final / "result.json").read_text(encoding="utf-8"))
+    tmp = Path(tempfile.mkdtemp(prefix=".piece-", dir=final.parent))
+    gc_was = gc.isenabled()
+    gc.disable()  # millions of short-lived rows, no cycles: the collector would only rescan them
     try:
-        for i, s in enumerate(results, start=1):
-            now = time.monotonic()
-            if not quiet and (now - last > 1.0 or i == total):
-                last = now
-                rate = i / max(now - start, 1e-9)
-                print(f"\r  extracting {i}/{total} reports ({rate:,.0f}/s)", end="" if i < total else "\n", file=sys.stderr, flush=True)
-            yield s
+        result = _write_rows(tmp, items, extra_checks)
+        (tmp / "result.json").write_text(json.dumps(result, sort_keys=True), encoding="utf-8")
+        try:
+            os.rename(tmp, final)
+        except OSError:  # made meanwhile by another build: theirs is as good
+            shutil.rmtree(tmp, ignore_errors=True)
+        return result
     finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+        if gc_was:
+            gc.enable()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_rows(out: Path, items: list[_Item], extra_checks: list[dict[str, Any]] | None) -> dict[str, Any]:
+    pieces = {name: _Pieces(out, name, schema) for name, schema in tidy.SCHEMAS.items()}
+    for it in items:
+        rec = json.loads(Path(it.cache_file).read_text(encoding="utf-8"))
+        rec["file"] = it.file
+        year = rec.get("report_year")
+        status = "ok"
+        if it.duplicate_of:
+            status = "duplicate"
+            rec["issues"] = list(rec.get("issues", [])) + [{
+                "level": "warning", "code": "duplicate",
+                "message": f"{it.file}: repeats {it.duplicate_of} ({it.why}); kept once, not counted again"}]
+        pieces["reports"].add([tidy.report_row(rec, status, it.duplicate_of)], year)
+        pieces["issues"].add(tidy.issue_rows(rec), year)
+        if status == "duplicate" or not rec.get("ok"):
+            continue
+        pieces["metrics"].add(tidy.metric_rows(rec), year)
+        pieces["texts"].add([{"report_id": it.file, "script": rec.get("script"), "text": rec.get("text", "")}], year)
+        pieces["cells"].add(tidy.cell_rows(rec), year)
+        pieces["checks"].add(tidy.check_rows(rec), year)
+    for row in extra_checks or []:
+        pieces["checks"].add([row], row.get(YEAR))
+    return {name: p.close() for name, p in pieces.items()}
+
+
+class _Rechunker:
+    """Feeds a ParquetWriter row groups of exactly `size` rows (the last one shorter), so the
+    file's bytes depend on the rows alone, not on how they were split into pieces."""
+
+    def __init__(self, writer: pq.ParquetWriter, size: int):
+        self.writer, self.size = writer, size
+        self.batches: list[pa.RecordBatch] = []
+        self.n = 0
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        if batch.num_rows == 0:
+            return
+        self.batches.append(batch)
+        self.n += batch.num_rows
+        while self.n >= self.size:
+            table = pa.Table.from_batches(self.batches)
+            self._write(table.slice(0, self.size))
+            rest = table.slice(self.size)
+            self.batches = rest.combine_chunks().to_batches() if rest.num_rows else []
+            self.n = rest.num_rows
+
+    def _write(self, table: pa.Table) -> None:
+        # one contiguous chunk per column: the writer cuts pages and falls back from
+        # dictionary encoding at chunk boundaries, which must not depend on the pieces
+        self.writer.write_table(table.combine_chunks(), row_group_size=self.size)
+
+    def close(self) -> None:
+        if self.n:
+            self._write(pa.Table.from_batches(self.batches))
+        self.batches, self.n = [], 0
+
+
+def _ipc_batches(path: Path) -> Iterator[pa.RecordBatch]:
+    if not path.exists():
+        return
+    with pa.memory_map(str(path)) as source:
+        reader = pa.ipc.open_file(source)
+        for i in range(reader.num_record_batches):
+            yield reader.get_batch(i)
+
+
+class _ParquetOut:
+    """One Parquet file (and optionally its CSV twin) being written atomically from batches."""
+
+    def __init__(self, stack: contextlib.ExitStack, target: Path, schema: pa.Schema, rows: int, csv_target: Path | None = None):
+        self.schema = schema
+        tmp = stack.enter_context(atomic_path(target))
+        self.rech = _Rechunker(stack.enter_context(pq.ParquetWriter(tmp, schema, compression="zstd")), rows)
+        self.csv = None
+        if csv_target is not None:
+            csv_tmp = stack.enter_context(atomic_path(csv_target))
+            with csv_tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+                csv.writer(fh).writerow(schema.names)
+            fh = stack.enter_context(csv_tmp.open("ab"))
+            self.csv = stack.enter_context(pacsv.CSVWriter(fh, schema, write_options=_CSV_OPTIONS))
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        batch = batch.select(self.schema.names)
+        self.rech.add(batch)
+        if self.csv is not None:
+            self.csv.write_batch(batch)
+
+
+# Text is quoted, empty cells are missing values, booleans are true/false; UTF-8 with BOM, CRLF for Excel.
+_CSV_OPTIONS = pacsv.WriteOptions(include_header=False, quoting_style="needed", eol="\r\n")
+_IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+PIECE_YEAR = "__partition_year"
+
+
+def _merge_table(args: tuple[str, str, list[str], list[int | None], list[int | None]]) -> str:
+    """One pass over a table's pieces: its flat Parquet and CSV files and the partitions of `write_years`.
+
+    Partitions of the other years exist and would come out byte for byte the same (none
+    of their pieces changed), so they are not even recomputed.
+    """
+    out_s, name, folders_s, years, write_years = args
+    out, folders = Path(out_s), [Path(f) for f in folders_s]
+    schema = tidy.SCHEMAS[name]
+    rows = ROW_GROUP_ROWS.get(name, BATCH_ROWS)
+    part_root = out / PARTS_DIR / name
+    part_schema = _part_schema(schema)
+    with contextlib.ExitStack() as stack:
+        flat = _ParquetOut(stack, out / f"{name}.parquet", schema, rows, out / f"{name}.csv")
+        parts = {y: _ParquetOut(stack, part_root / _year_dir(y) / "part-0.parquet", part_schema, rows) for y in write_years}
+        for f in folders:
+            for batch in _ipc_batches(f / f"{name}.arrow"):
+                flat.add(batch)
+                if not parts:
+                    continue
+                col = batch.column(PIECE_YEAR)
+                present = pc.unique(col).to_pylist()
+                for y in present:
+                    w = parts.get(y)
+                    if w is None:
+                        continue
+                    w.add(batch if len(present) == 1 else
+                          batch.filter(pc.is_null(col) if y is None else pc.equal(col, pa.scalar(y, pa.int64()))))
+        for w in [flat, *parts.values()]:
+            w.rech.close()
+    keep = {_year_dir(y) for y in years}
+    if part_root.is_dir():  # years that no longer have rows
+        for d in part_root.iterdir():
+            if d.is_dir() and d.name.startswith(f"{YEAR}=") and d.name not in keep:
+                shutil.rmtree(d)
+    return name
+
+
+def _slices(items: list[_Item]) -> list[list[_Item]]:
+    """Cut the corpus (in file order) where a file's name says so, not every N files.
+
+    Boundaries then depend on the names around them only: adding or changing one report
+    changes one slice, and every other slice's pieces are reused from the last build.
+    """
+    out: list[list[_Item]] = []
+    cur: list[_Item] = []
+    for it in items:
+        if cur and len(cur) >= MIN_SLICE and (zlib.crc32(it.file.encode("utf-8")) % SLICE_EVERY == 0 or len(cur) >= WRITE_CHUNK):
+            out.append(cur)
+            cur = []
+        cur.append(it)
+    if cur or not out:
+        out.append(cur)
+    return out
+
+
+def _slice_key(version: str, items: list[_Item], extra: list[dict[str, Any]] | None) -> str:
+    h = hashlib.sha1(version.encode())
+    for it in items:
+        h.update(json.dumps([Path(it.cache_file).parent.parent.name, Path(it.cache_file).name, it.file, it.duplicate_of,
+                             it.why], ensure_ascii=False).encode())
+    if extra:
+        h.update(json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str).encode())
+    return h.hexdigest()[:24]
+
+
+def _write_tables(out_dir: Path, items: list[_Item], extra_checks: list[dict[str, Any]], pool: Any, quiet: bool,
+                  old_parts: dict[str, str], stats: dict[str, Any]) -> dict[str, str]:
+    """Write every table; returns {partition file (relative to parquet/): fingerprint of its pieces}."""
+    root = out_dir / ".cache" / "pieces"
+    root.mkdir(parents=True, exist_ok=True)
+    wv = writer_version()
+    tasks: list[tuple[str, list[_Item], list[dict[str, Any]] | None]] = []
+    for s in _slices(items):
+        tasks.append((str(root / _slice_key(wv, s, None)), s, None))
+    if extra_checks:
+        tasks.append((str(root / _slice_key(wv, [], extra_checks)), [], extra_checks))
+    todo = [t for t in tasks if not (Path(t[0]) / "result.json").exists()]
+    stats.update(slices=len(tasks), slices_written=len(todo))
+    progress = _Progress(f"writing slices ({len(tasks) - len(todo)} unchanged, reused)", len(todo), quiet)
+    mapped = pool.imap_unordered(_write_slice, todo) if pool is not None and len(todo) > 1 else map(_write_slice, todo)
+    for _ in mapped:
+        progress.step()
+    results = [_write_slice(t) for t in tasks]  # all made now: this reads each result.json
+    folders = [t[0] for t in tasks]
+    merges = []
+    new_parts: dict[str, str] = {}
+    for name in sorted(tidy.SCHEMAS, key=lambda n: -sum(r[n]["rows"] for r in results)):
+        by_year: dict[int | None, list[str]] = {}
+        for t, r in zip(tasks, results):
+            for y in r[name]["years"]:
+                by_year.setdefault(y, []).append(Path(t[0]).name)
+        years = sorted(by_year, key=_year_order)
+        write = []
+        for y in years:
+            rel = f"{name}/{_year_dir(y)}/part-0.parquet"
+            fp = hashlib.sha1(json.dumps([wv, by_year[y]]).encode()).hexdigest()[:16]
+            new_parts[rel] = fp
+            if old_parts.get(rel) != fp or not (out_dir / PARTS_DIR / rel).exists():
+                write.append(y)
+        merges.append((str(out_dir), name, folders, years, write))
+    if not quiet:
+        print(f"  merging {len(merges)} tables into {out_dir}", file=sys.stderr, flush=True)
+    for _ in (pool.imap_unordered(_merge_table, merges) if pool is not None else map(_merge_table, merges)):
+        pass
+    used = {Path(f).name for f in folders}
+    for d in root.iterdir():  # pieces no build will ask for again
+        if d.name not in used:
+            shutil.rmtree(d, ignore_errors=True)
+    return new_parts
+
+
+def _prune_cache(cache_root: Path, version: str) -> None:
+    """Keep the cache of this extractor version and of the one before it; older ones can never be used again."""
+    if not cache_root.is_dir():
+        return
+    others = sorted((d for d in cache_root.iterdir() if d.is_dir() and d.name != version),
+                    key=lambda d: d.stat().st_mtime, reverse=True)
+    for d in others[1:]:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Temporary files of a build that was killed (atomic writes, write pieces): never outputs."""
+    if not out_dir.is_dir():
+        return
+    folders = [out_dir] + ([d for d in (out_dir / PARTS_DIR).rglob("*") if d.is_dir()] if (out_dir / PARTS_DIR).is_dir() else [])
+    for d in folders:
+        for p in d.glob(".*.tmp"):
+            p.unlink(missing_ok=True)
+    pieces = out_dir / ".cache" / "pieces"
+    if pieces.is_dir():
+        for d in pieces.glob(".piece-*"):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _n_jobs(jobs: int) -> int:
+    if jobs and jobs > 0:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
 
 
 def build(raw_dir: Path = Path("data/raw"), out_dir: Path = Path("data/processed"), jobs: int = 0,
@@ -196,7 +646,16 @@ def build(raw_dir: Path = Path("data/raw"), out_dir: Path = Path("data/processed
     if not raw_dir.is_dir():
         print(f"error: {raw_dir} is not a folder of reports", file=sys.stderr)
         return 2
+    if engine == "dask":
+        from .dask_engine import check_available
+
+        problem = check_available(scheduler)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
     t0 = time.monotonic()
+    stats: dict[str, Any] = {"engine": engine}
+    _remove_leftovers(out_dir)
     files = raw_files(raw_dir)
     manifest = read_manifest(raw_dir / "manifest.csv", {p.name for p in files})
     for problem in manifest.problems:
@@ -206,67 +665,102 @@ def build(raw_dir: Path = Path("data/raw"), out_dir: Path = Path("data/processed
         state = json.loads(state_file.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         state = {}
+    if not isinstance(state, dict):
+        state = {}
+    prev_files: dict[str, dict[str, Any]] = state.get("files") or {}
+    known: dict[str, dict[str, Any]] = state.get("summaries") or {}
+    old_parts: dict[str, str] = state.get("partitions") if isinstance(state.get("partitions"), dict) else {}
+    prev_fingerprint = state.get("fingerprint")
+    del state  # a national corpus's state is large: keep only the parts in use
     version = code_version()
-    file_state = {}
+    cache_root = out_dir / ".cache" / "records"
+    file_state: dict[str, dict[str, Any]] = {}
     jobs_list: list[Job] = []
-    cache_dir = out_dir / ".cache" / "records"
+    keys: list[str] = []
     for p in files:
-        sha = _file_sha(p, state.get("files", {}))
         st = p.stat()
+        sha = _file_sha(p, st, prev_files)
         file_state[p.name] = {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
         row = manifest.for_file(p.name)
-        jobs_list.append(Job(str(p), row, str(cache_dir / (_cache_key(sha, p.name, row, version) + ".json"))))
-    fingerprint = hashlib.sha1(json.dumps([version, {k: v["sha256"] for k, v in file_state.items()},
+        key = _cache_key(sha, p.name, row, version)
+        keys.append(key)
+        jobs_list.append(Job(str(p), row, str(cache_root / version / key[:2] / (key + ".json"))))
+    fingerprint = hashlib.sha1(json.dumps([version, writer_version(), {k: v["sha256"] for k, v in file_state.items()},
                                            sorted(manifest.rows.items()), manifest.problems],
                                           sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     outputs = [out_dir / f"{n}.{ext}" for n in tidy.SCHEMAS for ext in ("parquet", "csv")]
-    if state.get("fingerprint") == fingerprint and all(p.exists() for p in outputs):
+    outputs += [out_dir / PARTS_DIR / rel for rel in old_parts]
+    stats["scan_s"] = time.monotonic() - t0
+
+    def new_state(summ: dict[str, Any], parts: dict[str, str]) -> str:
+        # compact: at national scale this file holds a summary per report
+        return json.dumps({"fingerprint": fingerprint, "files": file_state, "summaries": summ, "partitions": parts},
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    if prev_fingerprint == fingerprint and all(p.exists() for p in outputs):
         if not quiet:
-            print(f"data/processed is up to date ({len(files)} reports, nothing changed)", file=sys.stderr)
-        write_text(state_file, json.dumps({"fingerprint": fingerprint, "files": file_state}, ensure_ascii=False, indent=1, sort_keys=True))
+            print(f"{out_dir} is up to date ({len(files)} reports, nothing changed)", file=sys.stderr)
+        if file_state != prev_files:  # touched but not changed: remember the new times, so they are not hashed again
+            write_text(state_file, new_state(known, old_parts))
+        stats.update(total_s=time.monotonic() - t0, files=len(files), extracted=0, up_to_date=True)
+        _write_stats(stats)
         return 0
     if not quiet:
         print(f"building {out_dir} from {len(files)} files in {raw_dir}", file=sys.stderr)
-    n_jobs = jobs or os.cpu_count() or 1
-    if engine == "dask":
-        from .dask_engine import run_jobs
-
-        summaries = run_jobs(jobs_list, scheduler, _work)
-    else:
-        summaries = list(_iter_results(jobs_list, n_jobs, quiet))
-    dups = find_duplicates(summaries)
-    cross = _cross_year(summaries, dups)
-    writers = {name: _TableWriter(out_dir, name, schema) for name, schema in tidy.SCHEMAS.items()}
+    n_jobs = _n_jobs(jobs)
+    summaries: list[dict[str, Any] | None] = [None] * len(jobs_list)
+    todo: list[tuple[int, Job]] = []
+    for i, (job, key) in enumerate(zip(jobs_list, keys)):
+        s = known.get(key)
+        if s is not None and Path(job.cache_file).exists():
+            summaries[i] = dict(s, file=job.name)
+        else:
+            todo.append((i, job))
+    stats.update(files=len(files), extracted=len(todo), cached=len(files) - len(todo), jobs=n_jobs)
+    del prev_files
+    pool = None
+    if n_jobs > 1 and (len(todo) >= 8 or len(files) >= 2 * MIN_SLICE):
+        # the workers need nothing of this process's (large) state: freezing it keeps the
+        # collector in the children from touching, and so copying, every page of it
+        gc.collect()
+        gc.freeze()
+        pool = get_context("fork").Pool(n_jobs)
     ok = False
     try:
-        for job, s in zip(jobs_list, summaries):
-            rec = json.loads(Path(job.cache_file).read_text(encoding="utf-8"))
-            rec["file"] = s["file"]
-            extra: list[dict] = []
-            status, dup_of = "ok", None
-            if s["file"] in dups:
-                dup_of, why = dups[s["file"]]
-                status = "duplicate"
-                extra.append({"level": "warning", "code": "duplicate",
-                              "message": f"{s['file']}: repeats {dup_of} ({why}); kept once, not counted again"})
-                rec["issues"] = list(rec.get("issues", [])) + extra
-                extra = []
-            writers["reports"].add([tidy.report_row(rec, status, dup_of)])
-            writers["issues"].add(tidy.issue_rows(rec, extra))
-            if status == "duplicate" or not rec.get("ok"):
-                continue
-            writers["metrics"].add(tidy.metric_rows(rec))
-            writers["texts"].add([{"report_id": s["file"], "script": rec.get("script"), "text": rec.get("text", "")}])
-            writers["cells"].add(tidy.cell_rows(rec))
-            writers["checks"].add(tidy.check_rows(rec))
-        writers["checks"].add(cross)
+        t1 = time.monotonic()
+        _extract_all(todo, pool, n_jobs, engine, scheduler, quiet, summaries)
+        stats["extract_s"] = time.monotonic() - t1
+        done: list[dict[str, Any]] = [s for s in summaries if s is not None]
+        assert len(done) == len(jobs_list)
+        t2 = time.monotonic()
+        dups = find_duplicates(done)
+        cross = _cross_year(done, dups)
+        items = [_Item(job.cache_file, s["file"], *(dups.get(s["file"]) or (None, ""))) for job, s in zip(jobs_list, done)]
+        (out_dir / ".cache").mkdir(parents=True, exist_ok=True)
+        parts = _write_tables(out_dir, items, cross, pool, quiet, old_parts, stats)
+        stats["write_s"] = time.monotonic() - t2
         ok = True
     finally:
-        for w in writers.values():
-            w.close(ok)
-    write_text(state_file, json.dumps({"fingerprint": fingerprint, "files": file_state}, ensure_ascii=False, indent=1, sort_keys=True))
-    _print_summary(summaries, dups, manifest.problems, time.monotonic() - t0, quiet)
+        if pool is not None:
+            if ok:
+                pool.close()
+            else:
+                pool.terminate()
+            pool.join()
+            gc.unfreeze()
+    summ = {key: {k: v for k, v in s.items() if k != "file"} for key, s in zip(keys, done)}
+    write_text(state_file, new_state(summ, parts))
+    _prune_cache(cache_root, version)
+    stats["total_s"] = time.monotonic() - t0
+    _write_stats(stats)
+    _print_summary(done, dups, manifest.problems, time.monotonic() - t0, quiet)
     return 0
+
+
+def _write_stats(stats: dict[str, Any]) -> None:
+    target = os.environ.get(STATS_ENV)
+    if target:
+        write_text(Path(target), json.dumps(stats, indent=1, sort_keys=True))
 
 
 def _cross_year(summaries: list[dict[str, Any]], dups: dict[str, tuple[str, str]]) -> list[dict[str, Any]]:
@@ -292,3 +786,5 @@ def _print_summary(summaries: list[dict[str, Any]], dups: dict[str, tuple[str, s
         lines.append(f"  manifest: {p}")
     if not quiet or bad or dups or manifest_problems:
         print("\n".join(lines), file=sys.stderr)
+
+

@@ -1,48 +1,100 @@
 """Read the processed tables: the one way notebooks and scripts get at the data.
 
 Keeping the storage layout behind these functions lets the build change how it stores
-tables (single files, year partitions) without touching any notebook.
+tables (single files, year partitions) without touching any notebook. Small corpora are
+read from the flat files (reports.parquet, …); for a national corpus, `years=` reads only
+those years' partitions (parquet/<table>/report_year=YYYY/), and `scan()` gives a lazy
+pyarrow dataset to filter before anything is loaded.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as pads
 
 from . import tidy
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "processed"
+PARTS_DIR = "parquet"  # as written by analysis.build
+YEAR = "report_year"
 
 
-def load(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """One processed table (reports, metrics, issues, texts, cells, checks) as a DataFrame."""
+def _base(processed_dir: str | Path | None) -> Path:
+    return Path(processed_dir) if processed_dir else DEFAULT_DIR
+
+
+def _check(name: str) -> None:
     if name not in tidy.SCHEMAS:
         raise ValueError(f"unknown table {name!r}; choose from {', '.join(tidy.SCHEMAS)}")
-    base = Path(processed_dir) if processed_dir else DEFAULT_DIR
+
+
+def scan(name: str, processed_dir: str | Path | None = None) -> pads.Dataset:
+    """One table's year partitions as a lazy pyarrow dataset, with `report_year` from the folders.
+
+    Filter before loading, e.g. `scan("metrics").to_table(filter=pads.field("report_year") >= 2020)`.
+    The same folder can be read by DuckDB (`read_parquet('…/parquet/metrics/*/*.parquet',
+    hive_partitioning = true)`) or Spark (`spark.read.parquet('…/parquet/metrics')`).
+    """
+    _check(name)
+    root = _base(processed_dir) / PARTS_DIR / name
+    part_schema = pa.schema([(YEAR, pa.int64())])
+    schema = tidy.SCHEMAS[name]
+    if YEAR in schema.names:
+        schema = schema.remove(schema.get_field_index(YEAR))
+    schema = schema.append(pa.field(YEAR, pa.int64()))
+    if not root.is_dir():
+        if not (_base(processed_dir) / f"{name}.parquet").exists():
+            raise FileNotFoundError(f"{root} does not exist: run `make build` (or `python -m analysis build`) first")
+        return pads.dataset(pa.table({n: pa.array([], type=schema.field(n).type) for n in schema.names}))
+    return pads.dataset(root, schema=schema, format="parquet", partitioning=pads.partitioning(part_schema, flavor="hive"))
+
+
+def load(name: str, processed_dir: str | Path | None = None, years: Iterable[int] | None = None,
+         columns: list[str] | None = None) -> pd.DataFrame:
+    """One processed table (reports, metrics, issues, texts, cells, checks) as a DataFrame.
+
+    With `years`, only those report years are read (from the partitions): the same
+    columns as the whole table (texts and issues may also ask for `report_year`), rows
+    year by year and in file order within a year.
+    """
+    _check(name)
+    base = _base(processed_dir)
     path = base / f"{name}.parquet"
     if not path.exists():
         raise FileNotFoundError(f"{path} does not exist: run `make build` (or `python -m analysis build`) first")
-    return pd.read_parquet(path)
+    if years is None:
+        return pd.read_parquet(path, columns=columns)
+    names = columns or tidy.SCHEMAS[name].names
+    table = scan(name, base).to_table(columns=names, filter=pads.field(YEAR).isin([int(y) for y in years]))
+    return table.to_pandas()
 
 
-def reports(processed_dir: str | Path | None = None, include_duplicates: bool = False) -> pd.DataFrame:
-    df = load("reports", processed_dir)
+def reports(processed_dir: str | Path | None = None, include_duplicates: bool = False,
+            years: Iterable[int] | None = None) -> pd.DataFrame:
+    df = load("reports", processed_dir, years)
     if not include_duplicates:
         df = df[df["status"] != "duplicate"]
     return df.reset_index(drop=True)
 
 
-def metrics(processed_dir: str | Path | None = None) -> pd.DataFrame:
-    return load("metrics", processed_dir)
+def metrics(processed_dir: str | Path | None = None, years: Iterable[int] | None = None) -> pd.DataFrame:
+    return load("metrics", processed_dir, years)
 
 
-def issues(processed_dir: str | Path | None = None) -> pd.DataFrame:
-    return load("issues", processed_dir)
+def issues(processed_dir: str | Path | None = None, years: Iterable[int] | None = None) -> pd.DataFrame:
+    return load("issues", processed_dir, years)
 
 
-def cells(processed_dir: str | Path | None = None) -> pd.DataFrame:
-    return load("cells", processed_dir)
+def texts(processed_dir: str | Path | None = None, years: Iterable[int] | None = None) -> pd.DataFrame:
+    return load("texts", processed_dir, years)
 
 
-def checks(processed_dir: str | Path | None = None) -> pd.DataFrame:
-    return load("checks", processed_dir)
+def cells(processed_dir: str | Path | None = None, years: Iterable[int] | None = None) -> pd.DataFrame:
+    return load("cells", processed_dir, years)
+
+
+def checks(processed_dir: str | Path | None = None, years: Iterable[int] | None = None) -> pd.DataFrame:
+    return load("checks", processed_dir, years)

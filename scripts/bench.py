@@ -1,0 +1,474 @@
+"""`make bench`: how fast the extraction and the reports are on this machine, measured, not assumed.
+
+Generates a realistic corpus (analysis.corpus_gen: seeds varied, template and prose
+reports, traditional script, GBK/Big5, web pages, mirrors, broken files) in a temporary
+folder, then measures and prints as tables:
+
+- two reference points of this machine: the raw cost of reading the files, and OpenCC's
+  conversion speed on the same texts;
+- extraction in one process, stage by stage (load, normalize, metadata, figures, tables)
+  on the seeds and on a sample of the corpus, against the 1,000 reports/s/core target;
+- the full build of the corpus on all cores (reports/s, MB/s, extract and write phases,
+  peak memory of the whole process tree), a warm re-run and a one-file change;
+- `make reports` on the seeds, cold and warm (in temporary folders: data/processed and
+  reports/ of the working tree are left alone);
+- the hottest functions of the extractor (cProfile).
+
+Timings are wall-clock on a machine that may be shared: the load average is printed
+with the results. The package and notebooks are copied first and every measurement runs
+that copy, so an edit to the working tree during the run cannot mix two versions. Nothing here is a pass/fail test; targets are shown next to the
+figures. Usage: scripts/bench.py [--n 20000] [--large] [--sample 2000] [--jobs 0]
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import platform
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE = ROOT  # replaced by the snapshot in main()
+
+import psutil  # noqa: E402
+
+TARGET_PER_CORE = 1000  # reports/s/core for load+normalize+extract on seed-sized reports
+TARGET_MEM_MB = 1024  # for 100,000 reports
+TARGET_WARM_S = 5.0
+TARGET_COLD_S = 60.0
+
+
+# ---------------------------------------------------------------------------------------
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import opencc
+    import pyarrow
+
+    return {"cpu": cpu, "cores": str(len(os.sched_getaffinity(0))), "memory": f"{psutil.virtual_memory().total / 2**30:.0f} GiB",
+            "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
+            "pyarrow": pyarrow.__version__, "opencc": getattr(opencc, "__version__", "?"),
+            "disk": _disk(), "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+
+
+def _disk() -> str:
+    try:
+        out = subprocess.run(["df", "-hT", tempfile.gettempdir()], capture_output=True, text=True, timeout=5).stdout.splitlines()
+        parts = out[1].split()
+        return f"{parts[1]} ({tempfile.gettempdir()})"
+    except Exception:  # noqa: BLE001 - only for the description
+        return "?"
+
+
+class TreeMemory:
+    """Peak memory of a process and all its children, sampled: RSS (counts shared pages once per
+    process, so it overstates forked workers) and PSS (shares them out: the honest total)."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        self.pid, self.interval = pid, interval
+        self.peak_rss = self.peak_pss = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "TreeMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                root = psutil.Process(self.pid)
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                procs = []
+            rss = pss = 0
+            for p in procs:
+                try:
+                    mi = p.memory_full_info()
+                    rss += mi.rss
+                    pss += getattr(mi, "pss", mi.rss)
+                except psutil.Error:
+                    pass
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+            self._stop.wait(self.interval)
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> dict[str, Any]:
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with TreeMemory(proc.pid) as mem:
+        out, err = proc.communicate()
+    return {"seconds": time.perf_counter() - t, "code": proc.returncode, "peak_rss": mem.peak_rss,
+            "peak_pss": mem.peak_pss, "stdout": out, "stderr": err}
+
+
+def mb(n: float) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
+def table(title: str, header: list[str], rows: list[list[Any]]) -> str:
+    cells = [[str(c) for c in r] for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(header)]
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+    out = [f"\n### {title}\n", line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(r) for r in cells]
+    return "\n".join(out)
+
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------
+def corpus_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if p.is_file() and p.name != "manifest.csv")
+
+
+def reference_read(files: list[Path]) -> dict[str, float]:
+    t = time.perf_counter()
+    total = 0
+    for p in files:
+        with p.open("rb") as fh:
+            total += len(fh.read())
+    s = time.perf_counter() - t
+    return {"seconds": s, "bytes": total, "files": len(files)}
+
+
+def reference_opencc(texts: list[str], nbytes: int) -> dict[str, float]:
+    """OpenCC's C++ converter alone, on the decoded texts: the floor for any t→s normalization."""
+    import opencc
+
+    conv = opencc.OpenCC("t2s")  # created once, as the extractor does
+    conv.convert("預熱")
+    t = time.perf_counter()
+    for s in texts:
+        conv.convert(s)
+    return {"seconds": time.perf_counter() - t, "files": len(texts), "bytes": nbytes}
+
+
+def stage_times(items: list[tuple[str, bytes]], rounds: int = 1) -> dict[str, Any]:
+    """Each stage of analysis.extract timed on its own, in one process.
+
+    The stages are called as analysis.extract.extract_loaded calls them; if their
+    signatures change, the stage breakdown is skipped and only the whole is timed.
+    """
+    from analysis.extract import extract_bytes
+
+    for name, data in items[:5]:  # warm-up: OpenCC converters, lazily built regexes
+        extract_bytes(name, data)
+    whole = time.perf_counter()
+    n = 0
+    for _ in range(rounds):
+        for name, data in items:
+            extract_bytes(name, data)
+            n += 1
+    whole = time.perf_counter() - whole
+    res: dict[str, Any] = {"n": n, "bytes": sum(len(d) for _, d in items) * rounds, "whole": whole, "stages": None}
+    try:
+        from analysis import tables as tbl
+        from analysis.document import build_document
+        from analysis.figures import extract_figures
+        from analysis.loading import LoadError, load_bytes
+        from analysis.metadata import read_metadata
+
+        acc = dict.fromkeys(["load", "normalize+document", "metadata", "figures", "tables"], 0.0)
+        pc = time.perf_counter
+        for _ in range(rounds):
+            for name, data in items:
+                t0 = pc()
+                try:
+                    loaded = load_bytes(name, data)
+                except LoadError:
+                    acc["load"] += pc() - t0
+                    continue
+                t1 = pc()
+                doc = build_document(loaded)
+                t2 = pc()
+                md = read_metadata(doc)
+                t3 = pc()
+                extract_figures(doc, md.report_year)
+                t4 = pc()
+                tables = tbl.read_tables(doc)
+                tbl.merge_metrics({}, tables)
+                t5 = pc()
+                acc["load"] += t1 - t0
+                acc["normalize+document"] += t2 - t1
+                acc["metadata"] += t3 - t2
+                acc["figures"] += t4 - t3
+                acc["tables"] += t5 - t4
+        res["stages"] = acc
+    except Exception as e:  # noqa: BLE001 - the extractor's internals are changing; report, don't fail
+        res["stage_error"] = repr(e)
+    return res
+
+
+def profile(items: list[tuple[str, bytes]], top: int = 15) -> str:
+    from analysis.extract import extract_bytes
+
+    for name, data in items[:5]:
+        extract_bytes(name, data)
+    prof = cProfile.Profile()
+    prof.enable()
+    for name, data in items:
+        extract_bytes(name, data)
+    prof.disable()
+    st = pstats.Stats(prof)
+    total = st.total_tt  # type: ignore[attr-defined]
+    rows = []
+    for (file, line, func), (cc, nc, tt, ct, _) in sorted(st.stats.items(), key=lambda kv: -kv[1][2])[:top]:  # type: ignore[attr-defined]
+        where = f"{Path(file).name}:{line}" if file != "~" else "builtin"
+        rows.append([f"{func}", where, f"{nc:,}", f"{tt / len(items) * 1000:.2f}", f"{tt / total * 100:.0f}%",
+                     f"{ct / len(items) * 1000:.2f}"])
+    return table(f"Hottest functions (cProfile, {len(items)} reports, one process; profiling adds overhead)",
+                 ["function", "where", "calls", "own ms/report", "own share", "cumulative ms/report"], rows)
+
+
+def build_cmd(raw: Path, out: Path, jobs: int) -> list[str]:
+    return [sys.executable, "-m", "analysis", "build", "--raw", str(raw), "--out", str(out), "--jobs", str(jobs), "--quiet"]
+
+
+def timed_build(raw: Path, out: Path, jobs: int, stats_file: Path) -> dict[str, Any]:
+    env = dict(os.environ, ANALYSIS_BUILD_STATS=str(stats_file), PYTHONPATH=str(CODE))
+    r = run_measured(build_cmd(raw, out, jobs), env=env, cwd=CODE)
+    try:
+        r["stats"] = json.loads(stats_file.read_text())
+    except (OSError, json.JSONDecodeError):
+        r["stats"] = {}
+    if r["code"]:
+        say(f"build failed ({r['code']}):\n{r['stderr'][-2000:]}")
+    return r
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_mtime_ns, p.stat().st_ino) for p in folder.rglob("*") if p.is_file()}
+
+
+def reports_timing(work: Path) -> dict[str, Any]:
+    """`make reports` on the seeds (build + analysis.reports), cold then warm, in temporary folders."""
+    if not (CODE / "analysis" / "reports.py").exists():
+        return {"available": False, "why": "analysis/reports.py does not exist yet"}
+    processed, reports = work / "processed", work / "reports"
+    env = dict(os.environ, PYTHONPATH=str(CODE), MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1")
+    out: dict[str, Any] = {"available": True}
+    for label in ("cold", "warm"):
+        t = time.perf_counter()
+        b = run_measured([sys.executable, "-m", "analysis", "build", "--raw", str(ROOT / "data" / "raw"), "--out", str(processed),
+                          "--quiet"], env=env, cwd=CODE)
+        r = run_measured([sys.executable, "-m", "analysis.reports", "--raw", str(ROOT / "data" / "raw"), "--processed",
+                          str(processed), "--out", str(reports), "--notebooks", str(CODE / "notebooks"), "--no-build",
+                          "--quiet"], env=env, cwd=CODE)
+        out[label] = {"seconds": time.perf_counter() - t, "build": b["seconds"], "reports": r["seconds"],
+                      "ok": b["code"] == 0 and r["code"] == 0, "peak_pss": max(b["peak_pss"], r["peak_pss"]),
+                      "error": (b["stderr"] + r["stderr"])[-600:] if b["code"] or r["code"] else ""}
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+def snapshot_code(tmp: Path) -> Path:
+    """A copy of analysis/ and notebooks/ that the whole run uses (imports and subprocesses)."""
+    code = tmp / "code"
+    shutil.copytree(ROOT / "analysis", code / "analysis", ignore=shutil.ignore_patterns("__pycache__"))
+    if (ROOT / "notebooks").is_dir():
+        shutil.copytree(ROOT / "notebooks", code / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    sys.path.insert(0, str(code))
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=20000, help="reports in the generated corpus (default 20,000)")
+    ap.add_argument("--large", action="store_true", help="100,000 reports (the memory target's size; ~15-25 min here)")
+    ap.add_argument("--sample", type=int, default=2000, help="reports timed stage by stage in one process")
+    ap.add_argument("--jobs", type=int, default=0, help="build processes (0: one per core)")
+    ap.add_argument("--seed", type=int, default=0, help="corpus seed")
+    ap.add_argument("--corpus", help="use (or keep) the generated corpus in this folder instead of a temporary one")
+    ap.add_argument("--skip-reports", action="store_true", help="do not time make reports")
+    ap.add_argument("--json", help="also write every figure to this JSON file")
+    args = ap.parse_args(argv)
+    n = 100_000 if args.large else args.n
+    jobs = args.jobs or len(os.sched_getaffinity(0))
+    info = machine()
+    results: dict[str, Any] = {"machine": info, "n": n}
+    tmp = Path(tempfile.mkdtemp(prefix="gdr-bench-"))
+    try:
+        global CODE
+        CODE = snapshot_code(tmp)
+        from analysis import corpus_gen
+        from analysis.build import code_version
+
+        info["extractor version"] = code_version()
+        corpus_dir = Path(args.corpus) if args.corpus else tmp / "corpus"
+        t = time.perf_counter()
+        if corpus_dir.is_dir() and len(list(corpus_dir.iterdir())) == n + 1:
+            say(f"using the corpus in {corpus_dir}")
+            corpus = None
+        else:
+            if corpus_dir.exists():
+                shutil.rmtree(corpus_dir)
+            say(f"generating {n:,} reports into {corpus_dir} ...")
+            corpus = corpus_gen.generate(corpus_dir, n, seed=args.seed, seeds_dir=ROOT / "data" / "raw", jobs=jobs)
+        gen_s = time.perf_counter() - t
+        files = corpus_files(corpus_dir)
+        total_bytes = sum(p.stat().st_size for p in files)
+        say(f"  {len(files):,} files, {mb(total_bytes)} ({gen_s:.0f} s)")
+
+        # --- reference points
+        say("reference: reading the files, OpenCC on the same texts ...")
+        read = reference_read(files)
+        sample_files = files[:: max(1, len(files) // args.sample)][: args.sample]
+        sample = [(str(p), p.read_bytes()) for p in sample_files]
+        from analysis.loading import LoadError, load_bytes
+
+        texts = []
+        for name, data in sample:
+            try:
+                texts.append(load_bytes(name, data).text)
+            except LoadError:
+                pass
+        cc = reference_opencc(texts, sum(len(d) for _, d in sample))
+        seeds = [(str(p), p.read_bytes()) for p in sorted((ROOT / "data" / "raw").glob("0*.txt"))]
+
+        # --- one process, stage by stage
+        say("extraction in one process, stage by stage (seeds, then the sample) ...")
+        st_seeds = stage_times(seeds, rounds=max(1, 200 // max(1, len(seeds))))
+        st_sample = stage_times(sample)
+
+        # --- the full build on all cores
+        say(f"build of the whole corpus on {jobs} processes (cold) ...")
+        out = tmp / "processed"
+        cold = timed_build(corpus_dir, out, jobs, tmp / "stats-cold.json")
+        say(f"  {cold['seconds']:.0f} s; warm re-run ...")
+        before = snapshot(out)
+        warm = timed_build(corpus_dir, out, jobs, tmp / "stats-warm.json")
+        rewritten = sum(1 for k, v in snapshot(out).items() if before.get(k) != v)
+        victim = next(p for p in files if p.suffix == ".txt" and "_broken" not in p.name and "_mirror" not in p.name)
+        original = victim.read_bytes()
+        victim.write_bytes(original + b"\n")  # new bytes, same report: exactly one file to re-extract
+        say("  one file changed ...")
+        try:
+            inc = timed_build(corpus_dir, out, jobs, tmp / "stats-inc.json")
+        finally:
+            victim.write_bytes(original)
+        processed_bytes = sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts)
+
+        rep: dict[str, Any] = {"available": False, "why": "--skip-reports"}
+        if not args.skip_reports:
+            say("make reports on the seeds, cold and warm ...")
+            rep = reports_timing(tmp / "reports-run")
+
+        say("profiling the extractor ...")
+        prof = profile(sample[: min(300, len(sample))] + seeds * 10)
+        info["load"] += " → " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+        # --- tables
+        lines: list[str] = [f"\n## Benchmark: {n:,} generated reports ({mb(total_bytes)}), {time.strftime('%Y-%m-%d %H:%M')}"]
+        lines.append(table("Machine", ["", ""], [[k, v] for k, v in info.items()]))
+        if corpus is not None:
+            mix = [["kinds", ", ".join(f"{k} {v:,}" for k, v in corpus.kinds.most_common())],
+                   ["scripts", ", ".join(f"{k} {v:,}" for k, v in corpus.scripts.most_common())],
+                   ["encodings", ", ".join(f"{k} {v:,}" for k, v in corpus.encodings.most_common())],
+                   ["formats", ", ".join(f"{k} {v:,}" for k, v in corpus.formats.most_common())],
+                   ["manifest rows", f"{corpus.manifest_rows:,}"], ["generated in", f"{gen_s:.0f} s"]]
+            lines.append(table("Corpus", ["", ""], mix))
+
+        def rate(nrep: float, secs: float) -> str:
+            return f"{nrep / secs:,.0f}" if secs > 0 else "-"
+
+        def mbs(nb: float, secs: float) -> str:
+            return f"{nb / 2**20 / secs:,.1f}" if secs > 0 else "-"
+
+        cs = cold["stats"]
+        ext_s = cs.get("extract_s", 0.0)
+        n_ext = cs.get("extracted", 0)
+        rows = [
+            ["reference: read the files (page cache warm)", f"{read['files']:,}", f"{read['seconds']:.2f}",
+             rate(read["files"], read["seconds"]), mbs(read["bytes"], read["seconds"]), "1 process"],
+            ["reference: OpenCC t2s on the same texts", f"{cc['files']:,}", f"{cc['seconds']:.2f}",
+             rate(cc["files"], cc["seconds"]), mbs(cc["bytes"], cc["seconds"]), "1 process, sample"],
+            ["extract, seeds", f"{st_seeds['n']:,}", f"{st_seeds['whole']:.2f}", rate(st_seeds["n"], st_seeds["whole"]),
+             mbs(st_seeds["bytes"], st_seeds["whole"]), "1 process"],
+            ["extract, corpus sample", f"{st_sample['n']:,}", f"{st_sample['whole']:.2f}",
+             rate(st_sample["n"], st_sample["whole"]), mbs(st_sample["bytes"], st_sample["whole"]), "1 process"],
+            [f"build: extract phase (cold, {jobs} processes)", f"{n_ext:,}", f"{ext_s:.1f}", rate(n_ext, ext_s),
+             mbs(total_bytes, ext_s), f"{rate(n_ext, ext_s * jobs)} /s/core"],
+            ["build: write phase (6 tables, flat + year partitions)", f"{cs.get('files', 0):,}", f"{cs.get('write_s', 0):.1f}",
+             rate(cs.get("files", 0), cs.get("write_s", 0)), mbs(processed_bytes, cs.get("write_s", 0)), f"{jobs} processes"],
+            ["build: total, cold", f"{cs.get('files', 0):,}", f"{cold['seconds']:.1f}", rate(cs.get("files", 0), cold["seconds"]),
+             mbs(total_bytes, cold["seconds"]), f"peak memory {mb(cold['peak_pss'])} PSS / {mb(cold['peak_rss'])} RSS"],
+            ["build: warm, nothing changed", f"{cs.get('files', 0):,}", f"{warm['seconds']:.2f}", "-", "-",
+             f"{rewritten} files rewritten" + ("" if warm["stats"].get("up_to_date") else
+                                               " (NOT warm: the extractor's source changed during the run)")],
+            ["build: one file changed", f"{inc['stats'].get('extracted', '?')} re-extracted", f"{inc['seconds']:.1f}", "-", "-",
+             f"write {inc['stats'].get('write_s', 0):.1f} s"],
+        ]
+        lines.append(table("Throughput", ["what", "reports", "seconds", "reports/s", "MB/s", "note"], rows))
+
+        srows = []
+        for label, st in (("seeds", st_seeds), ("corpus sample", st_sample)):
+            if st.get("stages"):
+                tot = sum(st["stages"].values())
+                for k, v in st["stages"].items():
+                    srows.append([label, k, f"{v / st['n'] * 1000:.2f}", f"{v / tot * 100:.0f}%"])
+                srows.append([label, "sum of stages", f"{tot / st['n'] * 1000:.2f}", f"{st['n'] / tot:,.0f} reports/s"])
+            else:
+                srows.append([label, "stage breakdown unavailable", st.get("stage_error", ""), ""])
+        if n_ext:
+            srows.append(["build (all cores)", "extract phase, wall per report", f"{ext_s / n_ext * 1000:.2f}", ""])
+        if cs.get("files"):
+            srows.append(["build (all cores)", "write phase, wall per report", f"{cs['write_s'] / cs['files'] * 1000:.2f}", ""])
+        lines.append(table("Time per stage (one process unless said)", ["corpus", "stage", "ms/report", "share"], srows))
+
+        trows = []
+        per_core = st_seeds["n"] / st_seeds["whole"]
+        trows.append(["load+normalize+extract, seeds, per core", f">= {TARGET_PER_CORE:,} reports/s", f"{per_core:,.0f} reports/s",
+                      "met" if per_core >= TARGET_PER_CORE else "NOT MET"])
+        mem_note = f"{mb(cold['peak_pss'])} for {n:,} reports"
+        trows.append([f"peak memory, {n:,} reports", f"< {TARGET_MEM_MB:,} MB for 100,000", mem_note,
+                      ("met" if cold["peak_pss"] < TARGET_MEM_MB * 2**20 else "NOT MET") + ("" if n >= 100_000 else " (at this N; run --large)")])
+        if rep.get("available"):
+            for label, target in (("cold", TARGET_COLD_S), ("warm", TARGET_WARM_S)):
+                r = rep[label]
+                trows.append([f"make reports on the seeds, {label}", f"< {target:.0f} s",
+                              f"{r['seconds']:.1f} s (build {r['build']:.1f} + reports {r['reports']:.1f})" + ("" if r["ok"] else " FAILED"),
+                              "met" if r["ok"] and r["seconds"] < target else "NOT MET"])
+        else:
+            trows.append(["make reports on the seeds, cold / warm", f"< {TARGET_COLD_S:.0f} s / < {TARGET_WARM_S:.0f} s",
+                          f"not available ({rep.get('why')})", "-"])
+        lines.append(table("Targets (issue 6)", ["target", "wanted", "measured", ""], trows))
+        lines.append(prof)
+        print("\n".join(lines))
+        results.update(read=read, opencc=cc, stages_seeds=st_seeds, stages_sample=st_sample,
+                       build_cold={k: v for k, v in cold.items() if k not in ("stdout", "stderr")},
+                       build_warm={k: v for k, v in warm.items() if k not in ("stdout", "stderr")}, rewritten_warm=rewritten,
+                       build_one_changed={k: v for k, v in inc.items() if k not in ("stdout", "stderr")}, make_reports=rep)
+        if args.json:
+            from analysis.atomic import write_text
+
+            write_text(Path(args.json), json.dumps(results, indent=1, default=str))
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,252 @@
+"""The build at scale: parallel, split into slices, partitioned by year, cached, and still exact.
+
+Speed itself is measured by `make bench`, never asserted here; these tests pin down what
+must stay true while the build is made fast: the same bytes however the work is split,
+partitions that hold exactly the flat tables' rows, nothing rewritten when nothing
+changed, only the changed file re-read, and nothing left behind.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as pads
+import pyarrow.parquet as pq
+import pytest
+
+from analysis import build as B
+from analysis import tidy
+from analysis.corpus_gen import generate
+from conftest import RAW
+
+TABLES = list(tidy.SCHEMAS)
+
+
+def make_corpus(folder: Path, n: int, seed: int = 11) -> Path:
+    """The seeds plus `n` generated reports (their manifest rows merged into the seeds' manifest)."""
+    gen = folder.parent / f"{folder.name}-gen"
+    generate(gen, n, seed=seed, seeds_dir=RAW)
+    shutil.copytree(RAW, folder)
+    rows = (gen / "manifest.csv").read_text(encoding="utf-8").splitlines()[1:]
+    seeds_manifest = (RAW / "manifest.csv").read_text(encoding="utf-8").splitlines()
+    header = seeds_manifest[0].split(",")
+    for p in gen.iterdir():
+        if p.name != "manifest.csv":
+            shutil.copy2(p, folder / p.name)
+    # the generated manifest has the same columns; keep the seeds' header and rows
+    assert header == ["file", "agency", "report_year", "publish_date", "place", "level", "note"]
+    (folder / "manifest.csv").write_text("\n".join(seeds_manifest + rows) + "\n", encoding="utf-8")
+    shutil.rmtree(gen)
+    return folder
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.stat().st_ino) for p in folder.rglob("*") if p.is_file()}
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {k: v for k, v in tree(folder).items() if not k.startswith(".cache")}
+
+
+def run(raw: Path, out: Path, stats: Path | None = None, **kw) -> int:
+    if stats is not None:
+        os.environ[B.STATS_ENV] = str(stats)
+    try:
+        return B.build(raw, out, quiet=True, **kw)
+    finally:
+        os.environ.pop(B.STATS_ENV, None)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fixed_versions():
+    """The extractor's source is hashed into every cache key; hold it still while files are compared
+    (the working tree may be edited while the tests run)."""
+    code, writer = B.code_version(), B.writer_version()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(B, "code_version", lambda: code)
+        mp.setattr(B, "writer_version", lambda: writer)
+        yield
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return make_corpus(tmp_path_factory.mktemp("scale") / "raw", 40)
+
+
+@pytest.fixture(scope="module")
+def built(corpus: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("scale-out") / "processed"
+    assert run(corpus, out, jobs=2) == 0
+    return out
+
+
+def test_same_bytes_however_the_work_is_split(corpus: Path, tmp_path: Path, monkeypatch):
+    # small row groups so that the pieces of several slices really are re-cut
+    monkeypatch.setattr(B, "BATCH_ROWS", 40)
+    monkeypatch.setattr(B, "ROW_GROUP_ROWS", {"texts": 3})
+    one, many = tmp_path / "one", tmp_path / "many"
+    assert run(corpus, one, jobs=1) == 0
+    monkeypatch.setattr(B, "WRITE_CHUNK", 7)
+    monkeypatch.setattr(B, "MIN_SLICE", 1)
+    assert run(corpus, many, jobs=2) == 0
+    a, b = outputs(one), outputs(many)
+    assert a.keys() == b.keys()
+    # every table, flat and partitioned (the build's own state records how it was split)
+    assert [k for k in a if a[k] != b[k]] == ["build-state.json"]
+    assert pq.ParquetFile(many / "metrics.parquet").metadata.num_row_groups > 1
+    assert pq.ParquetFile(many / "texts.parquet").metadata.num_row_groups == -(-len(pq.read_table(many / "texts.parquet")) // 3)
+
+
+def _sorted(t: pa.Table, keys: list[str]) -> pa.Table:
+    return t.sort_by([(k, "ascending") for k in keys])
+
+
+def test_year_partitions_hold_exactly_the_rows_of_the_flat_tables(built: Path):
+    reports = pq.read_table(built / "reports.parquet").to_pandas().set_index("report_id")
+    years = set(reports["report_year"].dropna().astype(int))
+    assert len(years) >= 5  # the corpus spans many years
+    for name in TABLES:
+        flat = pq.read_table(built / f"{name}.parquet")
+        root = built / B.PARTS_DIR / name
+        if flat.num_rows == 0:
+            assert not root.exists()
+            continue
+        ds = pads.dataset(root, format="parquet", partitioning=pads.partitioning(pa.schema([("report_year", pa.int64())]), flavor="hive"))
+        parts = ds.to_table()
+        assert parts.num_rows == flat.num_rows, name
+        cols = [c for c in flat.schema.names if c != "report_year"]
+        # the partition files hold every column but the year, which is in the folder name
+        assert pq.read_schema(next(root.rglob("*.parquet"))).names == cols
+        keys = cols[:4]
+        if "report_year" in flat.schema.names:
+            assert _sorted(parts.select(flat.schema.names), keys).equals(_sorted(flat, keys)), name
+        else:  # texts, issues: partitioned by their report's year
+            assert _sorted(parts.select(cols), keys).equals(_sorted(flat, keys)), name
+            got = parts.select(["report_id", "report_year"]).to_pandas().drop_duplicates().set_index("report_id")
+            want = reports.loc[got.index, "report_year"]
+            assert (got["report_year"].fillna(-1).astype(int) == want.fillna(-1).astype(int)).all(), name
+
+
+def test_partitions_are_named_hive_style_with_a_null_year_folder(built: Path):
+    dirs = {d.name for d in (built / B.PARTS_DIR / "reports").iterdir()}
+    assert all(d.startswith("report_year=") for d in dirs)
+    reports = pq.read_table(built / "reports.parquet").to_pandas()
+    if reports["report_year"].isna().any():  # unreadable files have no year
+        assert "report_year=__HIVE_DEFAULT_PARTITION__" in dirs
+
+
+def test_duckdb_reads_the_partitions_when_installed(built: Path):
+    duckdb = pytest.importorskip("duckdb")  # optional: pyarrow.dataset above is the required reader
+    glob = str(built / B.PARTS_DIR / "metrics" / "*" / "*.parquet")
+    n, years = duckdb.sql(f"select count(*), count(distinct report_year) from read_parquet('{glob}', hive_partitioning=true)").fetchall()[0]
+    assert n == pq.read_metadata(built / "metrics.parquet").num_rows
+    assert years >= 2
+
+
+def test_unchanged_corpus_rewrites_nothing_at_all(corpus: Path, built: Path, tmp_path: Path):
+    before = stamps(built)
+    stats = tmp_path / "stats.json"
+    assert run(corpus, built, stats, jobs=2) == 0
+    assert stamps(built) == before  # cache, partitions, flat tables and state alike
+    assert json.loads(stats.read_text())["up_to_date"] is True
+
+
+def test_a_changed_file_is_the_only_one_read_again_and_other_years_stay_untouched(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(B, "MIN_SLICE", 3)
+    monkeypatch.setattr(B, "SLICE_EVERY", 2)
+    raw = make_corpus(tmp_path / "raw", 20, seed=5)
+    out = tmp_path / "out"
+    stats = tmp_path / "stats.json"
+    assert run(raw, out, stats, jobs=2) == 0
+    first = json.loads(stats.read_text())
+    assert first["slices"] >= 3 and first["slices_written"] == first["slices"]
+    reports = pq.read_table(out / "reports.parquet").to_pandas()
+    row = reports[(reports["status"] == "ok") & reports["file"].str.endswith(".txt") & reports["report_year"].notna()].iloc[0]
+    year = int(row["report_year"])
+    before = stamps(out)
+    target = raw / row["file"]
+    target.write_bytes(target.read_bytes() + b"\n")
+    assert run(raw, out, stats, jobs=2) == 0
+    s = json.loads(stats.read_text())
+    assert s["extracted"] == 1 and s["cached"] == s["files"] - 1
+    assert s["slices_written"] == 1 and s["slices"] == first["slices"]  # the other slices' rows are reused
+    after = stamps(out)
+    this_year = f"report_year={year}/"
+    other = [k for k in before if k.startswith(B.PARTS_DIR) and this_year not in k]
+    assert other and all(after[k] == before[k] for k in other)
+    assert after[f"{B.PARTS_DIR}/reports/{this_year}part-0.parquet"] != before[f"{B.PARTS_DIR}/reports/{this_year}part-0.parquet"]
+
+
+def test_a_year_that_leaves_the_corpus_loses_its_partitions(tmp_path: Path):
+    raw = make_corpus(tmp_path / "raw", 20, seed=6)
+    out = tmp_path / "out"
+    assert run(raw, out) == 0
+    reports = pq.read_table(out / "reports.parquet").to_pandas()
+    year = int(reports["report_year"].dropna().value_counts().idxmin())
+    for f in reports.loc[reports["report_year"] == year, "file"]:
+        (raw / f).unlink()
+    assert run(raw, out) == 0
+    for name in TABLES:
+        assert not (out / B.PARTS_DIR / name / f"report_year={year}").exists(), name
+    assert year not in set(pq.read_table(out / "reports.parquet").column("report_year").to_pylist())
+
+
+def test_duplicates_across_slices_are_kept_once_and_bad_files_named(tmp_path: Path, monkeypatch, capsys):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    shutil.copy(raw / "004_61bfce714908b168.txt", raw / "zzz_mirror_of_004.txt")  # sorts last: another slice
+    (raw / "broken.txt").write_bytes(b"")
+    monkeypatch.setattr(B, "WRITE_CHUNK", 2)
+    monkeypatch.setattr(B, "MIN_SLICE", 1)
+    out = tmp_path / "out"
+    assert B.build(raw, out, jobs=2) == 0
+    err = capsys.readouterr().err
+    reports = pq.read_table(out / "reports.parquet").to_pandas().set_index("report_id")
+    assert reports.loc["zzz_mirror_of_004.txt", "status"] == "duplicate"
+    assert reports.loc["zzz_mirror_of_004.txt", "duplicate_of"] == "004_61bfce714908b168.txt"
+    assert reports.loc["broken.txt", "status"] == "error" and "broken.txt" in reports.loc["broken.txt", "flags"]
+    metrics = pq.read_table(out / "metrics.parquet").to_pandas()
+    assert "zzz_mirror_of_004.txt" not in set(metrics["report_id"])
+    issues = pq.read_table(out / "issues.parquet").to_pandas()
+    dup = issues[(issues["report_id"] == "zzz_mirror_of_004.txt") & (issues["code"] == "duplicate")]
+    assert len(dup) == 1 and "repeats 004_61bfce714908b168.txt" in dup["message"].iloc[0]
+    assert err.count("bad file: broken.txt") == 1 and err.count("duplicate: zzz_mirror_of_004.txt") == 1
+
+
+def test_leftovers_of_a_killed_build_are_removed(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert run(corpus, out) == 0
+    junk = [out / ".reports.parquet.k1l2.tmp", out / B.PARTS_DIR / "metrics" / ".part-0.parquet.x9.tmp",
+            out / ".cache" / "pieces" / ".piece-abc" / "reports.arrow"]
+    for p in junk:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("half written")
+    assert run(corpus, out) == 0
+    assert not any(p.exists() for p in junk)
+    assert not (out / ".cache" / "pieces" / ".piece-abc").exists()
+
+
+def test_cache_keeps_this_extractor_version_and_the_one_before(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    root = out / ".cache" / "records"
+    for i, name in enumerate(["old1", "old2", "old3"]):
+        (root / name).mkdir(parents=True)
+        os.utime(root / name, (1_000_000 + i, 1_000_000 + i))
+    assert run(corpus, out) == 0
+    assert {d.name for d in root.iterdir()} == {B.code_version(), "old3"}
+    assert len(list((root / B.code_version()).rglob("*.json"))) >= 40
+
+
+def test_cache_version_follows_the_extractor_source_only(fixed_versions):
+    extractor = B._closure("extract.py")
+    assert {"extract.py", "normalize.py", "figures.py", "metadata.py", "loading.py"} <= set(extractor)
+    assert not {"build.py", "dataset.py", "reports.py", "tidy.py", "corpus_gen.py"} & set(extractor)
+    writer = B._closure("build.py")
+    assert {"tidy.py", "atomic.py", "extract.py"} <= set(writer)
