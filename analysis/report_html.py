@@ -29,6 +29,23 @@ STYLE = """<style>
 </style>"""
 
 
+FONT_ASSET = "assets/NotoSansCJK-Regular.ttc"
+
+
+def font_face_css(prefix: str) -> str:
+    """CSS that gives every page the project's CJK font, shipped once next to the pages.
+
+    Analysts' desktops usually have a CJK font, but a fresh server or container has none and
+    its browser shows boxes; `local()` keeps an installed copy first, and the unicode-range
+    leaves Latin text to the page's own fonts. `prefix` leads from the page to reports/.
+    """
+    return ("<style>@font-face {font-family: \"GDR CJK\"; src: local(\"Noto Sans CJK SC\"), "
+            f"local(\"NotoSansCJKsc-Regular\"), url(\"{prefix}{FONT_ASSET}\"); "
+            "unicode-range: U+2E80-9FFF, U+F900-FAFF, U+FE30-FE4F, U+FF00-FFEF, U+20000-2FFFF;}\n"
+            "body, body *:not(pre):not(code):not(kbd):not(samp) {font-family: \"GDR CJK\", \"Noto Sans CJK SC\", "
+            "\"Source Han Sans SC\", \"PingFang SC\", \"Microsoft YaHei\", \"Hiragino Sans GB\", sans-serif !important;}</style>")
+
+
 def esc(value: object) -> str:
     """Text for HTML: None/NaN become empty; & < > \" ' escaped; Chinese left as is."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -161,6 +178,7 @@ def index_page(overall: Sequence[dict], agencies: Sequence[dict], failures: Sequ
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>政府信息公开工作年度报告 · 报告索引</title>
 {STYLE}
+{font_face_css("")}
 <style>body {{max-width: 1000px; margin: 2em auto; padding: 0 1em;}} a {{color: #1d4ed8;}}</style>
 </head><body class="gdr">
 <h1>政府信息公开工作年度报告 · 报告索引</h1>

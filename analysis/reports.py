@@ -30,7 +30,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_text
+from .atomic import atomic_path, write_text
 from .safe_names import unique_slugs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,7 @@ EXPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block extra_css -%}
+{{ resources.gdr_font_css }}
 <style>
 body.jp-Notebook {font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "Hiragino Sans GB", sans-serif;}
 main {max-width: 1000px; margin: 0 auto;}
@@ -123,7 +124,10 @@ def _export_html(nb: Any, index_href: str) -> str:
     exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"gdr.html.j2": EXPORT_TEMPLATE})],
                             template_file="gdr.html.j2", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"gdr_index": index_href})
+    from .report_html import font_face_css
+
+    prefix = index_href[: -len("index.html")]
+    body, _ = exporter.from_notebook_node(nb, resources={"gdr_index": index_href, "gdr_font_css": font_face_css(prefix)})
     return body
 
 
@@ -306,7 +310,22 @@ def write_index(out: Path, jobs: list[Job], results: dict[str, dict[str, Any]], 
     anon = f"另有 {n_anon} 份报告未能识别机关，见语料总览。" if n_anon else ""
     summary = (f"语料：{n_rep} 份报告（另有 {n_dup} 个重复文件未计入），{len(agencies)} 个机关。{anon}"
                f"每页图表中的“缺失”表示报告中未找到该数字，不等于 0。")
+    ship_font(out)
     write_text(out / "index.html", index_page(overall, agencies, failures, summary))
+
+
+def ship_font(out: Path) -> Path:
+    """Copy the CJK font the pages refer to into reports/ once (atomically; skipped when unchanged)."""
+    import shutil
+
+    from .charts import font_path
+    from .report_html import FONT_ASSET
+
+    src, dst = font_path(), out / FONT_ASSET
+    if not (dst.exists() and dst.stat().st_size == src.stat().st_size):
+        with atomic_path(dst, keep_if_same=False) as tmp:
+            shutil.copyfile(src, tmp)
+    return dst
 
 
 def readme_image(processed_dir: Path, path: Path, metric: str = "proactive_total") -> Path:

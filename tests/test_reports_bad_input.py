@@ -37,3 +37,7 @@ def test_reports_survive_bad_files_and_duplicates(tmp_path: Path):
     overview = html.unescape((out / "corpus_overview.html").read_text(encoding="utf-8"))
     for bad in ("empty.txt", "photo.txt", "copy_of_004.txt"):
         assert bad in overview, bad
+    # the pages carry their own CJK font, so a browser without one still shows Chinese
+    assert (out / "assets" / "NotoSansCJK-Regular.ttc").stat().st_size > 1_000_000
+    assert 'url("assets/NotoSansCJK-Regular.ttc")' in index
+    assert 'url("../assets/NotoSansCJK-Regular.ttc")' in pages[0].read_text(encoding="utf-8")
