@@ -181,3 +181,9 @@ def test_title_without_a_year_and_a_signature_date():
     assert rec["agency"] == "某县水务局"
     assert rec["report_year"] == 2014
     assert rec["metrics"]["proactive_total"]["value"] == 92
+
+
+def test_sports_bureau_is_an_agency_and_sentence_fragments_are_not():
+    assert extract_text("某市体育局2019年政府信息公开工作年度报告\n" + BODY)["agency"] == "某市体育局"
+    rec = extract_text("2019年度,未发生因政府信息公开申请提起行政复议。我局主动公开政府信息20条。\n")
+    assert rec["agency"] is None
