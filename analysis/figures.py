@@ -41,7 +41,6 @@ class Candidate:
     approximate: bool = False
     unit: str = ""
     flags: list[str] = field(default_factory=list)
-    zero_ok_if_cumulative: bool = True
 
 
 @dataclass(frozen=True)
