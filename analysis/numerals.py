@@ -55,7 +55,9 @@ def parse_numeral(s: str) -> int | None:
     return total + section + number
 
 
-_NUMERAL_RUN = re.compile(r"[零〇○一二两三四五六七八九十百千万亿]+")
+# only runs that stand before a date part or a counting unit can be converted (see _numeral),
+# so the others are not even matched: a callback per 一 of 进一步 and 统一 is most of the cost
+_NUMERAL_RUN = re.compile(r"[零〇○一二两三四五六七八九十百千万亿]+(?=[年月日号]|(?:余|多)?(?:个)?[" + COUNT_UNITS + r"])")
 _COUNT_AFTER = re.compile(r"(?:余|多)?(?:个)?[" + COUNT_UNITS + r"]")
 _COUNT_NOT_AFTER = re.compile(r"次性|条龙|件事|个人")
 # a numeral run right after one of these is an ordinal, a vague amount or part of a word
