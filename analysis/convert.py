@@ -65,6 +65,31 @@ def detect_script(text: str) -> str:
     return "traditional" if n_trad > n_simp * 1.5 and n_trad >= 3 else "simplified"
 
 
+_PUNCT = re.compile(r"[,。;:、!?()|]")
+
+
+def _chunks(a: str, b: str) -> list[tuple[int, int, str, str]]:
+    """Pieces of `a` and `b` to compare, split at the punctuation both share.
+
+    Conversion never adds, drops or moves punctuation, so when both sides have the same
+    punctuation in the same order each clause can be compared on its own; difflib on a
+    long paragraph costs quadratic time, on a clause almost nothing. Otherwise: one piece.
+    """
+    pa, pb = _PUNCT.findall(a), _PUNCT.findall(b)
+    if not pa or pa != pb:
+        return [(0, 0, a, b)]
+    out: list[tuple[int, int, str, str]] = []
+    i = j = 0
+    for ma, mb in zip(_PUNCT.finditer(a), _PUNCT.finditer(b)):
+        ca, cb = a[i:ma.start()], b[j:mb.start()]
+        if ca != cb:
+            out.append((i, j, ca, cb))
+        i, j = ma.end(), mb.end()
+    if a[i:] != b[j:]:
+        out.append((i, j, a[i:], b[j:]))
+    return out
+
+
 def align(old: str, new: str) -> StepMap:
     """Edits that turn `old` into the converted `new`, line by line.
 
@@ -93,10 +118,11 @@ def align(old: str, new: str) -> StepMap:
             while suf < min(len(base), len(b)) - pre and base[-1 - suf] == b[-1 - suf]:
                 suf += 1
             mid_a, mid_b = base[pre:len(base) - suf], b[pre:len(b) - suf]
-            sm = difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=False)
-            for tag, i1, i2, j1, j2 in sm.get_opcodes():
-                if tag != "equal" and (i2 - i1) != (j2 - j1):
-                    step.add(in_pos + pre + i1, in_pos + pre + i2, out_pos + pre + j1, out_pos + pre + j2)
+            for i0, j0, ca, cb in _chunks(mid_a, mid_b):
+                sm = difflib.SequenceMatcher(None, ca, cb, autojunk=False)
+                for tag, i1, i2, j1, j2 in sm.get_opcodes():
+                    if tag != "equal" and (i2 - i1) != (j2 - j1):
+                        step.add(in_pos + pre + i0 + i1, in_pos + pre + i0 + i2, out_pos + pre + j0 + j1, out_pos + pre + j0 + j2)
         in_pos += len(a) + 1
         out_pos += len(b) + 1
     return step

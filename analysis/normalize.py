@@ -88,7 +88,9 @@ HEADING = re.compile(
 )
 _WRAP_KEY = re.compile(r"^\s*(?:标题|索引号|文号|发文日期|发布日期|发布机构|来源|日期|发布时间|成文日期)\s*[:：]")
 _WRAP_DATE = re.compile(r"^\s*\d{4}[-年./]\d{1,2}")
-_NEWLINE = re.compile(r"\n")
+# only a newline between a word (possibly followed by spaces) and a word or digit can be a
+# PDF line break; the others are never joined, so they need not reach _unwrap at all
+_NEWLINE = re.compile(r"\n(?:(?<=[\u3400-\u9fff]\n)|(?<=[^\S\n]\n))(?=[^\S\n]*[\u3400-\u9fff0-9])")
 _LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|其次|同时|另外|此外|首先|最后")
 
 
