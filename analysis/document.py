@@ -6,6 +6,7 @@ read as report text. Sentences stay tied to the exact original text they came fr
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -58,9 +59,9 @@ class Document:
     def script(self) -> str:
         return self.norm.script
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
-        """Normalized body text, without header block and page chrome."""
+        """Normalized body text, without header block and page chrome (read once lines are final)."""
         return "\n".join(t for _, _, t in self.lines)
 
     def original(self, start: int, end: int) -> str:
