@@ -173,17 +173,17 @@ ANCHORS: dict[str, tuple[str, ...]] = {
     '主动公开信息数:N条': ('主动公开',),
     '其中主动公开N条': ('主动公开',),
     '发布政府信息N条': ('政府信息',),
-    '共公开政府信息N条': ('政府信息',),
+    '共公开政府信息N条': ('公开政府信息', '公开各类政府信息'),
     '受理…申请N件': ('申请',),
     '办理…申请N件': ('申请',),
     '受理N件申请': ('申请',),
-    'N人次申请公开': ('政府信息',),
+    'N人次申请公开': ('公开政府信息', '政府信息公开申请'),
     '申请数由N增加到M': ('申请',),
     '申请数量N件': ('申请',),
     '未收到…申请': ('申请',),
     '无…申请': ('申请',),
     '申请:无': ('申请',),
-    '予以公开N件': ('公开',),
+    '予以公开N件': ('予以公开', '同意公开', '全部公开', '准予公开'),
     '部分公开N件': ('部分',),
     '不予公开N件': ('不予',),
     '无法提供N件': ('无法提供',),
@@ -266,35 +266,61 @@ def _sentence_at(doc: Document, starts: list[int], a: int, b: int) -> Sentence |
     return s
 
 
-def anchor_lines(text: str, anchors: tuple[str, ...]) -> list[tuple[int, int]]:
-    """The (start, end) of each line of `text` that holds one of `anchors`, in text order."""
-    spans: set[tuple[int, int]] = set()
-    find, rfind, n = text.find, text.rfind, len(text)
+def anchor_sentences(doc: Document, starts: list[int], anchors: tuple[str, ...]) -> list[Sentence]:
+    """The prose sentences that hold one of `anchors`, in text order."""
+    text, sentences = doc.norm.text, doc.sentences
+    found: set[int] = set()
+    find = text.find
     for a in anchors:
         i = find(a)
         while i >= 0:
-            le = find("\n", i)
-            if le < 0:
-                le = n
-            spans.add((rfind("\n", 0, i) + 1, le))
-            i = find(a, le)
-    return sorted(spans)
+            k = bisect.bisect_right(starts, i) - 1
+            if k >= 0:
+                s = sentences[k]
+                if i + len(a) <= s.end and not s.in_table:
+                    found.add(k)
+                i = find(a, max(s.end, i + 1))
+            else:
+                i = find(a, i + 1)
+    return [sentences[k] for k in sorted(found)]
+
+
+def _starts_with_literal(rx: re.Pattern[str]) -> bool:
+    """Whether the regex engine can skip through a text to this pattern's first character."""
+    parsed = re._parser.parse(rx.pattern, rx.flags)  # type: ignore[attr-defined]
+    return bool(parsed.data) and parsed.data[0][0] is re._constants.LITERAL  # type: ignore[attr-defined]
+
+
+_WHOLE_TEXT = {r.name for r in RULES if _starts_with_literal(r.pattern)}
 
 
 def find_candidates(doc: Document, report_year: int | None) -> list[Candidate]:
+    """Every match of every rule in a prose sentence, with the context checks applied.
+
+    A match must lie inside one prose sentence, and it holds one of its rule's anchors; so a
+    rule is run only over the sentences holding an anchor. Rules that start with a literal
+    are run over the whole text instead, where the engine skips to them as fast as a search.
+    """
     text = doc.norm.text
     starts = [s.start for s in doc.sentences]
     out: list[Candidate] = []
-    lines: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    windows: dict[tuple[str, ...], list[Sentence]] = {}
     for rule in RULES:
-        spans = lines.get(rule.anchors)
-        if spans is None:
-            spans = lines[rule.anchors] = anchor_lines(text, rule.anchors)
-        for ls, le in spans:
-            for m in rule.pattern.finditer(text, ls, le):
+        if rule.name in _WHOLE_TEXT:
+            if not any(a in text for a in rule.anchors):
+                continue
+            for m in rule.pattern.finditer(text):
                 s = _sentence_at(doc, starts, m.start(), m.end())
-                if s is None:
-                    continue
+                if s is not None:
+                    c = _candidate(rule, m, s, text, report_year)
+                    if c is not None:
+                        out.extend(c)
+            continue
+        spans = windows.get(rule.anchors)
+        if spans is None:
+            spans = windows[rule.anchors] = anchor_sentences(doc, starts, rule.anchors)
+        for s in spans:
+            for m in rule.pattern.finditer(text, s.start, s.end):
                 c = _candidate(rule, m, s, text, report_year)
                 if c is not None:
                     out.extend(c)
