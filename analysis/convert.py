@@ -49,17 +49,16 @@ def _script_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 def detect_script(text: str) -> str:
     """'traditional', 'simplified', or 'none' when the text has no distinguishing characters."""
     trad_re, simp_re = _script_patterns()
-    # the script shows in a page of text; the whole file costs more than it tells. The first
-    # 600 characters settle it when they hold only one script, which is nearly always.
-    sample = text[:600]
-    n_trad = len(trad_re.findall(sample))
-    n_simp = len(simp_re.findall(sample))
-    if (n_trad == 0 and n_simp >= 40) or (n_simp == 0 and n_trad >= 40) or len(text) <= 600:
-        pass
-    else:
-        sample = text[:3000]
+    # the script shows in a page of text; the whole file costs more than it tells. A short
+    # opening settles it when one script outnumbers the other tenfold, which is nearly always
+    # (a few characters count as simplified-only in traditional text and vice versa); the
+    # regexes cost ~0.3 µs per distinguishing character, so the sample grows only as needed.
+    for size, enough in ((250, 25), (800, 60), (3000, 0)):
+        sample = text[:size]
         n_trad = len(trad_re.findall(sample))
         n_simp = len(simp_re.findall(sample))
+        if len(text) <= size or max(n_trad, n_simp) >= enough and min(n_trad, n_simp) * 10 <= max(n_trad, n_simp):
+            break
     if n_trad == 0 and n_simp == 0:
         return "none"
     return "traditional" if n_trad > n_simp * 1.5 and n_trad >= 3 else "simplified"

@@ -23,14 +23,23 @@ _WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0
 _WIDTH_TABLE = str.maketrans(_WIDTH)
 # str.translate costs ~150 ns a character on CJK text; replacing just the few distinct
 # characters a report uses is ~10x cheaper and gives the same text
-_WIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c, h in sorted(_WIDTH.items()) if c != h) + "]")
+_WIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c, h in sorted(_WIDTH.items()) if c != h) + "\u3220-\u3229\u2460-\u2473]")
 
 
-def fold_width(text: str) -> str:
-    """Full-width forms and odd spaces to plain ones, one for one (offsets do not move)."""
+def fold_width(text: str) -> tuple[str, bool]:
+    """Full-width forms and odd spaces to plain ones, one for one (offsets do not move).
+
+    Also says whether the text holds enclosed numerals (㈠, ①), which change length and are
+    replaced by the caller with tracking; one scan finds both.
+    """
+    enclosed = False
     for c in set(_WIDTH_CHARS.findall(text)):
-        text = text.replace(c, chr(_WIDTH[ord(c)]))
-    return text
+        h = _WIDTH.get(ord(c))
+        if h is None:
+            enclosed = True
+        else:
+            text = text.replace(c, chr(h))
+    return text, enclosed
 
 # ㈠..㈩ (parenthesized ideographs) and ①..⑳ (circled digits)
 _ENCLOSED = re.compile(r"[\u3220-\u3229\u2460-\u2473]")
@@ -65,7 +74,7 @@ _CJK = r"\u3400-\u9fff"
 _INLINE_HEADING = re.compile(r" (?=[一二三四五六七八九十]{1,3}、)")
 _HEADING_AFTER = re.compile(r"[。;:\u4e00-\u9fff)]")
 # spaces inside words and between digits and words: '公安门户 网站', '2025 年'
-_SPACES = re.compile(r" +")
+_SPACES = re.compile(r" +(?=[\u3400-\u9fff0-9]|[^\x00-\x7f])")  # (only these can be inner spaces)
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 _CJK_OR_DIGIT = re.compile(rf"[{_CJK}0-9]")
 
@@ -123,8 +132,9 @@ class Normalized:
 
 def normalize(text: str, script: str | None = None) -> Normalized:
     """Fold `text` into the canonical form; `script` is detected when not given."""
-    t = Tracked(fold_width(text))
-    if _ENCLOSED.search(t.text):
+    folded, enclosed = fold_width(text)
+    t = Tracked(folded)
+    if enclosed:
         t = t.sub(_ENCLOSED, lambda m: _ENCLOSED_MAP[m.group(0)])
     if "(" in t.text:
         t = t.sub(_PINYIN, lambda m: "" if m.start() and "\u4e00" <= m.string[m.start() - 1] <= "\u9fff" else m.group(0))

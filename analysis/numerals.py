@@ -57,12 +57,15 @@ def parse_numeral(s: str) -> int | None:
 
 # only runs that stand before a date part or a counting unit can be converted (see _numeral),
 # so the others are not even matched: a callback per 一 of 进一步 and 统一 is most of the cost
-_NUMERAL_RUN = re.compile(r"[零〇○一二两三四五六七八九十百千万亿]+(?=[年月日号]|(?:余|多)?(?:个)?[" + COUNT_UNITS + r"])")
+# (a run is matched from its first character only, without backtracking: no character of a
+# run can stand for what follows it, so a shorter piece of a run never matches)
+_NUMERAL_RUN = re.compile(r"[零〇○一二两三四五六七八九十百千万亿](?<![零〇○一二两三四五六七八九十百千万亿][零〇○一二两三四五六七八九十百千万亿])"
+                          r"[零〇○一二两三四五六七八九十百千万亿]*+(?=[年月日号]|(?:余|多)?(?:个)?[" + COUNT_UNITS + r"])")
 _COUNT_AFTER = re.compile(r"(?:余|多)?(?:个)?[" + COUNT_UNITS + r"]")
 _COUNT_NOT_AFTER = re.compile(r"次性|条龙|件事|个人")
 # a numeral run right after one of these is an ordinal, a vague amount or part of a word
 _NOT_BEFORE = set("第初周星期数几上成近乎其统单唯")
-_ROUGH = re.compile(r"(?<=[近约逾超])([百千万])(?=(?:余|多)?[" + COUNT_UNITS + r"])")
+_ROUGH = re.compile(r"([百千万])(?<=[近约逾超][百千万])(?=(?:余|多)?[" + COUNT_UNITS + r"])")
 _IDIOMS = re.compile(r"一次性|一条龙|一件事|一站式|一个窗口|一次办|一批次")
 _DIGITS_ONLY = set("零〇○一二三四五六七八九")
 _SMALL = set("一二三四五六七八九十")
