@@ -101,25 +101,29 @@ def build_document(loaded: Loaded) -> Document:
                 for k, v in fields.items():
                     doc.header.setdefault(k, v)
                 continue
-        if _CHROME.match(line) or _ONLY_PUNCT.match(line) or _NAV.search(line) and len(line) < 100:
+        if _CHROME.match(line) or _ONLY_PUNCT.match(line) or len(line) < 100 and _NAV.search(line):
             doc.dropped.append(line)
             continue
-        if _BARE_DATE.match(line) and len(doc.lines) < 5:
+        if len(doc.lines) < 5 and _BARE_DATE.match(line):
             doc.header.setdefault("页面日期", line.strip(" •·|"))
             continue
-        key = re.sub(r"\s+", "", line)
-        if len(key) <= 80 and key in seen_short and ("报告" in key or "总结" in key):
-            doc.dropped.append(line)  # the title repeated under the page header
-            continue
-        seen_short.add(key)
+        if len(line) <= 200 and ("报" in line or "总" in line):
+            # the title repeated under the page header (only such lines need remembering)
+            key = "".join(line.split())
+            if len(key) <= 80 and ("报告" in key or "总结" in key):
+                if key in seen_short:
+                    doc.dropped.append(line)
+                    continue
+                seen_short.add(key)
         in_header_zone = False
         lstart = start + (len(raw_line) - len(raw_line.lstrip()))
         lend = lstart + len(line)
         doc.lines.append((lstart, lend, line))
         in_table = line.count("|") >= 2 or line.count("\t") >= 2
-        if not in_table and HEADING.match(line) and len(line) <= 60 and not line.rstrip().endswith("。"):
+        is_heading = not in_table and HEADING.match(line) is not None
+        if is_heading and len(line) <= 60 and not line.rstrip().endswith("。"):
             heading = line
-        elif not in_table and HEADING.match(line):
+        elif is_heading:
             # a heading that runs on into its paragraph: keep the part before the first stop
             head = re.split(r"[。:]", line, maxsplit=1)[0]
             heading = head[:60]

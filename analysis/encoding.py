@@ -91,6 +91,12 @@ def chinese_score(text: str, sample: int = 20000) -> float:
     return len(_common_re.findall(head)) / cjk
 
 
+def _clearly_chinese(head: str) -> bool:
+    """Mostly common Chinese characters, and plenty of them: not mojibake."""
+    cjk = len(_CJK_RE.findall(head))
+    return cjk >= 60 and chinese_score(head, len(head)) >= 0.6
+
+
 def _looks_utf16(data: bytes) -> str | None:
     head = data[:4096]
     if len(head) < 4:
@@ -178,7 +184,8 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     candidates: list[tuple[float, Decoded]] = []
     try:
         text = data.decode("utf-8")
-        score = chinese_score(text, 800)
+        # a clean opening of ordinary Chinese settles it; scoring costs ~0.3 µs a character
+        score = chinese_score(text, 800) if not _clearly_chinese(text[:240]) else 1.0
         if score < 0.45 and (score != -1 or _LATIN_MOJIBAKE.search(text[:2000])):
             repaired = _repair_mojibake(text)
             if repaired is not None:

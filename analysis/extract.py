@@ -6,6 +6,7 @@ by content hash, run in worker processes, or on a dask cluster with identical re
 from __future__ import annotations
 
 import datetime as dt
+import os
 import traceback
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ def extract_loaded(loaded: Loaded, manifest_row: dict[str, str] | None = None) -
                 place = row[key]
             else:
                 level = row[key]
-    name = Path(loaded.source).name
+    name = os.path.basename(loaded.source)
     for k, v in overrides.items():
         issues.append({"level": "info", "code": "manifest-override",
                        "message": f"{name}: {k} set by data/raw/manifest.csv to {v['manifest']!r} (text gives {v['from_text']!r})"})

@@ -6,6 +6,7 @@ that names the file; the caller turns it into an error record and goes on with t
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,11 +51,11 @@ class LoadError(Exception):
 def load_bytes(source: str, data: bytes) -> Loaded:
     """Decode and, for web pages, render `data`; `source` names the file in messages."""
     digest = hashlib.sha256(data).hexdigest()
-    name = Path(source).name
+    name = os.path.basename(source)
     if len(data) > MAX_BYTES:
         raise LoadError("too-large", f"{name}: the file is {len(data) / 2**20:.1f} MB, over the "
                         f"{MAX_BYTES // 2**20} MB limit for one report; it is probably not a single report", digest, len(data))
-    suffix = Path(source).suffix.lower()
+    suffix = os.path.splitext(name)[1].lower()
     is_html = suffix in HTML_SUFFIXES or looks_like_html(data)
     declared = sniff_charset(data) if is_html else None
     try:

@@ -69,11 +69,16 @@ class Metadata:
     issues: list[dict] = field(default_factory=list)
 
 
+_LEAD_WORDS = re.compile(r"^(?:本报告|报告|本|我|现将|特|由|根据|关于|对|经|在|按照)+")
+_TAIL_WORDS = re.compile(r"(?:关于|的|有关)+$")
+_NOT_A_NAME = re.compile(r"(关于|通知|意见|规定|办法|条例|方案|要点|报告|未|没有|发生|申请|提起|认真|进一步|按照|坚持|加强|推进)")
+
+
 def clean_agency(name: str) -> str | None:
     """An agency name as a report would give it, or None if it does not look like one."""
-    name = re.sub(r"\s+", "", name or "").strip("(),:·•|")
-    name = re.sub(r"^(?:本报告|报告|本|我|现将|特|由|根据|关于|对|经|在|按照)+", "", name)
-    name = re.sub(r"(?:关于|的|有关)+$", "", name)
+    name = "".join((name or "").split()).strip("(),:·•|")
+    name = _LEAD_WORDS.sub("", name)
+    name = _TAIL_WORDS.sub("", name)
     if not name or _SPAM.search(name):
         return None
     trimmed = _OFFICE_TAIL.sub("", name)
@@ -83,7 +88,7 @@ def clean_agency(name: str) -> str | None:
         return name + "人民政府"
     if not _AGENCY.match(name):
         return None
-    if re.search(r"(关于|通知|意见|规定|办法|条例|方案|要点|报告|未|没有|发生|申请|提起|认真|进一步|按照|坚持|加强|推进)", name):
+    if _NOT_A_NAME.search(name):
         return None
     return name
 
