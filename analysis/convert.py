@@ -8,7 +8,9 @@ slower and installs a module of the same name). Traditional text is converted wi
 """
 from __future__ import annotations
 
+import bisect
 import difflib
+import itertools
 import re
 from functools import lru_cache
 
@@ -89,39 +91,77 @@ def _chunks(a: str, b: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
-def align(old: str, new: str) -> StepMap:
-    """Edits that turn `old` into the converted `new`, line by line.
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix, by halving (slice comparisons run in C)."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _align_line(a: str, b: str) -> StepMap:
+    """Edits, in positions within the line, that turn line `a` into its conversion `b`."""
+    step = StepMap()
+    base = t2s(a)
+    if len(base) != len(a):
+        base = "".join(t2s(ch) if len(t2s(ch)) == 1 else ch for ch in a)
+    # only the stretch between the first and last difference needs comparing
+    pre = _common_prefix(base, b)
+    suf = _common_prefix(base[pre:][::-1], b[pre:][::-1])
+    mid_a, mid_b = base[pre:len(base) - suf], b[pre:len(b) - suf]
+    for i0, j0, ca, cb in _chunks(mid_a, mid_b):
+        sm = difflib.SequenceMatcher(None, ca, cb, autojunk=False)
+        for tag, i1, i2, j1, j2 in sm.get_opcodes():
+            if tag != "equal" and (i2 - i1) != (j2 - j1):
+                step.add(pre + i0 + i1, pre + i0 + i2, pre + j0 + j1, pre + j0 + j2)
+    return step
+
+
+class LineAligned:
+    """Where each character of a phrase-converted text came from, worked out per line on demand.
+
+    Conversion keeps line breaks, and most lines keep their length, so the only lines that
+    need comparing are those that changed length and hold a figure's evidence: a report
+    asks for a handful of spans, and aligning every changed line up front (a conversion and
+    a diff each) cost more than the rest of the extraction.
+    """
+
+    def __init__(self, old_lines: list[str], new_lines: list[str]):
+        self.old_lines, self.new_lines = old_lines, new_lines
+        self.old_starts = list(itertools.accumulate((len(x) + 1 for x in old_lines[:-1]), initial=0))
+        self.new_starts = list(itertools.accumulate((len(x) + 1 for x in new_lines[:-1]), initial=0))
+        self._lines: dict[int, StepMap] = {}
+
+    def back(self, pos: int, is_end: bool) -> int:
+        k = bisect.bisect_right(self.new_starts, pos) - 1
+        if k < 0:
+            return pos
+        rel = pos - self.new_starts[k]
+        a, b = self.old_lines[k], self.new_lines[k]
+        if len(a) != len(b):
+            step = self._lines.get(k)
+            if step is None:
+                step = self._lines[k] = _align_line(a, b)
+            rel = step.back(rel, is_end)
+        return self.old_starts[k] + rel
+
+
+def align(old: str, new: str) -> StepMap | LineAligned:
+    """How positions in the converted `new` map back to `old`, line by line.
 
     Lines whose length did not change map one to one. For the others the original line
     is first converted character by character (which keeps its length) and then compared
     with the phrase-converted line, so the comparison is between two simplified texts.
     """
-    step = StepMap()
     old_lines = old.split("\n")
     new_lines = new.split("\n")
     if len(old_lines) != len(new_lines):
         # conversion never adds or removes line breaks; fall back to one coarse edit
+        step = StepMap()
         step.add(0, len(old), 0, len(new))
         return step
-    in_pos = out_pos = 0
-    for a, b in zip(old_lines, new_lines):
-        if len(a) != len(b):
-            base = t2s(a)
-            if len(base) != len(a):
-                base = "".join(t2s(ch) if len(t2s(ch)) == 1 else ch for ch in a)
-            # only the stretch between the first and last difference needs comparing
-            pre = 0
-            while pre < min(len(base), len(b)) and base[pre] == b[pre]:
-                pre += 1
-            suf = 0
-            while suf < min(len(base), len(b)) - pre and base[-1 - suf] == b[-1 - suf]:
-                suf += 1
-            mid_a, mid_b = base[pre:len(base) - suf], b[pre:len(b) - suf]
-            for i0, j0, ca, cb in _chunks(mid_a, mid_b):
-                sm = difflib.SequenceMatcher(None, ca, cb, autojunk=False)
-                for tag, i1, i2, j1, j2 in sm.get_opcodes():
-                    if tag != "equal" and (i2 - i1) != (j2 - j1):
-                        step.add(in_pos + pre + i0 + i1, in_pos + pre + i0 + i2, out_pos + pre + j0 + j1, out_pos + pre + j0 + j2)
-        in_pos += len(a) + 1
-        out_pos += len(b) + 1
-    return step
+    return LineAligned(old_lines, new_lines)

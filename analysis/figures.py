@@ -420,11 +420,8 @@ def _litigation_parts(doc: Document, starts: list[int], report_year: int | None)
     text = doc.norm.text
     found: dict[int, dict[str, re.Match[str]]] = {}
     for kind, rx in (("direct", _DIRECT), ("direct", _DIRECT_N), ("after", _AFTER), ("after", _AFTER_N)):
-        if ("直接" if kind == "direct" else "复议后") not in text:
-            continue
-        for m in rx.finditer(text):
-            s = _sentence_at(doc, starts, m.start(), m.end())
-            if s is not None:
+        for s in anchor_sentences(doc, starts, ("直接",) if kind == "direct" else ("复议后",)):
+            for m in rx.finditer(text, s.start, s.end):
                 found.setdefault(s.start, {}).setdefault(kind, m)
     out: list[Candidate] = []
     for s_start, parts in found.items():

@@ -10,6 +10,7 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 
 @dataclass
@@ -37,12 +38,16 @@ class StepMap:
         return pos - self.out_ends[i] + self.in_ends[i]
 
 
+class Step(Protocol):
+    def back(self, pos: int, is_end: bool) -> int: ...
+
+
 @dataclass
 class Tracked:
     """Text plus the chain of step maps that lead back to the original."""
 
     text: str
-    steps: list[StepMap] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         for step in reversed(self.steps):
@@ -75,7 +80,7 @@ class Tracked:
         steps = self.steps + [step] if step.out_starts else self.steps
         return Tracked("".join(out), steps)
 
-    def replace_aligned(self, new_text: str, aligner: Callable[[str, str], StepMap]) -> "Tracked":
+    def replace_aligned(self, new_text: str, aligner: Callable[[str, str], Step]) -> "Tracked":
         """Swap in a converted text of possibly different length, aligned by `aligner`."""
         if len(new_text) == len(self.text):
             return Tracked(new_text, self.steps)
