@@ -37,11 +37,34 @@ def _empty() -> dict[str, Any]:
     return {"layout": None, "cells": [], "metrics": {}, "checks": [], "issues": []}
 
 
+# words prose uses too ('…的信息内容…'): alone, they open the tables only on a line that is not prose
+_WEAK_GATE = ("信息内容", "第二十条")
+
+
+def _in_prose(text: str, i: int) -> bool:
+    ls, le = text.rfind("\n", 0, i) + 1, text.find("\n", i)
+    line = text[ls:le if le >= 0 else len(text)]
+    return "|" not in line and "\t" not in line and ("。" in line or len(line) > 80)
+
+
+def _may_hold_tables(text: str) -> bool:
+    """Whether a gate word stands where a table could be (reading tables costs time on prose)."""
+    for w in _GATE:
+        i = text.find(w)
+        if w not in _WEAK_GATE and i >= 0:
+            return True
+        while i >= 0:
+            if not _in_prose(text, i):
+                return True
+            i = text.find(w, i + 1)
+    return False
+
+
 def _area(doc: Document) -> tuple[int, int] | None:
     """Normalized offsets of the part of the report that holds the tables."""
     text = doc.norm.text
     hits = [i for i in (text.find(w) for w in _GATE) if i >= 0]
-    if not hits:
+    if not hits or not _may_hold_tables(text):
         return None
     first = min(hits)
     li = next((i for i, (s, e, _) in enumerate(doc.lines) if e >= first), None)
