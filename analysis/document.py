@@ -36,7 +36,7 @@ HEADING = normalize_module.HEADING
 _SENT_END = re.compile(r"[。!?;！？；]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     start: int  # offsets in the normalized text
     end: int
@@ -95,7 +95,7 @@ def build_document(loaded: Loaded) -> Document:
         line = raw_line.strip()
         if not line:
             continue
-        if _HEADER_LINE.match(line) and (in_header_zone or len(line) < 120):
+        if (in_header_zone or len(line) < 120) and _HEADER_LINE.match(line):
             fields = _parse_header(line)
             if fields:
                 for k, v in fields.items():

@@ -30,7 +30,7 @@ _NOT_A_COUNT = re.compile(r"类|种类|方面|栏目|专栏|部门|单位|渠道
 _TOTAL_MARK = re.compile(r"共计|共|总计|合计|全年|全局|累计|总数")
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     metric: str
     value: float
@@ -285,37 +285,18 @@ def anchor_sentences(doc: Document, starts: list[int], anchors: tuple[str, ...])
     return [sentences[k] for k in sorted(found)]
 
 
-def _starts_with_literal(rx: re.Pattern[str]) -> bool:
-    """Whether the regex engine can skip through a text to this pattern's first character."""
-    parsed = re._parser.parse(rx.pattern, rx.flags)  # type: ignore[attr-defined]
-    return bool(parsed.data) and parsed.data[0][0] is re._constants.LITERAL  # type: ignore[attr-defined]
-
-
-_WHOLE_TEXT = {r.name for r in RULES if _starts_with_literal(r.pattern)}
-
-
 def find_candidates(doc: Document, report_year: int | None) -> list[Candidate]:
     """Every match of every rule in a prose sentence, with the context checks applied.
 
     A match must lie inside one prose sentence, and it holds one of its rule's anchors; so a
-    rule is run only over the sentences holding an anchor. Rules that start with a literal
-    are run over the whole text instead, where the engine skips to them as fast as a search.
+    rule is run only over the sentences holding an anchor (found once per anchor set, and
+    shared by the rules that have it), never over the whole text.
     """
     text = doc.norm.text
     starts = [s.start for s in doc.sentences]
     out: list[Candidate] = []
     windows: dict[tuple[str, ...], list[Sentence]] = {}
     for rule in RULES:
-        if rule.name in _WHOLE_TEXT:
-            if not any(a in text for a in rule.anchors):
-                continue
-            for m in rule.pattern.finditer(text):
-                s = _sentence_at(doc, starts, m.start(), m.end())
-                if s is not None:
-                    c = _candidate(rule, m, s, text, report_year)
-                    if c is not None:
-                        out.extend(c)
-            continue
         spans = windows.get(rule.anchors)
         if spans is None:
             spans = windows[rule.anchors] = anchor_sentences(doc, starts, rule.anchors)
