@@ -74,7 +74,9 @@ _CJK = r"\u3400-\u9fff"
 _INLINE_HEADING = re.compile(r" (?=[一二三四五六七八九十]{1,3}、)")
 _HEADING_AFTER = re.compile(r"[。;:\u4e00-\u9fff)]")
 # spaces inside words and between digits and words: '公安门户 网站', '2025 年'
-_SPACES = re.compile(r" +(?=[\u3400-\u9fff0-9]|[^\x00-\x7f])")  # (only these can be inner spaces)
+# (only spaces after a word or digit and before a word, digit or other non-ASCII character can
+# be inner spaces; the pattern leaves the rest, such as indents, alone without a callback)
+_SPACES = re.compile(r" (?<=[\u3400-\u9fff0-9] ) *(?=[\u3400-\u9fff0-9]|[^\x00-\x7f])")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 _CJK_OR_DIGIT = re.compile(rf"[{_CJK}0-9]")
 
