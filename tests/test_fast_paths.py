@@ -1,0 +1,137 @@
+"""The extractor's shortcuts give what the plain way gives, on real report text.
+
+Speed comes from not looking where nothing can be found: rules run only over sentences that
+hold one of their anchor words, a traditional text is aligned with its conversion only on the
+lines evidence is cut from, the script is judged on a short opening when it is clear, and the
+table reader is not opened for prose. Each test here compares a shortcut with the slow way it
+replaced, so a rule given a wrong anchor, or a shortcut that drifts, fails here.
+"""
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+
+import pytest
+
+from analysis import convert, figures, tables
+from analysis.document import build_document
+from analysis.loading import load_bytes
+from analysis.offsets import StepMap
+
+from conftest import RAW, SHARED
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _texts() -> list[tuple[str, str]]:
+    files = sorted(RAW.glob("0*.txt")) + sorted((ROOT / "tests" / "fixtures" / "prose").glob("*.txt"))
+    files += sorted((ROOT / "tests" / "fixtures" / "tables").glob("report_*"))
+    files += sorted((SHARED / "corpus" / "real").glob("*.txt"))
+    out = [(p.name, p.read_bytes().decode("utf-8")) for p in files]
+    # traditional copies, as Big5 gateways and Taiwan mirrors publish them
+    out += [(name + " (s2twp)", convert._converter("s2twp").convert(t)) for name, t in out[:5]]
+    return out
+
+
+TEXTS = _texts()
+
+
+@pytest.fixture(scope="module")
+def docs():
+    return [(name, build_document(load_bytes(name if "." in name[-5:] else name + ".txt", t.encode("utf-8"))))
+            for name, t in TEXTS]
+
+
+def test_every_rule_match_holds_one_of_its_anchors(docs):
+    """Whole-text matches that lie in one prose sentence are exactly what the sentence windows find."""
+    checked = 0
+    for name, doc in docs:
+        text = doc.norm.text
+        starts = [s.start for s in doc.sentences]
+        for rule in figures.RULES:
+            whole = []
+            for m in rule.pattern.finditer(text):
+                i = bisect.bisect_right(starts, m.start()) - 1
+                if i >= 0 and m.end() <= doc.sentences[i].end and not doc.sentences[i].in_table:
+                    whole.append(m.span())
+                    assert any(a in m.group(0) for a in rule.anchors), (name, rule.name, m.group(0), rule.anchors)
+            windowed = [m.span() for s in figures.anchor_sentences(doc, starts, rule.anchors)
+                        for m in rule.pattern.finditer(text, s.start, s.end)]
+            assert windowed == whole, (name, rule.name)
+            checked += len(whole)
+    assert checked > 100  # the texts exercise the rules
+
+
+def test_every_rule_has_anchors():
+    assert all(r.anchors and all(r.anchors) for r in figures.RULES)
+    assert set(figures.ANCHORS) == {r.name for r in figures.RULES}
+
+
+def _eager(old: str, new: str) -> StepMap:
+    """The whole-text alignment the lazy one replaced: every changed line aligned up front."""
+    step = StepMap()
+    in_pos = out_pos = 0
+    for a, b in zip(old.split("\n"), new.split("\n")):
+        if len(a) != len(b):
+            line = convert._align_line(a, b)
+            for i0, i1, o0, o1 in zip(line.in_starts, line.in_ends, line.out_starts, line.out_ends):
+                step.add(in_pos + i0, in_pos + i1, out_pos + o0, out_pos + o1)
+        in_pos += len(a) + 1
+        out_pos += len(b) + 1
+    return step
+
+
+def test_lazy_alignment_maps_every_position_as_the_eager_one():
+    old = ("本局在入口網站設置專欄,透過網際網路公開資訊。\n"
+           "全年主動公開政府資訊 1,046 條,軟體與程式均已更新。\n"
+           "無變化的一行\n"
+           "線上申請經由網際網路提交,資料庫與網路硬碟同步。")
+    new = convert.tw2sp(old)
+    assert len(new) != len(old)  # phrases changed length, so there is something to align
+    lazy, eager = convert.align(old, new), _eager(old, new)
+    for pos in range(len(new) + 1):
+        for is_end in (False, True):
+            assert lazy.back(pos, is_end) == eager.back(pos, is_end), (pos, is_end)
+
+
+def test_traditional_evidence_is_cut_from_the_original_text(docs):
+    by_name = dict(docs)
+    for name, doc in docs:
+        if not name.endswith("(s2twp)"):
+            continue
+        simple = by_name[name.removesuffix(" (s2twp)")]
+        assert doc.script == "traditional"
+        mine, theirs = figures.extract_figures(doc, None)[0], figures.extract_figures(simple, None)[0]
+        assert {k: v["value"] for k, v in mine.items()} == {k: v["value"] for k, v in theirs.items()}
+        for k, rec in mine.items():
+            if rec.get("evidence"):
+                assert rec["evidence"] in doc.loaded.text, (name, k)
+                assert convert.t2s(rec["evidence"]).replace(" ", "") != ""
+
+
+def _script_on_3000(text: str) -> str:
+    trad_re, simp_re = convert._script_patterns()
+    n_trad, n_simp = len(trad_re.findall(text[:3000])), len(simp_re.findall(text[:3000]))
+    if n_trad == 0 and n_simp == 0:
+        return "none"
+    return "traditional" if n_trad > n_simp * 1.5 and n_trad >= 3 else "simplified"
+
+
+@pytest.mark.parametrize("cfg", ["s2t", "s2twp", "s2hk", None])
+def test_script_judged_on_the_opening_agrees_with_the_full_sample(cfg):
+    for _, t in TEXTS[:40]:
+        text = convert._converter(cfg).convert(t) if cfg else t
+        assert convert.detect_script(text) == _script_on_3000(text)
+    # a page that opens with English and numbers is judged on more of it
+    mixed = "Government Information Disclosure 2023 | index 11370303 | " * 8 + convert.s2t_chars(TEXTS[0][1])
+    assert convert.detect_script(mixed) == "traditional"
+
+
+def test_table_reader_opens_for_tables_not_for_prose_that_names_their_words():
+    prose = "一、概述\n我局把各科室政府信息公开情况纳入年度绩效考评内容,监督公开的信息内容是否准确。\n"
+    assert not tables._may_hold_tables(prose)
+    header = prose + "二、主动公开政府信息情况\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| 规章 | 0 | 0 | 3 |\n"
+    assert tables._may_hold_tables(header)
+    pdf_text = prose + "信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 0 0 3\n"
+    assert tables._may_hold_tables(pdf_text)
+    assert tables._may_hold_tables("收到申请后按本年新收的件数统计。")  # a word only the tables use opens it anyway
