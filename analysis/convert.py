@@ -45,7 +45,8 @@ def _script_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     trad = _converter("s2t").convert(joined).split("\n")
     trad_only = [c for c, s in zip(block, simp) if s != c and len(s) == 1]
     simp_only = [c for c, t in zip(block, trad) if t != c and len(t) == 1]
-    return (re.compile("[" + "".join(trad_only) + "]"), re.compile("[" + "".join(simp_only) + "]"))
+    # runs, not characters: one match costs the engine ~0.2 µs, so runs are counted by length
+    return (re.compile("[" + "".join(trad_only) + "]+"), re.compile("[" + "".join(simp_only) + "]+"))
 
 
 def detect_script(text: str) -> str:
@@ -57,8 +58,8 @@ def detect_script(text: str) -> str:
     # regexes cost ~0.3 µs per distinguishing character, so the sample grows only as needed.
     for size, enough in ((250, 25), (800, 60), (3000, 0)):
         sample = text[:size]
-        n_trad = len(trad_re.findall(sample))
-        n_simp = len(simp_re.findall(sample))
+        n_trad = sum(map(len, trad_re.findall(sample)))
+        n_simp = sum(map(len, simp_re.findall(sample)))
         if len(text) <= size or max(n_trad, n_simp) >= enough and min(n_trad, n_simp) * 10 <= max(n_trad, n_simp):
             break
     if n_trad == 0 and n_simp == 0:

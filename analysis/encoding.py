@@ -73,7 +73,8 @@ def _common() -> frozenset[str]:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\uffff\ufffe]|[^\x00-\uffff]")
-_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff\ufffd]")
+# (counted as runs: the engine costs ~0.2 µs a match, and a run of characters is one match)
+_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff\ufffd]+")
 _common_re: re.Pattern[str] | None = None
 # UTF-8 Chinese read as Latin-1/cp1252: runs like 'æ”¿åºœ' with no CJK at all
 _LATIN_MOJIBAKE = re.compile("[\u00e4-\u00e9][\u0080-\u00bf\u0152-\u2122]{2}")
@@ -83,17 +84,17 @@ def chinese_score(text: str, sample: int = 20000) -> float:
     """Share of CJK-looking characters that are common ones (0..1); -1 if no CJK at all."""
     global _common_re
     if _common_re is None:
-        _common_re = re.compile("[" + "".join(sorted(_common())) + "]")
+        _common_re = re.compile("[" + "".join(sorted(_common())) + "]+")
     head = text[:sample]
-    cjk = len(_CJK_RE.findall(head))
+    cjk = sum(map(len, _CJK_RE.findall(head)))
     if not cjk:
         return -1.0
-    return len(_common_re.findall(head)) / cjk
+    return sum(map(len, _common_re.findall(head))) / cjk
 
 
 def _clearly_chinese(head: str) -> bool:
     """Mostly common Chinese characters, and plenty of them: not mojibake."""
-    cjk = len(_CJK_RE.findall(head))
+    cjk = sum(map(len, _CJK_RE.findall(head)))
     return cjk >= 60 and chinese_score(head, len(head)) >= 0.6
 
 

@@ -185,6 +185,8 @@ _HTML_SNIFF = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<m
 def looks_like_html(head: bytes) -> bool:
     if _HTML_SNIFF.match(head[:2048]):
         return True
+    if b"<" not in head[:8192]:
+        return False
     sample = head[:8192].lower()
     return sum(sample.count(t) for t in (b"<div", b"<p>", b"<p ", b"<td", b"<br", b"<span", b"</a>")) >= 8
 

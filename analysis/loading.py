@@ -76,7 +76,7 @@ def load_bytes(source: str, data: bytes) -> Loaded:
     if not text.strip():
         raise LoadError("no-text", f"{name}: no text is left after reading it as {dec.encoding}"
                         + (" and removing the page markup" if is_html else ""), digest, len(data))
-    if "\ufffd" in text[:50000]:
+    if text.find("\ufffd", 0, 50000) >= 0:
         issues.append(Issue("warning", "replacement-chars",
                             f"{name}: {text.count(chr(0xFFFD))} characters could not be decoded and show as �"))
     return Loaded(source, digest, len(data), dec.encoding, file_format, text, title, issues)

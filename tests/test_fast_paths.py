@@ -111,7 +111,7 @@ def test_traditional_evidence_is_cut_from_the_original_text(docs):
 
 def _script_on_3000(text: str) -> str:
     trad_re, simp_re = convert._script_patterns()
-    n_trad, n_simp = len(trad_re.findall(text[:3000])), len(simp_re.findall(text[:3000]))
+    n_trad, n_simp = sum(map(len, trad_re.findall(text[:3000]))), sum(map(len, simp_re.findall(text[:3000])))
     if n_trad == 0 and n_simp == 0:
         return "none"
     return "traditional" if n_trad > n_simp * 1.5 and n_trad >= 3 else "simplified"
