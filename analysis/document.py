@@ -33,7 +33,10 @@ _NAV = re.compile(r"(首页|主页)\s*[>»›/]|^\s*(当前位置|您的位置|�
 _BARE_DATE = re.compile(r"^[\s•·|]*\d{4}-\d{1,2}-\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?[\s|]*$")
 
 HEADING = normalize_module.HEADING
-_SENT_END = re.compile(r"[。!?;！？；]")
+_ENDS = "。!?;！？；"
+# a sentence: the words up to and including a stop (a stop on its own is not one), or the
+# rest of the line after the last stop
+_SENTENCE = re.compile(r"[^。!?;！？；]+[。!?;！？；]?")
 
 
 @dataclass(slots=True)
@@ -130,11 +133,9 @@ def build_document(loaded: Loaded) -> Document:
         if in_table:
             doc.sentences.append(Sentence(lstart, lend, line, line_no, heading, True))
             continue
-        s0 = lstart
-        for m in _SENT_END.finditer(text, lstart, lend):
-            if m.end() - s0 > 1:
-                doc.sentences.append(Sentence(s0, m.end(), text[s0:m.end()], line_no, heading, False))
-            s0 = m.end()
-        if lend - s0 > 0 and text[s0:lend].strip():
-            doc.sentences.append(Sentence(s0, lend, text[s0:lend], line_no, heading, False))
+        add = doc.sentences.append
+        for m in _SENTENCE.finditer(text, lstart, lend):
+            st = m.group()
+            if st[-1] in _ENDS or st.strip():  # the rest of a line after its last stop only if not blank
+                add(Sentence(m.start(), m.end(), st, line_no, heading, False))
     return doc

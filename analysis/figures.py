@@ -266,23 +266,39 @@ def _sentence_at(doc: Document, starts: list[int], a: int, b: int) -> Sentence |
     return s
 
 
-def anchor_sentences(doc: Document, starts: list[int], anchors: tuple[str, ...]) -> list[Sentence]:
-    """The prose sentences that hold one of `anchors`, in text order."""
-    text, sentences = doc.norm.text, doc.sentences
+def anchor_sentences(doc: Document, starts: list[int], anchors: tuple[str, ...],
+                     seen: dict[str, list[int]] | None = None) -> list[Sentence]:
+    """The prose sentences that hold one of `anchors`, in text order.
+
+    `seen` keeps, per anchor, the sentences found for it, for the other rules that share it.
+    """
     found: set[int] = set()
-    find = text.find
     for a in anchors:
-        i = find(a)
-        while i >= 0:
-            k = bisect.bisect_right(starts, i) - 1
-            if k >= 0:
-                s = sentences[k]
-                if i + len(a) <= s.end and not s.in_table:
-                    found.add(k)
-                i = find(a, max(s.end, i + 1))
-            else:
-                i = find(a, i + 1)
+        ks = seen.get(a) if seen is not None else None
+        if ks is None:
+            ks = _sentences_with(doc, starts, a)
+            if seen is not None:
+                seen[a] = ks
+        found.update(ks)
+    sentences = doc.sentences
     return [sentences[k] for k in sorted(found)]
+
+
+def _sentences_with(doc: Document, starts: list[int], anchor: str) -> list[int]:
+    text, sentences = doc.norm.text, doc.sentences
+    out: list[int] = []
+    find = text.find
+    i = find(anchor)
+    while i >= 0:
+        k = bisect.bisect_right(starts, i) - 1
+        if k >= 0:
+            s = sentences[k]
+            if i + len(anchor) <= s.end and not s.in_table:
+                out.append(k)
+            i = find(anchor, max(s.end, i + 1))
+        else:
+            i = find(anchor, i + 1)
+    return out
 
 
 def find_candidates(doc: Document, report_year: int | None) -> list[Candidate]:
@@ -296,10 +312,11 @@ def find_candidates(doc: Document, report_year: int | None) -> list[Candidate]:
     starts = [s.start for s in doc.sentences]
     out: list[Candidate] = []
     windows: dict[tuple[str, ...], list[Sentence]] = {}
+    seen: dict[str, list[int]] = {}
     for rule in RULES:
         spans = windows.get(rule.anchors)
         if spans is None:
-            spans = windows[rule.anchors] = anchor_sentences(doc, starts, rule.anchors)
+            spans = windows[rule.anchors] = anchor_sentences(doc, starts, rule.anchors, seen)
         for s in spans:
             for m in rule.pattern.finditer(text, s.start, s.end):
                 c = _candidate(rule, m, s, text, report_year)
