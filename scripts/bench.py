@@ -166,6 +166,45 @@ def reference_opencc(texts: list[str], nbytes: int) -> dict[str, float]:
     return {"seconds": time.perf_counter() - t, "files": len(texts), "bytes": nbytes}
 
 
+def seeds_by_script(seeds: list[tuple[str, bytes]], rounds: int = 40) -> dict[str, Any]:
+    """Extraction of the simplified and the traditional seeds apart, and OpenCC's part in the latter.
+
+    Traditional reports must be converted (OpenCC tw2sp, with Taiwan phrases), which costs
+    about as much as everything else the extractor does to a report; this shows that floor.
+    """
+    from analysis import convert
+    from analysis.extract import extract_bytes
+    from analysis.loading import load_bytes
+
+    groups: dict[str, list[tuple[str, bytes]]] = {"simplified": [], "traditional": []}
+    conv_texts = []
+    for name, data in seeds:
+        text = load_bytes(name, data).text
+        script = convert.detect_script(text)
+        groups["traditional" if script == "traditional" else "simplified"].append((name, data))
+        if script == "traditional":
+            conv_texts.append(text)
+    out: dict[str, Any] = {}
+    for label, items in groups.items():
+        if not items:
+            continue
+        for name, data in items:
+            extract_bytes(name, data)
+        t = time.perf_counter()
+        for _ in range(rounds):
+            for name, data in items:
+                extract_bytes(name, data)
+        out[label] = {"n": rounds * len(items), "seconds": time.perf_counter() - t, "files": len(items)}
+    if conv_texts:
+        convert.tw2sp(conv_texts[0])
+        t = time.perf_counter()
+        for _ in range(rounds):
+            for text in conv_texts:
+                convert.tw2sp(text)
+        out["tw2sp"] = {"n": rounds * len(conv_texts), "seconds": time.perf_counter() - t}
+    return out
+
+
 def stage_times(items: list[tuple[str, bytes]], rounds: int = 1) -> dict[str, Any]:
     """Each stage of analysis.extract timed on its own, in one process.
 
@@ -352,6 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         say("extraction in one process, stage by stage (seeds, then the sample) ...")
         st_seeds = stage_times(seeds, rounds=max(1, 200 // max(1, len(seeds))))
         st_sample = stage_times(sample)
+        by_script = seeds_by_script(seeds)
 
         # --- the full build on all cores
         say(f"build of the whole corpus on {jobs} processes (cold) ...")
@@ -397,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
         def mbs(nb: float, secs: float) -> str:
             return f"{nb / 2**20 / secs:,.1f}" if secs > 0 else "-"
 
+        tw_ms = by_script["tw2sp"]["seconds"] / by_script["tw2sp"]["n"] * 1000 if "tw2sp" in by_script else 0.0
         cs = cold["stats"]
         ext_s = cs.get("extract_s", 0.0)
         n_ext = cs.get("extracted", 0)
@@ -407,6 +448,15 @@ def main(argv: list[str] | None = None) -> int:
              rate(cc["files"], cc["seconds"]), mbs(cc["bytes"], cc["seconds"]), "1 process, sample"],
             ["extract, seeds", f"{st_seeds['n']:,}", f"{st_seeds['whole']:.2f}", rate(st_seeds["n"], st_seeds["whole"]),
              mbs(st_seeds["bytes"], st_seeds["whole"]), "1 process"],
+        ] + [
+            [f"extract, {label} seeds only ({r['files']} of {len(seeds)})", f"{r['n']:,}", f"{r['seconds']:.2f}",
+             rate(r["n"], r["seconds"]), "", f"1 process, {r['seconds'] / r['n'] * 1000:.2f} ms each"]
+            for label, r in by_script.items() if label != "tw2sp"
+        ] + ([
+            ["reference: OpenCC tw2sp alone on the traditional seeds", f"{by_script['tw2sp']['n']:,}",
+             f"{by_script['tw2sp']['seconds']:.2f}", rate(by_script["tw2sp"]["n"], by_script["tw2sp"]["seconds"]), "",
+             f"{tw_ms:.2f} ms each, {tw_ms * by_script['traditional']['files'] / len(seeds):.2f} ms per seed on average"]
+        ] if "tw2sp" in by_script else []) + [
             ["extract, corpus sample", f"{st_sample['n']:,}", f"{st_sample['whole']:.2f}",
              rate(st_sample["n"], st_sample["whole"]), mbs(st_sample["bytes"], st_sample["whole"]), "1 process"],
             [f"build: extract phase (cold, {jobs} processes)", f"{n_ext:,}", f"{ext_s:.1f}", rate(n_ext, ext_s),
@@ -460,7 +510,8 @@ def main(argv: list[str] | None = None) -> int:
         results.update(read=read, opencc=cc, stages_seeds=st_seeds, stages_sample=st_sample,
                        build_cold={k: v for k, v in cold.items() if k not in ("stdout", "stderr")},
                        build_warm={k: v for k, v in warm.items() if k not in ("stdout", "stderr")}, rewritten_warm=rewritten,
-                       build_one_changed={k: v for k, v in inc.items() if k not in ("stdout", "stderr")}, make_reports=rep)
+                       build_one_changed={k: v for k, v in inc.items() if k not in ("stdout", "stderr")}, make_reports=rep,
+                       seeds_by_script=by_script)
         if args.json:
             from analysis.atomic import write_text
 
