@@ -301,6 +301,9 @@ def _sentences_with(doc: Document, starts: list[int], anchor: str) -> list[int]:
     return out
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_candidates(doc: Document, report_year: int | None) -> list[Candidate]:
     """Every match of every rule in a prose sentence, with the context checks applied.
 
@@ -313,11 +316,19 @@ def find_candidates(doc: Document, report_year: int | None) -> list[Candidate]:
     out: list[Candidate] = []
     windows: dict[tuple[str, ...], list[Sentence]] = {}
     seen: dict[str, list[int]] = {}
+    digits: dict[int, bool] = {}  # sentence start → holds a digit (a figure needs one)
     for rule in RULES:
         spans = windows.get(rule.anchors)
         if spans is None:
             spans = windows[rule.anchors] = anchor_sentences(doc, starts, rule.anchors, seen)
+        needs_digit = "num" in rule.pattern.groupindex
         for s in spans:
+            if needs_digit:
+                d = digits.get(s.start)
+                if d is None:
+                    d = digits[s.start] = _DIGIT.search(text, s.start, s.end) is not None
+                if not d:
+                    continue
             for m in rule.pattern.finditer(text, s.start, s.end):
                 c = _candidate(rule, m, s, text, report_year)
                 if c is not None:
