@@ -67,6 +67,7 @@ def messy(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess, Pa
     (raw / "future.txt").write_text(report("某县统计局", 2099, 36, 6), encoding="utf-8")
     (raw / "ancient.txt").write_text(report("某县档案局", 2005, 37, 7), encoding="utf-8")
     shutil.copy(RAW / "004_61bfce714908b168.txt", raw / "copy_of_004.txt")  # the same bytes
+    shutil.copy(raw / "page.txt", raw / "page_mirror.txt")  # the same bytes, with messages that name the file
     (raw / "again_004.txt").write_text(report("新余市商务局", 2019, 998, 0) + "再次发布。\n", encoding="utf-8")  # same agency+year
     before = snapshot(raw)
     out, clean_out = base / "processed", base / "clean_processed"
@@ -133,7 +134,8 @@ def test_duplicates_kept_once_and_never_counted_twice(messy):
     assert not metrics["report_id"].isin(["copy_of_004.txt", "again_004.txt"]).any()
     kept = metrics[(metrics["agency"] == "新余市商务局") & (metrics["metric"] == "proactive_total")]
     assert len(kept) == 1
-    assert sum("duplicate:" in ln for ln in res.stderr.splitlines()) == 2
+    assert reports.loc["page_mirror.txt", "duplicate_of"] == "page.txt"
+    assert sum("duplicate:" in ln for ln in res.stderr.splitlines()) == 3
 
 
 def test_missing_year_agency_and_odd_years_are_flagged(messy):
@@ -189,3 +191,13 @@ def test_unchanged_input_rewrites_nothing(tmp_path: Path):
     assert res.returncode == 0
     after = snapshot(out)
     assert {k: v for k, v in after.items() if k != "build-state.json"} == {k: v for k, v in before.items() if k != "build-state.json"}
+
+
+def test_copies_of_the_same_bytes_each_name_themselves_in_their_messages(messy):
+    """Records are cached by content, but a message names its file: a copy must not carry the original's name."""
+    _, out, _, _, _ = messy
+    issues = pd.read_parquet(out / "issues.parquet")
+    for rid in ("page.txt", "page_mirror.txt"):
+        mine = issues[(issues["report_id"] == rid) & (issues["code"] == "html-page")]
+        assert len(mine) == 1, rid
+        assert mine["message"].iloc[0].startswith(rid + ":"), mine["message"].iloc[0]
