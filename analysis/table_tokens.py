@@ -73,15 +73,14 @@ def _split_cells(text: str, sep: str) -> list[tuple[int, int]]:
     """(start, end) of each stripped cell, dropping the empty cells outside the outer borders."""
     spans = []
     a = 0
-    for i, ch in enumerate(text + sep):
-        if ch == sep:
-            s, e = a, i
-            while s < e and text[s] in " \u3000":
-                s += 1
-            while e > s and text[e - 1] in " \u3000":
-                e -= 1
-            spans.append((s, e))
-            a = i + 1
+    for cell in text.split(sep):  # (str methods, not a loop over characters: table rows are most of a template report)
+        stripped = cell.strip(" \u3000")
+        if stripped:
+            s = a + len(cell) - len(cell.lstrip(" \u3000"))
+            spans.append((s, s + len(stripped)))
+        else:
+            spans.append((a + len(cell), a + len(cell)))
+        a += len(cell) + 1
     if spans and spans[0][0] == spans[0][1] and text.lstrip(" \u3000").startswith(sep):
         spans = spans[1:]
     if spans and spans[-1][0] == spans[-1][1] and text.rstrip(" \u3000").endswith(sep):
@@ -92,9 +91,12 @@ def _split_cells(text: str, sep: str) -> list[tuple[int, int]]:
 def _cell_line(tok: Tokens, text: str, base: int, sep: str) -> None:
     spans = _split_cells(text, sep)
     kinds: list[str] = []
+    found: list[re.Match[str] | None] = []  # a cell's _CELL_NUM match, kept for reading its value
     for s, e in spans:
         cell = text[s:e]
-        if _CELL_NUM.match(cell) or _CELL_NUMS.match(cell):
+        m = _CELL_NUM.match(cell)
+        found.append(m)
+        if m is not None or _CELL_NUMS.match(cell):
             kinds.append("num")
         elif _CELL_EMPTY.match(cell):
             kinds.append("empty")
@@ -107,16 +109,13 @@ def _cell_line(tok: Tokens, text: str, base: int, sep: str) -> None:
     for s, e in spans[:label_upto]:
         _add_label(tok, text, base, s, e)
     values: list[Value] = []
-    for (s, e), kind in zip(spans[label_upto:], kinds[label_upto:]):
-        cell = text[s:e]
+    for (s, e), kind, m in zip(spans[label_upto:], kinds[label_upto:], found[label_upto:]):
         if kind == "empty":
             values.append(Value(None, base + s, base + e))
-        elif _CELL_NUMS.match(cell):
-            for m in _NUM.finditer(cell):
-                values.append(Value(int(m.group(0)), base + s + m.start(), base + s + m.end()))
+        elif m is None:  # several figures in one cell (_CELL_NUMS; the two patterns never both match)
+            for n in _NUM.finditer(text, s, e):
+                values.append(Value(int(n.group(0)), base + n.start(), base + n.end()))
         else:
-            m = _CELL_NUM.match(cell)
-            assert m is not None
             values.append(Value(_number(m.group(1), m.group(2), m.group(3)), base + s, base + e))
     while values and values[-1].value is None:
         values.pop()
