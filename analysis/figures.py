@@ -255,17 +255,6 @@ def _value(m: re.Match[str]) -> tuple[float, bool, str]:
     return num, approx, unit
 
 
-def _sentence_at(doc: Document, starts: list[int], a: int, b: int) -> Sentence | None:
-    """The prose sentence that contains [a, b), or None (table rows, header, across sentences)."""
-    i = bisect.bisect_right(starts, a) - 1
-    if i < 0:
-        return None
-    s = doc.sentences[i]
-    if b > s.end or s.in_table:
-        return None
-    return s
-
-
 def anchor_sentences(doc: Document, starts: list[int], anchors: tuple[str, ...],
                      seen: dict[str, list[int]] | None = None) -> list[Sentence]:
     """The prose sentences that hold one of `anchors`, in text order.
