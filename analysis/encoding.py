@@ -80,22 +80,25 @@ _common_re: re.Pattern[str] | None = None
 _LATIN_MOJIBAKE = re.compile("[\u00e4-\u00e9][\u0080-\u00bf\u0152-\u2122]{2}")
 
 
-def chinese_score(text: str, sample: int = 20000) -> float:
-    """Share of CJK-looking characters that are common ones (0..1); -1 if no CJK at all."""
+def _counts(head: str) -> tuple[int, int]:
+    """CJK-looking characters in `head`, and how many of them are common ones."""
     global _common_re
     if _common_re is None:
         _common_re = re.compile("[" + "".join(sorted(_common())) + "]+")
-    head = text[:sample]
     cjk = sum(map(len, _CJK_RE.findall(head)))
-    if not cjk:
-        return -1.0
-    return sum(map(len, _common_re.findall(head))) / cjk
+    return cjk, (sum(map(len, _common_re.findall(head))) if cjk else 0)
+
+
+def chinese_score(text: str, sample: int = 20000) -> float:
+    """Share of CJK-looking characters that are common ones (0..1); -1 if no CJK at all."""
+    cjk, common = _counts(text[:sample])
+    return common / cjk if cjk else -1.0
 
 
 def _clearly_chinese(head: str) -> bool:
     """Mostly common Chinese characters, and plenty of them: not mojibake."""
-    cjk = sum(map(len, _CJK_RE.findall(head)))
-    return cjk >= 60 and chinese_score(head, len(head)) >= 0.6
+    cjk, common = _counts(head)
+    return cjk >= 60 and common / cjk >= 0.6
 
 
 def _looks_utf16(data: bytes) -> str | None:

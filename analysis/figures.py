@@ -163,10 +163,10 @@ RULES: list[Rule] = [
     Rule("cppcc_proposals", "N件政协提案", _r(NUM + r"\s*(?P<unit>件|条|个|项)(?:市|省|区|县)?(?:级)?政协(?:委员)?提案"), 0.85, total=False),
 ]
 
-# Literals one of which every match of a rule contains. A rule is only run over the lines
-# that hold one of them: the regex engine cannot skip ahead to a pattern that starts with a
-# number or a character class, and scanning whole reports with ~50 such patterns was most of
-# the extractor's time. tests/test_figures.py checks on real text that no match is lost.
+# Literals one of which every match of a rule contains. A rule is only run over the prose
+# sentences that hold one of them: the regex engine cannot skip ahead to a pattern that starts
+# with a number or a character class, and scanning whole reports with ~50 such patterns was most
+# of the extractor's time. tests/test_fast_paths.py checks on real text that no match is lost.
 ANCHORS: dict[str, tuple[str, ...]] = {
     '主动公开…N条': ('主动',),
     '信息主动公开N条': ('主动公开',),
