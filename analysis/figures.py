@@ -324,7 +324,8 @@ def find_candidates(doc: Document, report_year: int | None) -> list[Candidate]:
                     out.extend(c)
     # a sentence that only says "none" under a heading that names the topic
     for s in doc.sentences:
-        if s.heading and not s.in_table and len(s.text) < 40 and _HEADING_NONE.match(s.text.strip()):
+        if (s.heading and not s.in_table and len(s.text) < 40 and ("无" in s.text or "没有" in s.text or "未" in s.text)
+                and _HEADING_NONE.match(s.text.strip())):
             for metric, topic in _HEADING_TOPICS:
                 if topic.search(s.heading):
                     out.append(Candidate(metric, 0.0, s, s.start, s.end, "heading:" + s.heading[:20], 0.7,

@@ -21,6 +21,7 @@ _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"
           "caption", "figure", "figcaption"}
 _CHROME_ATTR = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|breadcrumbs?|crumbs?|share|sidebar|toolbar|topbar|"
                           r"position|location|copyright|fenxiang|dyfx)([\s_-]|$)", re.I)
+_CHROME_TAGS = {"div", "ul", "ol", "span", "p", "section", "table", "dl"}  # tags a chrome class or id removes
 _WS = re.compile(r"[ \t\r\f\v\u3000\u00a0]+")
 _FIGURE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
 
@@ -57,7 +58,9 @@ class _Converter(HTMLParser):
         return self.doc
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: (v or "") for k, v in attrs}
+        # most tags of a page are bare <p>, <td> and <tr>: the attributes are read only for
+        # the few tags that use them
+        a = {k: (v or "") for k, v in attrs} if attrs else {}
         if tag == "meta":
             cs = a.get("charset") or re.search(r"charset=([\w-]+)", a.get("content", "") or "")
             if cs and not self.charset:
@@ -67,8 +70,7 @@ class _Converter(HTMLParser):
             if tag not in _VOID:
                 self._skip_depth += 1
             return
-        chrome = _CHROME_ATTR.search(a.get("class", "") + " " + a.get("id", ""))
-        if tag in _SKIP or (chrome and tag in {"div", "ul", "ol", "span", "p", "section", "table", "dl"}):
+        if tag in _SKIP or (a and tag in _CHROME_TAGS and _CHROME_ATTR.search(a.get("class", "") + " " + a.get("id", ""))):
             if tag not in _VOID:
                 self._skip_depth = 1
             return

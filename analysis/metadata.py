@@ -32,7 +32,9 @@ _BY = re.compile(rf"由(?P<a>[{_CJK}()]{{2,40}}?)(?:按照|根据|依据|负责�
 # (written with a literal first in every branch, so the engine can skip to where it may match)
 _PUBLISH = re.compile(rf"(?:特(?:公布|发布|将)|现(?:公布|发布|将)|公布|发布|将)(?P<y1>(?:19|20)\d{{2}}年+度?)?(?P<a>[{_CJK}()]{{2,40}}?)(?P<y2>(?:19|20)\d{{2}}年+度?)?(?:政府)?(?:信息公开|政务公开)")
 _QUOTED = re.compile(rf"《\s*(?P<a>[{_CJK}()]{{2,32}}?)(?P<year>(?:19|20)\d{{2}})年")
-_OPENING = re.compile(rf"(?:^|[。\n])\s*(?:(?:19|20)\d{{2}})年+度?,?(?P<a>[{_CJK}()]{{2,24}}?{AGENCY_SUFFIX})(?=[{_CJK}])")
+# (read over "\n" + text: a pattern that starts with a character class is skipped through
+# quickly, one that starts with "^|" is tried at every position)
+_OPENING = re.compile(rf"[。\n]\s*(?:(?:19|20)\d{{2}})年+度?,?(?P<a>[{_CJK}()]{{2,24}}?{AGENCY_SUFFIX})(?=[{_CJK}])")
 # statistics period: 2023年1月1日至12月31日 (a lead-in such as 统计期限为 may stand before it)
 _STATS_PERIOD = re.compile(r"((?:19|20)\d{2})年\s*1月\s*1日\s*(?:起)?\s*(?:至|到|-|~)\s*(?:((?:19|20)\d{2})年)?\s*12月\s*31日")
 _COMPILED_FOR = re.compile(r"(?:编制的|公布|发布|现将|特向社会公布)[^。\d]{0,16}?((?:19|20)\d{2})\s*年+度?[^。\d]{0,30}?(?:政府信息公开|信息公开|政务公开)")
@@ -224,7 +226,7 @@ def _agency_sources(doc: Document, title_match: re.Match[str] | None):
         if a and not a.endswith("人民政府"):
             yield a, "document title quoted in the text"
             break
-    for m in _OPENING.finditer(head):
+    for m in _OPENING.finditer("\n" + head):
         a = clean_agency(m.group("a"))
         if a:
             yield a, "sentence opening"

@@ -110,8 +110,10 @@ def test_traditional_evidence_is_cut_from_the_original_text(docs):
 
 
 def _script_on_3000(text: str) -> str:
+    """The verdict on the largest sample: 3,000 characters of the opening and of the middle."""
     trad_re, simp_re = convert._script_patterns()
-    n_trad, n_simp = sum(map(len, trad_re.findall(text[:3000]))), sum(map(len, simp_re.findall(text[:3000])))
+    sample = text if len(text) <= 6000 else text[:3000] + "\n" + text[len(text) // 2:len(text) // 2 + 3000]
+    n_trad, n_simp = sum(map(len, trad_re.findall(sample))), sum(map(len, simp_re.findall(sample)))
     if n_trad == 0 and n_simp == 0:
         return "none"
     return "traditional" if n_trad > n_simp * 1.5 and n_trad >= 3 else "simplified"
@@ -125,6 +127,18 @@ def test_script_judged_on_the_opening_agrees_with_the_full_sample(cfg):
     # a page that opens with English and numbers is judged on more of it
     mixed = "Government Information Disclosure 2023 | index 11370303 | " * 8 + convert.s2t_chars(TEXTS[0][1])
     assert convert.detect_script(mixed) == "traditional"
+
+
+def test_script_of_a_page_whose_menus_are_in_the_other_script():
+    # a report in traditional characters saved from a portal whose menus are simplified:
+    # the opening alone says simplified, the report is traditional
+    simplified = [t for name, t in TEXTS if "s2twp" not in name and convert.t2s(t) == t and len(t) > 3000]
+    menus, report = simplified[0][:400], "\n".join(simplified[1:4])
+    body = convert.s2t_chars(report)
+    assert convert.detect_script(menus) == "simplified" and convert.detect_script(body) == "traditional"
+    assert convert.detect_script(menus + "\n" + body) == "traditional"
+    # and the other way round
+    assert convert.detect_script(convert.s2t_chars(menus) + "\n" + report) == "simplified"
 
 
 def test_table_reader_opens_for_tables_not_for_prose_that_names_their_words():

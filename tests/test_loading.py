@@ -7,6 +7,7 @@ from pathlib import Path
 import opencc
 import pytest
 
+from analysis.document import build_document
 from analysis.encoding import UndecodableError, decode
 from analysis.extract import extract_bytes, extract_path
 from analysis.loading import LoadError, load_bytes
@@ -171,6 +172,15 @@ def test_page_chrome_is_dropped_and_header_fields_kept():
     assert rec["header"]["索引号"].startswith("11370303004217100M")
     assert "字号" not in rec["text"] and "打印" not in rec["text"]
     assert rec["publish_date"] == "2018-03-28"
+
+
+def test_navigation_trails_of_a_saved_page_are_dropped():
+    trails = ["首页 > 政务公开 > 政府信息公开年报", "当前位置:首页>信息公开>年报", "您的位置: 首页 / 年度报告",
+              "您当前的位置:年报", "主页 » 年度报告"]
+    body = "本机关2023年主动公开政府信息120条。"
+    doc = build_document(load_bytes("page.txt", ("\n".join(trails) + "\n" + body + "\n").encode()))
+    assert doc.dropped == trails
+    assert doc.text == body
 
 
 def test_load_error_carries_the_hash_and_size():
