@@ -41,6 +41,7 @@ _COMPILED_FOR = re.compile(r"(?:编制的|公布|发布|现将|特向社会公�
 _NEXT_YEAR = re.compile(r"转(?:入)?((?:19|20)\d{2})年度?(?:办理|继续办理)")
 _SIGNATURE_DATE = re.compile(r"^\s*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日\s*$", re.M)
 _PLAN_YEAR = re.compile(r"(?:19|20)\d{2}年度?,?(?=[^。\d]{0,8}(?:将|要|计划|拟|准备|力争))")
+_YEAR_OPENING = re.compile(r"[。\n]\s*((?:19|20)\d{2})年+度?,?")  # read over "\n" + text, as _OPENING
 _YEAR_ANY = re.compile(r"((?:19|20)\d{2})\s*年")
 _BRACKETS = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]")
 
@@ -136,7 +137,7 @@ def find_year(doc: Document, title_match: re.Match[str] | None) -> tuple[int | N
     body = _NEXT_YEAR.sub("", _BRACKETS.sub("", doc.text))
     body = _SIGNATURE_DATE.sub("", body)  # the date a report was signed is the next year
     body = _PLAN_YEAR.sub("", body)  # 2015年将…: a plan for the following year
-    openings = re.findall(r"(?:^|[。\n])\s*((?:19|20)\d{2})年+度?,?", body)
+    openings = _YEAR_OPENING.findall("\n" + body)
     counts: dict[int, int] = {}
     for y in openings:
         counts[int(y)] = counts.get(int(y), 0) + 3
