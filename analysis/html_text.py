@@ -21,6 +21,10 @@ _BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"
           "caption", "figure", "figcaption"}
 _CHROME_ATTR = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|breadcrumbs?|crumbs?|share|sidebar|toolbar|topbar|"
                           r"position|location|copyright|fenxiang|dyfx)([\s_-]|$)", re.I)
+# lower-case names of tags that take no special parsing (not script or style, whose
+# content is raw text)
+_BARE_TAGS = frozenset("p td tr th div span li br table tbody thead tfoot ul ol dl dt dd b i u em strong font a "
+                       "h1 h2 h3 h4 h5 h6 center section article header main aside nav footer title head body html".split())
 _CHROME_TAGS = {"div", "ul", "ol", "span", "p", "section", "table", "dl"}  # tags a chrome class or id removes
 _WS = re.compile(r"[ \t\r\f\v\u3000\u00a0]+")
 _FIGURE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
@@ -50,6 +54,29 @@ class _Converter(HTMLParser):
         self._tables: list[_Table] = []
         self._cells: list[_Cell | None] = []
         self.charset: str | None = None
+
+    # Bare tags (<p>, <td>, </tr>) are most of a page. For them the parser's general
+    # path (the tag-end, name and attribute regexes) gives the name and no attributes; these
+    # fast paths give the same for exactly those tags and leave every other tag to it.
+    def parse_starttag(self, i: int) -> int:
+        j = self.rawdata.find(">", i + 2, i + 12)
+        if j > 0:
+            tag = self.rawdata[i + 1:j]
+            if tag in _BARE_TAGS:
+                self.lasttag = tag
+                self.handle_starttag(tag, [])
+                return j + 1
+        return super().parse_starttag(i)
+
+    def parse_endtag(self, i: int) -> int:
+        if self.cdata_elem is None:  # inside <script> or <style> an end tag may be text
+            j = self.rawdata.find(">", i + 3, i + 13)
+            if j > 0:
+                tag = self.rawdata[i + 2:j]
+                if tag in _BARE_TAGS:
+                    self.handle_endtag(tag)
+                    return j + 1
+        return super().parse_endtag(i)
 
     def updatepos(self, i: int, j: int) -> int:
         # the parser counts the lines of every token for getpos(), which is never asked

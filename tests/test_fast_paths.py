@@ -149,3 +149,28 @@ def test_table_reader_opens_for_tables_not_for_prose_that_names_their_words():
     pdf_text = prose + "信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 0 0 3\n"
     assert tables._may_hold_tables(pdf_text)
     assert tables._may_hold_tables("收到申请后按本年新收的件数统计。")  # a word only the tables use opens it anyway
+
+
+_TRICKY_HTML = """<!DOCTYPE html><html><head><title>某局2023年报告</title>
+<script>var s = "</p><td>主动公开999条</td>"; if (a<b) {}</script><style>p>b{x:1}</style></head>
+<BODY><P>大写标签</P><p >带空格</p ><p/>自闭合<br/><div class="nav"><p>首页</p></div>
+<table border=1><tr><td rowspan="2">申请</td><td>3</td></tr><tr><TD>4</td></tr></table>
+<td>表外</td></tr><p>未闭合<span>内</span><a href="#">链接</a></b></i>&lt;p&gt; &amp;
+<textarea><p>区内</p></textarea><p>末尾</"""
+
+
+def test_html_fast_tag_paths_read_every_page_as_the_parser_does(monkeypatch):
+    from html.parser import HTMLParser
+
+    from analysis import html_text
+
+    class General(html_text._Converter):
+        parse_starttag = HTMLParser.parse_starttag
+        parse_endtag = HTMLParser.parse_endtag
+
+    pages = [_TRICKY_HTML] + [p.read_text("utf-8") for p in sorted((ROOT / "tests" / "fixtures" / "tables").glob("*.html"))]
+    pages += [t for _, t in TEXTS if "<td" in t or "<p>" in t]
+    fast = [html_text.html_to_text(p) for p in pages]
+    monkeypatch.setattr(html_text, "_Converter", General)
+    assert fast == [html_text.html_to_text(p) for p in pages]
+    assert "区内" not in fast[0][0] and "999" not in fast[0][0] and "末尾" in fast[0][0]
