@@ -14,7 +14,9 @@ from dataclasses import dataclass
 class Row:
     key: str
     label: str  # as the template writes it (simplified)
-    pattern: str  # keywords that identify the row in the squeezed label text
+    # keywords that identify the row in the squeezed label text; each alternative opens with
+    # a literal character (a lookbehind goes after it), so the search can skip to it quickly
+    pattern: str
     group: str | None = None  # the 办理结果 group a sub-item belongs to
     data: bool = True  # False for a group heading that carries no figures of its own
 
@@ -24,7 +26,7 @@ T3_ROWS: list[Row] = [
     Row("new", "一、本年新收政府信息公开申请数量", r"本年新收"),
     Row("carried_over", "二、上年结转政府信息公开申请数量", r"上一?年(?:度)?结转"),
     Row("results", "三、本年度办理结果", r"本年度?办理结果", data=False),
-    Row("granted", "(一)予以公开", r"(?<!不)予以公开"),
+    Row("granted", "(一)予以公开", r"予(?<!不予)以公开"),  # not 不予以公开
     Row("partial", "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", r"部分公开"),
     Row("denied", "(三)不予公开", r"不予公开", data=False),
     Row("denied_state_secret", "1.属于国家秘密", r"国家秘密", "denied"),
@@ -34,7 +36,7 @@ T3_ROWS: list[Row] = [
     Row("denied_internal_affairs", "5.属于三类内部事务信息", r"内部事务", "denied"),
     Row("denied_process_info", "6.属于四类过程性信息", r"过程性信息", "denied"),
     Row("denied_enforcement_files", "7.属于行政执法案卷", r"执法案卷", "denied"),
-    Row("denied_query_matters", "8.属于行政查询事项", r"(?:查询|查找)事项", "denied"),
+    Row("denied_query_matters", "8.属于行政查询事项", r"查(?:询|找)事项", "denied"),
     Row("unable", "(四)无法提供", r"无法提供", data=False),
     Row("unable_not_held", "1.本机关不掌握相关政府信息", r"不掌握", "unable"),
     Row("unable_needs_creation", "2.没有现成信息需要另行制作", r"没有现成|另行制作", "unable"),
@@ -48,12 +50,10 @@ T3_ROWS: list[Row] = [
     Row("other", "(六)其他处理", r"其他处理", data=False),
     Row("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", r"逾期不补正", "other"),
     Row("other_no_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", r"收费通知|缴纳费用", "other"),
-    Row("other_other", "3.其他", r"(?<=[.、．\d])其他(?!法律|处理|结果|组织|对外|行政|需要|事项|情形)", "other"),
-    Row("total", "(七)总计", r"\(七\)(?:总计|合计)|七、总计|(?<![小])总计"),
+    Row("other_other", "3.其他", r"其(?<=[.、．\d]其)他(?!法律|处理|结果|组织|对外|行政|需要|事项|情形)", "other"),  # 3.其他
+    Row("total", "(七)总计", r"\(七\)(?:总计|合计)|七、总计|总(?<!小总)计"),  # not 小总计
     Row("carried_forward", "四、结转下年度继续办理", r"结转(?:至|到)?下一?年"),
 ]
-# every character a T3 pattern can start with (keep in step with the patterns above)
-T3_FIRST = r"本上予部不国法危第内过执查无没另仍补信重公大确其逾收缴\(七总结"
 T3_INDEX = {r.key: i for i, r in enumerate(T3_ROWS)}
 T3_BY_KEY = {r.key: r for r in T3_ROWS}
 T3_GROUPS = ("denied", "unable", "not_processed", "other")
@@ -120,7 +120,7 @@ class Row2:
 
 T2_ROWS = [
     Row2("regulations", "规章", r"规章", "一"),
-    Row2("normative_documents", "行政规范性文件", r"(?:行政)?规范性(?:文件|文档)", "一"),  # tw2sp: 文件→文档
+    Row2("normative_documents", "行政规范性文件", r"行政规范性(?:文件|文档)|规范性(?:文件|文档)", "一"),  # tw2sp: 文件→文档
     Row2("licensing", "行政许可", r"行政许可", "五"),
     Row2("other_services", "其他对外管理服务事项", r"其他对外管理服务事项|对外管理服务", "五"),
     Row2("penalty", "行政处罚", r"行政处罚", "六"),
@@ -128,7 +128,6 @@ T2_ROWS = [
     Row2("admin_fees", "行政事业性收费", r"行政事业性收费", "八"),
     Row2("procurement", "政府集中采购", r"政府集中采购|集中采购", "九"),
 ]
-T2_FIRST = "规行其对政集"  # every character a T2 pattern can start with
 T2_BY_KEY = {r.key: r for r in T2_ROWS}
 T2_BLOCK = re.compile(r"第二十条第?\(([一二三四五六七八九十]+)\)项")
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .table_layout import (SUBTOTAL_PATTERN, T3_BY_KEY, T3_FIRST, T3_GROUP_ITEMS, T3_GROUPS, T3_INDEX, T3_OTHER_2019, T3_ROWS,
+from .table_layout import (SUBTOTAL_PATTERN, T3_BY_KEY, T3_GROUP_ITEMS, T3_GROUPS, T3_INDEX, T3_OTHER_2019, T3_ROWS,
                            T3_ROWS_2019, T3_ROWS_2021, t3_columns, t3_row_label)
 from .table_tokens import MARKER, Anchor, Owned, Run, Tokens, Value, alternation, assign, chain, extend_to_markers, find_anchors
 
-T3_PATTERN = alternation([r.pattern for r in T3_ROWS], T3_FIRST)
+T3_PATTERN = alternation([r.pattern for r in T3_ROWS])
 T3_KEYS = [r.key for r in T3_ROWS]
 
 

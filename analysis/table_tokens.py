@@ -23,17 +23,18 @@ _CJK_PAREN = re.compile(r"\([^()\n]*[\u4e00-\u9fff][^()\n]*\)")
 # what may follow a figure that is prose, not a table cell: 2024年, 5个工作日, 30%, 10000元
 _UNIT_AFTER = set("年月日号时件条元个项次人名家所万亿岁天周类余多倍份宗起例篇期场户册台套批%‰")
 _LABEL_PIECE = re.compile("[^ \t|\u3000]+")
+_LABEL_GAP = re.compile("[ \t|\u3000]")  # what _LABEL_PIECE leaves out
 _NEWLINE = re.compile("\n")
 
 
-@dataclass
+@dataclass(slots=True)
 class Value:
     value: int | float | None  # None: an empty cell
     start: int  # span of the cell text in the normalized text (empty cells: where the cell stands)
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Run:
     """Figures that stand together: one row of a pipe table, or a line of a stream."""
 
@@ -69,58 +70,83 @@ def _number(sign: str, digits: str, frac: str | None) -> int | float:
     return int(v) if v == int(v) and not frac else v
 
 
-def _split_cells(text: str, sep: str) -> list[tuple[int, int]]:
-    """(start, end) of each stripped cell, dropping the empty cells outside the outer borders."""
-    spans = []
-    a = 0
-    for cell in text.split(sep):  # (str methods, not a loop over characters: table rows are most of a template report)
-        stripped = cell.strip(" \u3000")
-        if stripped:
-            s = a + len(cell) - len(cell.lstrip(" \u3000"))
-            spans.append((s, s + len(stripped)))
-        else:
-            spans.append((a + len(cell), a + len(cell)))
-        a += len(cell) + 1
-    if spans and spans[0][0] == spans[0][1] and text.lstrip(" \u3000").startswith(sep):
-        spans = spans[1:]
-    if spans and spans[-1][0] == spans[-1][1] and text.rstrip(" \u3000").endswith(sep):
-        spans = spans[:-1]
-    return spans
+# the first characters a figure or an empty mark can start with besides a digit (_CELL_NUM,
+# _CELL_NUMS, _CELL_EMPTY); a cell starting with any other character is text
+_NOT_TEXT_START = frozenset("+-/\\无－—")
+
+
+def _cell_value(values: list[Value], text: str, base: int, s: int, e: int) -> bool | None:
+    """Append the figure(s) or empty place of the stripped cell text[s:e] to values.
+
+    True: a figure; False: an empty mark (-, /, 无); None: label text (nothing appended).
+    """
+    cell = text[s:e]
+    m = _CELL_NUM.match(cell)
+    if m is not None:
+        values.append(Value(_number(m.group(1), m.group(2), m.group(3)), base + s, base + e))
+        return True
+    if _CELL_NUMS.match(cell):  # several figures in one cell
+        for n in _NUM.finditer(text, s, e):
+            values.append(Value(int(n.group(0)), base + n.start(), base + n.end()))
+        return True
+    if _CELL_EMPTY.match(cell):
+        values.append(Value(None, base + s, base + e))
+        return False
+    return None
 
 
 def _cell_line(tok: Tokens, text: str, base: int, sep: str) -> None:
-    spans = _split_cells(text, sep)
-    kinds: list[str] = []
-    found: list[re.Match[str] | None] = []  # a cell's _CELL_NUM match, kept for reading its value
-    for s, e in spans:
-        cell = text[s:e]
-        m = _CELL_NUM.match(cell)
-        found.append(m)
-        if m is not None or _CELL_NUMS.match(cell):
-            kinds.append("num")
-        elif _CELL_EMPTY.match(cell):
-            kinds.append("empty")
+    """A pipe or tab row: label cells, then the figures and empty cells after the last label cell.
+
+    A number before the last text cell (an item number in its own cell) is label text, and
+    so is a row with no figure after its last text cell. Cells are read in one pass: the
+    figures gathered since the last text cell are dropped when another text cell comes.
+    The two common cells, digits only and plain text, are told apart without the patterns.
+    """
+    filled: list[tuple[int, int, str]] = []  # start, end and text of each non-empty cell, stripped
+    n_label = 0  # how many of them up to the last text cell
+    values: list[Value] = []  # figures and empty places after the last text cell so far
+    has_num = False
+    a = 0  # where the cell starts in `text`
+    for cell in text.split(sep):  # (str methods, not a loop over characters)
+        stripped = cell.strip(" \u3000")
+        if stripped:
+            s = a + len(cell) - len(cell.lstrip(" \u3000"))
+            e = s + len(stripped)
+            filled.append((s, e, stripped))
+            if stripped.isdecimal():
+                # "0", "12": _CELL_NUM matches it whole as its digits (re's \d is exactly
+                # str.isdecimal), with no sign, fraction or unit; up to 15 digits a float
+                # holds the integer exactly, so int() gives what _number gives
+                value = int(stripped) if len(stripped) <= 15 else _number("", stripped, None)
+                values.append(Value(value, base + s, base + e))
+                has_num = True
+            elif not stripped[0].isdecimal() and stripped[0] not in _NOT_TEXT_START:
+                # text: each of the three patterns needs a digit or one of those characters first
+                values, has_num, n_label = [], False, len(filled)
+            else:
+                kind = _cell_value(values, text, base, s, e)
+                if kind is None:
+                    values, has_num, n_label = [], False, len(filled)
+                elif kind:
+                    has_num = True
+        elif a:  # an empty cell holds its place, except the one before the first border (a == 0)
+            e = base + a + len(cell)
+            values.append(Value(None, e, e))
+        a += len(cell) + 1
+    # the label: every cell up to the last text cell, or all of them when no figure follows
+    for s, e, cell in filled[:n_label] if has_num else filled:
+        if _LABEL_GAP.search(cell) is None:
+            # one piece, as _add_label would find (no stream run is open: tokenize closed it)
+            tok._pieces.append(cell)
+            tok.pos.extend(range(base + s, base + e))
         else:
-            kinds.append("text")
-    last_text = max((i for i, k in enumerate(kinds) if k == "text"), default=-1)
-    has_num = "num" in kinds[last_text + 1:]
-    # a number before the last text cell (an item number in its own cell) is label text
-    label_upto = len(spans) if not has_num else last_text + 1
-    for s, e in spans[:label_upto]:
-        _add_label(tok, text, base, s, e)
-    values: list[Value] = []
-    for (s, e), kind, m in zip(spans[label_upto:], kinds[label_upto:], found[label_upto:]):
-        if kind == "empty":
-            values.append(Value(None, base + s, base + e))
-        elif m is None:  # several figures in one cell (_CELL_NUMS; the two patterns never both match)
-            for n in _NUM.finditer(text, s, e):
-                values.append(Value(int(n.group(0)), base + n.start(), base + n.end()))
-        else:
-            values.append(Value(_number(m.group(1), m.group(2), m.group(3)), base + s, base + e))
-    while values and values[-1].value is None:
+            _add_label(tok, text, base, s, e)
+    if not has_num:
+        return
+    while values and values[-1].value is None:  # (this also drops the cell after the last border)
         values.pop()
-    if values:
-        tok.runs.append(Run(values, values[0].start, values[-1].end, base, base + len(text), True))
+    tok.runs.append(Run(values, values[0].start, values[-1].end, base, base + len(text), True))
 
 
 def _plain_line(tok: Tokens, text: str, base: int) -> None:
@@ -158,6 +184,16 @@ def _plain_line(tok: Tokens, text: str, base: int) -> None:
 
 
 def _add_label(tok: Tokens, text: str, base: int, a: int, b: int) -> None:
+    """Add text[a:b] to the label, less spaces, tabs and cell borders, each character with its offset."""
+    if a >= b:
+        return
+    if _LABEL_GAP.search(text, a, b) is None:
+        # nothing to leave out (a cell's text, mostly): one piece, as _LABEL_PIECE would find
+        if tok._open is not None:
+            _close(tok)
+        tok._pieces.append(text[a:b])
+        tok.pos.extend(range(base + a, base + b))
+        return
     for m in _LABEL_PIECE.finditer(text, a, b):
         if tok._open is not None:
             _close(tok)
@@ -209,7 +245,7 @@ def tokenize(doc: Document, start: int, end: int) -> Tokens:
     return tok
 
 
-@dataclass
+@dataclass(slots=True)
 class Anchor:
     key: str
     order: int  # place of the row in the template
@@ -222,24 +258,26 @@ class Anchor:
 _MARK_BEFORE = re.compile(r"(?:\([一二三四五六七八九]\)|[一二三四]、|\d{1,2}[.、．]?)$")
 
 
-def find_anchors(tok: Tokens, pattern: re.Pattern[str], keys: list[str], lo: int, hi: int,
+def find_anchors(tok: Tokens, pattern: RowPattern, keys: list[str], lo: int, hi: int,
                  marks: bool = False) -> list[Anchor]:
-    """Every label match between label indexes lo and hi; `pattern` has one group per key, in order.
+    """Every label match between label indexes lo and hi; `pattern` has one row per key, in order.
 
     With `marks`, a match starts at the item marker right before it ((三)不予公开, 1.属于…).
     """
     out = []
     label = tok.label
-    for m in pattern.finditer(label, lo, hi):
+    rows = pattern.rows
+    for m in pattern.regex.finditer(label, lo, hi):
         gi = m.lastindex
         if gi is None:
             continue
+        row = rows[gi - 1]
         a = m.start()
         if marks and a > lo:
             mm = _MARK_BEFORE.search(label, max(lo, a - 4), a)
             if mm is not None:
                 a = mm.start()
-        out.append(Anchor(keys[gi - 1], gi - 1, tok.pos[a], tok.pos[m.end() - 1] + 1, a, m.end()))
+        out.append(Anchor(keys[row], row, tok.pos[a], tok.pos[m.end() - 1] + 1, a, m.end()))
     return out
 
 
@@ -267,6 +305,41 @@ def extend_to_markers(tok: Tokens, anchors: list[Anchor], lo: int, reach: int = 
         floor = max(floor, a.lend)
 
 
+def _longest_in_order(orders: list[int]) -> list[int]:
+    """Indexes of the longest strictly increasing run of orders (not necessarily adjacent).
+
+    Ties go to the earliest: the run ends at the first index where a longest run can end,
+    and each step goes back to the first earlier index that ends a run one shorter below
+    it. This is the pairwise search (for each index, the best of every earlier one) done
+    with bisection: the length of the best run ending at i is one more than the number of
+    lengths whose lowest end so far is below orders[i]; and among the indexes where runs of
+    one length end, orders never rise (a later, higher one would make a longer run), so
+    those below orders[i] come last in that list and the first of them is found by bisection.
+    """
+    tails: list[int] = []  # tails[n]: the lowest order a run of length n + 1 ends in so far
+    ends: list[list[int]] = []  # ends[n]: the indexes where the best run has length n + 1, in order
+    neg_orders: list[list[int]] = []  # their orders, negated, so that they rise for bisect
+    back: list[int] = []
+    for i, o in enumerate(orders):
+        n = bisect.bisect_left(tails, o)
+        if n == len(tails):
+            tails.append(o)
+            ends.append([])
+            neg_orders.append([])
+        else:
+            tails[n] = o
+        back.append(ends[n - 1][bisect.bisect_right(neg_orders[n - 1], -o)] if n else -1)
+        ends[n].append(i)
+        neg_orders[n].append(-o)
+    path = []
+    i = ends[-1][0] if ends else -1
+    while i >= 0:
+        path.append(i)
+        i = back[i]
+    path.reverse()
+    return path
+
+
 def chain(anchors: list[Anchor]) -> list[Anchor]:
     """The longest run of labels in template order; each row at its last mention before the next row.
 
@@ -275,22 +348,9 @@ def chain(anchors: list[Anchor]) -> list[Anchor]:
     """
     # a label repeated back to back (rowspan text) counts once in the search
     idx = [i for i, a in enumerate(anchors) if i == 0 or a.key != anchors[i - 1].key]
-    n = len(idx)
-    if not n:
+    if not idx:
         return []
-    best = [1] * n
-    back = [-1] * n
-    for i in range(n):
-        oi = anchors[idx[i]].order
-        for j in range(i):
-            if anchors[idx[j]].order < oi and best[j] + 1 > best[i]:
-                best[i], back[i] = best[j] + 1, j
-    i = max(range(n), key=lambda k: (best[k], -k))
-    picked = []
-    while i >= 0:
-        picked.append(idx[i])
-        i = back[i]
-    picked.reverse()
+    picked = [idx[k] for k in _longest_in_order([anchors[i].order for i in idx])]
     out = []
     for pi, i in enumerate(picked):
         a = anchors[i]
@@ -309,10 +369,54 @@ def chain(anchors: list[Anchor]) -> list[Anchor]:
     return out
 
 
-def alternation(patterns: list[str], first: str) -> re.Pattern[str]:
-    """One group per pattern; `first` lists every character a match can start with, so the
-    search skips other positions without trying each pattern there."""
-    return re.compile(f"(?=[{first}])(?:" + "|".join(f"({p})" for p in patterns) + ")")
+def _branches(pattern: str) -> list[str]:
+    """The top-level alternatives of a pattern: split at each | outside groups and classes."""
+    out, depth, in_class, start, i = [], 0, False, 0, 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 1  # an escaped character is never a bracket or a bar
+        elif in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+@dataclass(frozen=True)
+class RowPattern:
+    """The label patterns of a table's rows as one regex; the group a match ends in says its row."""
+
+    regex: re.Pattern[str]
+    rows: tuple[int, ...]  # the row of each group, by group number - 1
+
+
+def alternation(patterns: list[str]) -> RowPattern:
+    """One regex trying the patterns in order, each of its alternatives ending in an empty group.
+
+    The search skips at C speed to the characters a match can start with, and passes over a
+    branch whose first character differs from the text's without entering it, but only when
+    every branch opens with a literal character: not a group mark, a lookaround or a repeat.
+    So each alternative of each pattern is a branch of its own, opening with its literal,
+    and marks its row with an empty group at its end (the patterns hold no groups of their
+    own, so that group is the match's lastindex). The alternatives keep their order, so a
+    match is the one the patterns tried in order, each as a whole, would give.
+    """
+    assert all(re.compile(p).groups == 0 for p in patterns), "lastindex would not tell the row"
+    branches: list[str] = []
+    rows: list[int] = []
+    for row, p in enumerate(patterns):
+        for b in _branches(p):
+            branches.append(f"{b}()")
+            rows.append(row)
+    return RowPattern(re.compile("|".join(branches)), tuple(rows))
 
 
 class LineIndex:

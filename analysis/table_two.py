@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .table_layout import T2_BLOCK, T2_BY_KEY, T2_COLS, T2_FIRST, T2_HEADER_2019, T2_HEADER_2021, T2_ROWS
+from .table_layout import T2_BLOCK, T2_BY_KEY, T2_COLS, T2_HEADER_2019, T2_HEADER_2021, T2_ROWS
 from .table_tokens import Run, Tokens, Value, alternation, assign, chain, find_anchors
 
-T2_PATTERN = alternation([r.pattern for r in T2_ROWS], T2_FIRST)
+T2_PATTERN = alternation([r.pattern for r in T2_ROWS])
 T2_KEYS = [r.key for r in T2_ROWS]
 ROWS_BY_LAYOUT = {
     "2021": ["regulations", "normative_documents", "licensing", "penalty", "coercion", "admin_fees"],

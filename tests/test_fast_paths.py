@@ -9,11 +9,13 @@ replaced, so a rule given a wrong anchor, or a shortcut that drifts, fails here.
 from __future__ import annotations
 
 import bisect
+import random
+import re
 from pathlib import Path
 
 import pytest
 
-from analysis import convert, figures, tables
+from analysis import convert, figures, table_layout, table_three, table_tokens, table_two, tables
 from analysis.document import build_document
 from analysis.loading import load_bytes
 from analysis.offsets import StepMap
@@ -149,6 +151,125 @@ def test_table_reader_opens_for_tables_not_for_prose_that_names_their_words():
     pdf_text = prose + "信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 0 0 3\n"
     assert tables._may_hold_tables(pdf_text)
     assert tables._may_hold_tables("收到申请后按本年新收的件数统计。")  # a word only the tables use opens it anyway
+
+
+# ---------------------------------------------------------------- the table reader
+
+def _slow_cell_line(tok: table_tokens.Tokens, text: str, base: int, sep: str) -> None:
+    """The pipe/tab row reader the one-pass one replaced: every cell through the three patterns."""
+    spans, a = [], 0
+    for cell in text.split(sep):
+        stripped = cell.strip(" \u3000")
+        s = a + len(cell) - len(cell.lstrip(" \u3000")) if stripped else a + len(cell)
+        spans.append((s, s + len(stripped)))
+        a += len(cell) + 1
+    if spans and spans[0][0] == spans[0][1] and text.lstrip(" \u3000").startswith(sep):
+        spans = spans[1:]
+    if spans and spans[-1][0] == spans[-1][1] and text.rstrip(" \u3000").endswith(sep):
+        spans = spans[:-1]
+    kinds, found = [], []
+    for s, e in spans:
+        m = table_tokens._CELL_NUM.match(text[s:e])
+        found.append(m)
+        kinds.append("num" if m is not None or table_tokens._CELL_NUMS.match(text[s:e]) else
+                     "empty" if table_tokens._CELL_EMPTY.match(text[s:e]) else "text")
+    last_text = max((i for i, k in enumerate(kinds) if k == "text"), default=-1)
+    label_upto = last_text + 1 if "num" in kinds[last_text + 1:] else len(spans)
+    for s, e in spans[:label_upto]:
+        for p in table_tokens._LABEL_PIECE.finditer(text, s, e):
+            tok._pieces.append(p.group(0))
+            tok.pos.extend(range(base + p.start(), base + p.end()))
+    values = []
+    for (s, e), kind, m in zip(spans[label_upto:], kinds[label_upto:], found[label_upto:]):
+        if kind == "empty":
+            values.append(table_tokens.Value(None, base + s, base + e))
+        elif m is None:
+            values += [table_tokens.Value(int(n.group(0)), base + n.start(), base + n.end())
+                       for n in table_tokens._NUM.finditer(text, s, e)]
+        else:
+            values.append(table_tokens.Value(table_tokens._number(*m.groups()), base + s, base + e))
+    while values and values[-1].value is None:
+        values.pop()
+    if values:
+        tok.runs.append(table_tokens.Run(values, values[0].start, values[-1].end, base, base + len(text), True))
+
+
+_ODD_ROWS = [  # cells the real texts seldom have: signs, units, several figures, empty marks, numbered labels
+    "| 1 | 规章 | 3 | -2 | +4 | 1,046件 | 12.5万元 | 58 7 0 | - | 无 | / | — |  |",
+    "| 1.属于国家秘密 | 0 | 　0　 | ０ | ٣ | 1234567890123456789 | 2 | 1 | 其他 |",
+    "\t(三)不予公开\t\t3 4\t0\t--\t\\\t－\t",
+    "| | | 5 | 6 | |", "|||", "| a b | c\td | e　f | 7 |", "no border | 1 | 2",
+]
+
+
+def test_table_rows_are_read_as_every_cell_through_the_patterns_reads_them(docs):
+    """The one-pass row reader gives the label, offsets and runs the pattern-per-cell one gave."""
+    rows = [(ls, text) for _, doc in docs for ls, _, text in doc.lines if text.count("|") >= 2 or text.count("\t") >= 2]
+    assert len(rows) > 300  # the texts exercise pipe and tab rows
+    rows += [(1000, t) for t in _ODD_ROWS]
+    for ls, text in rows:
+        sep = "|" if text.count("|") >= 2 else "\t"
+        fast, slow = table_tokens.Tokens("", []), table_tokens.Tokens("", [])
+        table_tokens._cell_line(fast, text, ls, sep)
+        _slow_cell_line(slow, text, ls, sep)
+        assert ("".join(fast._pieces), fast.pos, fast.runs) == ("".join(slow._pieces), slow.pos, slow.runs), text
+    # the digit tests stand for re's \d: the same characters, in every plane
+    digit = re.compile(r"\d")
+    assert all(chr(c).isdecimal() == bool(digit.match(chr(c))) for c in range(0x110000))
+
+
+def test_row_labels_are_found_as_with_one_group_around_each_pattern(docs):
+    """Literal-led branches ending in empty groups find what one group per pattern finds.
+
+    The slow way also keeps the patterns as they were written before their lookbehinds moved
+    after their first character ((?<!不)予以公开 is 予(?<!不予)以公开).
+    """
+    before = {"granted": r"(?<!不)予以公开", "total": r"\(七\)(?:总计|合计)|七、总计|(?<![小])总计",
+              "other_other": r"(?<=[.、．\d])其他(?!法律|处理|结果|组织|对外|行政|需要|事项|情形)",
+              "normative_documents": r"(?:行政)?规范性(?:文件|文档)"}
+    tables_rows = [(table_three.T3_PATTERN, table_layout.T3_ROWS), (table_two.T2_PATTERN, table_layout.T2_ROWS)]
+    labels = ["不予以公开予以公开", "3.其他其他1、其他处理", "小总计(七)合计七、总计总计", "行政规范性文档规范性文件行政许可"]
+    for _, doc in docs:
+        labels.append(table_tokens.tokenize(doc, 0, len(doc.norm.text)).label)
+    for _, rows in tables_rows:  # (for speed only) every branch opens with a literal character
+        for r in rows:
+            assert all(b[0] not in "([.^$?*+{\\" or b[:2] in ("\\(", "\\)") for b in table_tokens._branches(r.pattern)), r.key
+    found = 0
+    for fast, rows in tables_rows:
+        slow = re.compile("|".join(f"({before.get(r.key, r.pattern)})" for r in rows))
+        for label in labels:
+            want = [(m.span(), m.lastindex - 1) for m in slow.finditer(label)]
+            got = [(m.span(), fast.rows[m.lastindex - 1]) for m in fast.regex.finditer(label)]
+            assert got == want
+            found += len(got)
+    assert found > 500
+
+
+def _slow_longest_in_order(orders: list[int]) -> list[int]:
+    """The pairwise search the bisecting one replaced."""
+    n = len(orders)
+    best, back = [1] * n, [-1] * n
+    for i in range(n):
+        for j in range(i):
+            if orders[j] < orders[i] and best[j] + 1 > best[i]:
+                best[i], back[i] = best[j] + 1, j
+    i, path = max(range(n), key=lambda k: (best[k], -k)), []
+    while i >= 0:
+        path.append(i)
+        i = back[i]
+    return path[::-1]
+
+
+def test_longest_run_of_rows_in_order_is_the_pairwise_one(docs):
+    rng = random.Random(7)
+    cases = [[rng.randrange(k) for _ in range(rng.randint(1, 60))] for k in (1, 2, 3, 8, 30) for _ in range(400)]
+    for _, doc in docs:  # the row orders real labels give
+        tok = table_tokens.tokenize(doc, 0, len(doc.norm.text))
+        anchors = table_tokens.find_anchors(tok, table_three.T3_PATTERN, table_three.T3_KEYS, 0, len(tok.label))
+        if anchors:
+            cases.append([a.order for a in anchors])
+    for orders in cases:
+        assert table_tokens._longest_in_order(orders) == _slow_longest_in_order(orders), orders
 
 
 _TRICKY_HTML = """<!DOCTYPE html><html><head><title>某局2023年报告</title>
