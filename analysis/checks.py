@@ -10,12 +10,14 @@ when a cell is missing.
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 from typing import Any, Iterable
 
 from .table_layout import T3_APPLICANTS, T3_GROUP_ITEMS, T3_ORGS, T3_OTHER_2019, T4_COLS, T4_ROWS, t3_row_label
 
 PASS, FAIL, CANNOT = "pass", "fail", "cannot assess"
 Number = int | float | None
+_ID, _VALUE = itemgetter(0), itemgetter(1)  # of a (cell id, value) pair
 
 
 def cell_id(table: str, row: str, col: str) -> str:
@@ -37,14 +39,14 @@ def _eq(a: float, b: float) -> bool:
 def identity(check: str, left: list[tuple[str, Number]], right: list[tuple[str, Number]], what: str) -> dict[str, Any]:
     """sum(left) == sum(right), with every cell and value named."""
     both = left + right
-    cells = [c for c, _ in both]
+    cells = list(map(_ID, both))  # map rather than a comprehension: table 三 alone makes ~40 checks a report
     values = dict(both)
     if None in values.values():
         missing = [c for c, v in left + right if v is None]
         return {"check": check, "status": CANNOT, "cells": cells, "values": values,
                 "message": f"{what}: cannot assess, empty cell(s) {', '.join(missing)}"}
-    a = sum(v for _, v in left)  # type: ignore[misc]
-    b = sum(v for _, v in right)  # type: ignore[misc]
+    a = sum(map(_VALUE, left))  # type: ignore[arg-type]
+    b = sum(map(_VALUE, right))  # type: ignore[arg-type]
     if _eq(a, b):
         return {"check": check, "status": PASS, "cells": cells, "values": values,
                 "message": f"{what}: {_fmt(a)} = {_fmt(b)}"}
@@ -54,39 +56,61 @@ def identity(check: str, left: list[tuple[str, Number]], right: list[tuple[str, 
             "message": f"{what}: {lhs} = {_fmt(a)}, but {rhs} = {_fmt(b)} (不相等, off by {_fmt(a - b)})"}
 
 
+Cell = tuple[str, Number]
+
+
+def _row_cells(grid: dict[str, list[Number]], row: str, cols: list[tuple[str, str]]) -> dict[str, Cell]:
+    """Every cell of one row of table 三 as (cell id, value), keyed by column; a missing row is all empty."""
+    prefix = cell_id("三", row, "")  # the id of each cell is this and its column key
+    v = grid.get(row)
+    if v is None:
+        return {c: (prefix + c, None) for c, _ in cols}
+    return {c: (prefix + c, v[i]) for i, (c, _) in enumerate(cols)}
+
+
 def table3_checks(grid: dict[str, list[Number]], rows: list[str], cols: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """The identities of table 三, per row and per column."""
-    ci = {k: i for i, (k, _) in enumerate(cols)}
+    """The identities of table 三, per row and per column.
+
+    The checks name some 350 cells; each row's cells are built once (a dict per row)
+    rather than one call per mention, as this runs on every template report.
+    """
     clabel = dict(cols)
+    by_row: dict[str, dict[str, Cell]] = {}
     out: list[dict[str, Any]] = []
 
-    def cell(row: str, col: str) -> tuple[str, Number]:
-        v = grid.get(row)
-        return cell_id("三", row, col), (None if v is None else v[ci[col]])
+    def row_cells(row: str) -> dict[str, Cell]:
+        rc = by_row.get(row)
+        if rc is None:
+            rc = by_row[row] = _row_cells(grid, row, cols)
+        return rc
 
     # 总计 column = the six applicant columns (and the 法人或其他组织 小计 = its five)
+    has_legal_subtotal = "legal_person_subtotal" in clabel
     for r in rows:
-        out.append(identity("t3_row_total", [cell(r, "total")], [cell(r, c) for c in T3_APPLICANTS],
-                            f"表三 {t3_row_label(r)}: 总计 = 自然人 + 法人或其他组织五列"))
-        if "legal_person_subtotal" in ci:
-            out.append(identity("t3_legal_subtotal", [cell(r, "legal_person_subtotal")], [cell(r, c) for c in T3_ORGS],
-                                f"表三 {t3_row_label(r)}: 法人或其他组织 小计 = 五列之和"))
+        rc, label = row_cells(r), t3_row_label(r)
+        out.append(identity("t3_row_total", [rc["total"]], [rc[c] for c in T3_APPLICANTS],
+                            f"表三 {label}: 总计 = 自然人 + 法人或其他组织五列"))
+        if has_legal_subtotal:
+            out.append(identity("t3_legal_subtotal", [rc["legal_person_subtotal"]], [rc[c] for c in T3_ORGS],
+                                f"表三 {label}: 法人或其他组织 小计 = 五列之和"))
     other_rows = [T3_OTHER_2019] if T3_OTHER_2019 in rows else T3_GROUP_ITEMS["other"]
     parts = ["granted", "partial"] + T3_GROUP_ITEMS["denied"] + T3_GROUP_ITEMS["unable"] + \
         T3_GROUP_ITEMS["not_processed"] + other_rows
     has_other = T3_OTHER_2019 in rows or any(k in rows for k in T3_GROUP_ITEMS["other"])
+    new, carried_over, total, carried_forward = (row_cells(k) for k in ("new", "carried_over", "total", "carried_forward"))
+    part_cells = [row_cells(p) for p in parts]
+    groups = [(g, row_cells(f"{g}_subtotal"), [row_cells(i) for i in items], t3_row_label(g + "_subtotal"))
+              for g, items in T3_GROUP_ITEMS.items() if f"{g}_subtotal" in rows]
     for c, _ in cols:
         lab = clabel[c]
-        out.append(identity("t3_balance", [cell("new", c), cell("carried_over", c)],
-                            [cell("total", c), cell("carried_forward", c)],
+        out.append(identity("t3_balance", [new[c], carried_over[c]], [total[c], carried_forward[c]],
                             f"表三 {lab}列: 一(本年新收) + 二(上年结转) = 三(七)总计 + 四(结转下年度)"))
         if has_other:
-            out.append(identity("t3_total_parts", [cell("total", c)], [cell(p, c) for p in parts],
+            out.append(identity("t3_total_parts", [total[c]], [p[c] for p in part_cells],
                                 f"表三 {lab}列: (七)总计 = (一)+(二)+(三)…(六)各项之和"))
-        for g, items in T3_GROUP_ITEMS.items():
-            if f"{g}_subtotal" in rows:
-                out.append(identity("t3_group_subtotal", [cell(f"{g}_subtotal", c)], [cell(i, c) for i in items],
-                                    f"表三 {lab}列: {t3_row_label(g + '_subtotal')} = 各项之和"))
+        for g, sub, items, glabel in groups:
+            out.append(identity("t3_group_subtotal", [sub[c]], [i[c] for i in items],
+                                f"表三 {lab}列: {glabel} = 各项之和"))
     return out
 
 

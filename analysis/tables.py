@@ -163,14 +163,35 @@ def _header_layout(label: str) -> str | None:
     return "2021" if n21 > n19 else "2019" if n19 > n21 else None
 
 
-def _cell(lines: LineIndex, table: str, row: str, col: str, row_label: str, col_label: str, value: Any,
-          span: tuple[int, int] | None, where: tuple[int, int] | None, evidence: str | None,
-          flag: str | None) -> dict[str, Any]:
-    at = span[0] if span else where[0] if where else None
-    if flag is None and value is None:
-        flag = "the cell is empty in the report"
-    return {"table": table, "row_key": row, "col_key": col, "row_label": row_label, "col_label": col_label,
-            "value": value, "line": lines.line(at) if at is not None else None, "evidence": evidence, "flag": flag}
+_EMPTY_CELL = "the cell is empty in the report"
+
+
+def _row(lines: LineIndex, table: str, row: str, row_label: str, columns: list[tuple[str, str]], values: list[Any],
+         spans: list[tuple[int, int] | None], where: tuple[int, int] | None, evidence: str | None,
+         flag: str | None) -> list[dict[str, Any]]:
+    """The cell records of one table row, in column order.
+
+    What the cells of a row share (labels, evidence, the row's line and flag) is worked
+    out once per row rather than once per cell: a template report has some 200 cells.
+    A cell's line is that of its figure, or of the row where the figure is missing.
+    """
+    row_line = lines.line(where[0]) if where else None
+    # line numbers only grow with the offset, so when the row starts and ends on one line, every
+    # figure within it stands on that line too (the usual case: a pipe row); no look-up needed
+    one_line = bool(where) and lines.line(where[1]) == row_line
+    empty_flag = _EMPTY_CELL if flag is None else flag
+    out = []
+    for i, (col, col_label) in enumerate(columns):
+        value, span = values[i], spans[i]
+        if not span:
+            at = row_line
+        elif one_line and where[0] <= span[0] <= where[1]:  # type: ignore[index]
+            at = row_line
+        else:
+            at = lines.line(span[0])
+        out.append({"table": table, "row_key": row, "col_key": col, "row_label": row_label, "col_label": col_label,
+                    "value": value, "line": at, "evidence": evidence, "flag": empty_flag if value is None else flag})
+    return out
 
 
 def _evidence(doc: Document, where: tuple[int, int] | None) -> str | None:
@@ -181,10 +202,8 @@ def _cells2(doc: Document, t: Table2, lines: LineIndex) -> list[dict[str, Any]]:
     out = []
     for r in t.rows:
         w = t.where.get(r)
-        ev = _evidence(doc, w)
-        for i, (c, clabel) in enumerate(t.columns[r]):
-            out.append(_cell(lines, "二", r, c, T2_BY_KEY[r].label, clabel, t.grid[r][i], t.spans[r][i], w, ev,
-                             t.flags.get(r)))
+        out.extend(_row(lines, "二", r, T2_BY_KEY[r].label, t.columns[r], t.grid[r], t.spans[r], w,
+                        _evidence(doc, w), t.flags.get(r)))
     return out
 
 
@@ -192,10 +211,8 @@ def _cells3(doc: Document, t: Table3, lines: LineIndex) -> list[dict[str, Any]]:
     out = []
     for r in t.rows:
         w = t.where.get(r)
-        ev = _evidence(doc, w)
-        rlabel = t3_row_label(r)
-        for i, (c, clabel) in enumerate(t.columns):
-            out.append(_cell(lines, "三", r, c, rlabel, clabel, t.grid[r][i], t.spans[r][i], w, ev, t.flags.get(r)))
+        out.extend(_row(lines, "三", r, t3_row_label(r), t.columns, t.grid[r], t.spans[r], w, _evidence(doc, w),
+                        t.flags.get(r)))
     return out
 
 
@@ -204,8 +221,7 @@ def _cells4(doc: Document, t: Table4, lines: LineIndex) -> list[dict[str, Any]]:
     where = t.where if t.where[1] > t.where[0] else None
     ev = _evidence(doc, where)
     for r, rlabel in T4_ROWS:
-        for i, (c, clabel) in enumerate(T4_COLS):
-            out.append(_cell(lines, "四", r, c, rlabel, clabel, t.grid[r][i], t.spans[r][i], where, ev, t.flags.get(r)))
+        out.extend(_row(lines, "四", r, rlabel, T4_COLS, t.grid[r], t.spans[r], where, ev, t.flags.get(r)))
     return out
 
 

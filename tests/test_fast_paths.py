@@ -295,3 +295,23 @@ def test_html_fast_tag_paths_read_every_page_as_the_parser_does(monkeypatch):
     monkeypatch.setattr(html_text, "_Converter", General)
     assert fast == [html_text.html_to_text(p) for p in pages]
     assert "区内" not in fast[0][0] and "999" not in fast[0][0] and "末尾" in fast[0][0]
+
+
+def test_cell_lines_are_those_of_each_figure_looked_up_alone(docs, monkeypatch):
+    """A row on one line gives its figures that line without a look-up; the slow way looks up each one."""
+    fast_row = tables._row
+    seen = {"one-line rows": 0, "other rows": 0}
+
+    def checked_row(lines, table, row, row_label, columns, values, spans, where, evidence, flag):
+        out = fast_row(lines, table, row, row_label, columns, values, spans, where, evidence, flag)
+        for i, cell in enumerate(out):
+            at = spans[i][0] if spans[i] else where[0] if where else None
+            assert cell["line"] == (lines.line(at) if at is not None else None), (table, row, cell["col_key"])
+        one_line = bool(where) and lines.line(where[0]) == lines.line(where[1])
+        seen["one-line rows" if one_line else "other rows"] += 1
+        return out
+
+    monkeypatch.setattr(tables, "_row", checked_row)
+    for _, doc in docs:
+        tables.read_tables(doc)
+    assert seen["one-line rows"] > 100 and seen["other rows"] > 20, seen
