@@ -104,7 +104,9 @@ def build_document(loaded: Loaded) -> Document:
                 for k, v in fields.items():
                     doc.header.setdefault(k, v)
                 continue
-        if _CHROME.match(line) or _ONLY_PUNCT.match(line) or len(line) < 100 and ("首页" in line or "主页" in line or "位置" in line) and _NAV.search(line):
+        # (every branch of _NAV holds 首页, 主页 or 位置: most lines need not be searched)
+        nav = len(line) < 100 and ("首页" in line or "主页" in line or "位置" in line) and _NAV.search(line)
+        if _CHROME.match(line) or _ONLY_PUNCT.match(line) or nav:
             doc.dropped.append(line)
             continue
         if len(doc.lines) < 5 and _BARE_DATE.match(line):

@@ -322,7 +322,8 @@ def find_candidates(doc: Document, report_year: int | None) -> list[Candidate]:
                 c = _candidate(rule, m, s, text, report_year)
                 if c is not None:
                     out.extend(c)
-    # a sentence that only says "none" under a heading that names the topic
+    # a sentence that only says "none" under a heading that names the topic (_HEADING_NONE
+    # needs 无, 没有 or 未, so the other sentences are not matched)
     for s in doc.sentences:
         if (s.heading and not s.in_table and len(s.text) < 40 and ("无" in s.text or "没有" in s.text or "未" in s.text)
                 and _HEADING_NONE.match(s.text.strip())):
