@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import csv
+import functools
 import gc
 import hashlib
 import json
@@ -79,17 +80,24 @@ def _closure(start: str) -> list[str]:
         if name in seen or not (pkg / name).exists():
             continue
         seen.add(name)
-        for node in ast.walk(ast.parse((pkg / name).read_bytes())):
-            mods: list[str] = []
-            if isinstance(node, ast.ImportFrom) and node.level == 1:
-                mods = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("analysis"):
-                parts = (node.module or "").split(".")
-                mods = [parts[1]] if len(parts) > 1 else [a.name for a in node.names]
-            elif isinstance(node, ast.Import):
-                mods = [a.name.split(".")[1] for a in node.names if a.name.startswith("analysis.")]
-            stack.extend(f"{m}.py" for m in mods)
+        stack.extend(f"{m}.py" for m in _imports_of((pkg / name).read_bytes()))
     return sorted(seen)
+
+
+@functools.lru_cache(maxsize=None)
+def _imports_of(source: bytes) -> tuple[str, ...]:
+    """The package modules one source file imports, parsed once per content (a build asks
+    for the versions three times, and parsing the package is most of a warm build)."""
+    mods: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            mods += [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("analysis"):
+            parts = (node.module or "").split(".")
+            mods += [parts[1]] if len(parts) > 1 else [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            mods += [a.name.split(".")[1] for a in node.names if a.name.startswith("analysis.")]
+    return tuple(mods)
 
 
 def _hash_sources(names: Iterable[str]) -> str:

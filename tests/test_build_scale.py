@@ -250,3 +250,10 @@ def test_cache_version_follows_the_extractor_source_only(fixed_versions):
     assert not {"build.py", "dataset.py", "reports.py", "tidy.py", "corpus_gen.py"} & set(extractor)
     writer = B._closure("build.py")
     assert {"tidy.py", "atomic.py", "extract.py"} <= set(writer)
+
+
+def test_module_imports_are_read_afresh_when_a_source_changes():
+    # parsed once per content: an edited module's new imports are seen in the same process
+    assert B._imports_of(b"from .loading import load_bytes\n") == ("loading",)
+    assert B._imports_of(b"from .loading import load_bytes\n\ndef f():\n    from . import tables\n") == ("loading", "tables")
+    assert B._imports_of(b"import analysis.figures\nfrom analysis.metadata import x\n") == ("figures", "metadata")
