@@ -1,6 +1,7 @@
 """Shared helpers: run the real extractor on short texts written like real reports."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -24,3 +25,16 @@ def value(rec: dict, metric: str):
 @pytest.fixture
 def ex():
     return extract_text
+
+
+def seeds_and_generated(folder: Path, n: int, seed: int) -> Path:
+    """A raw folder holding the seeds (with their manifest) and `n` generated reports (without theirs)."""
+    from analysis.corpus_gen import generate
+
+    shutil.copytree(RAW, folder)
+    gen = folder.parent / f"{folder.name}-gen"
+    generate(gen, n, seed=seed, seeds_dir=RAW)
+    for p in gen.iterdir():
+        if p.name != "manifest.csv":
+            shutil.copy2(p, folder / p.name)
+    return folder

@@ -9,7 +9,6 @@ does not leak out of the write tasks.
 """
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 
 from analysis import build as B
 from analysis.checks import cross_year_checks
-from conftest import RAW
+from conftest import seeds_and_generated
 
 
 def test_year_passes_cover_every_year_once_in_order_and_few_at_a_time():
@@ -44,16 +43,7 @@ def test_rechunker_never_holds_a_full_row_group(tmp_path: Path):
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    from analysis.corpus_gen import generate
-
-    base = tmp_path_factory.mktemp("mem")
-    raw = base / "raw"
-    shutil.copytree(RAW, raw)
-    generate(base / "gen", 60, seed=21, seeds_dir=RAW)
-    for p in (base / "gen").iterdir():
-        if p.name != "manifest.csv":
-            shutil.copy2(p, raw / p.name)
-    return raw
+    return seeds_and_generated(tmp_path_factory.mktemp("mem") / "raw", 60, seed=21)
 
 
 def _outputs(folder: Path) -> dict[str, bytes]:

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from analysis import build as B
-from analysis.corpus_gen import generate
-from conftest import RAW
+from conftest import RAW, seeds_and_generated
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -31,13 +30,7 @@ def test_dask_engine_gives_byte_identical_tables(tmp_path: Path, monkeypatch):
     distributed = pytest.importorskip("distributed")
     from analysis import dask_engine
 
-    raw = tmp_path / "raw"
-    shutil.copytree(RAW, raw)
-    gen = tmp_path / "gen"
-    generate(gen, 24, seed=21, seeds_dir=RAW)
-    for p in gen.iterdir():
-        if p.name != "manifest.csv":
-            shutil.copy2(p, raw / p.name)
+    raw = seeds_and_generated(tmp_path / "raw", 24, seed=21)
     (raw / "empty.txt").write_bytes(b"")  # an error record, made on the client
     shutil.copy(raw / "001_fc4f34c734b4c5a9.txt", raw / "mirror_001.txt")
     code, writer = B.code_version(), B.writer_version()  # hold the source hash still while comparing

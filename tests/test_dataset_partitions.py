@@ -10,19 +10,13 @@ import pytest
 
 from analysis import build as B
 from analysis import dataset, tidy
-from analysis.corpus_gen import generate
-from conftest import RAW
+from conftest import seeds_and_generated
 
 
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("ds")
-    raw = base / "raw"
-    shutil.copytree(RAW, raw)
-    generate(base / "gen", 30, seed=8, seeds_dir=RAW)
-    for p in (base / "gen").iterdir():
-        if p.name != "manifest.csv":
-            shutil.copy2(p, raw / p.name)
+    raw = seeds_and_generated(base / "raw", 30, seed=8)
     shutil.copy(raw / "004_61bfce714908b168.txt", raw / "zz_copy_of_004.txt")
     out = base / "processed"
     assert B.build(raw, out, quiet=True) == 0
