@@ -10,14 +10,12 @@ when a cell is missing.
 from __future__ import annotations
 
 import json
-from operator import itemgetter
 from typing import Any, Iterable
 
 from .table_layout import T3_APPLICANTS, T3_GROUP_ITEMS, T3_ORGS, T3_OTHER_2019, T4_COLS, T4_ROWS, t3_row_label
 
 PASS, FAIL, CANNOT = "pass", "fail", "cannot assess"
 Number = int | float | None
-_ID, _VALUE = itemgetter(0), itemgetter(1)  # of a (cell id, value) pair
 
 
 def cell_id(table: str, row: str, col: str) -> str:
@@ -39,14 +37,14 @@ def _eq(a: float, b: float) -> bool:
 def identity(check: str, left: list[tuple[str, Number]], right: list[tuple[str, Number]], what: str) -> dict[str, Any]:
     """sum(left) == sum(right), with every cell and value named."""
     both = left + right
-    cells = list(map(_ID, both))  # map rather than a comprehension: table 三 alone makes ~40 checks a report
+    cells = [c for c, _ in both]
     values = dict(both)
     if None in values.values():
         missing = [c for c, v in left + right if v is None]
         return {"check": check, "status": CANNOT, "cells": cells, "values": values,
                 "message": f"{what}: cannot assess, empty cell(s) {', '.join(missing)}"}
-    a = sum(map(_VALUE, left))  # type: ignore[arg-type]
-    b = sum(map(_VALUE, right))  # type: ignore[arg-type]
+    a = sum(v for _, v in left)  # type: ignore[misc]
+    b = sum(v for _, v in right)  # type: ignore[misc]
     if _eq(a, b):
         return {"check": check, "status": PASS, "cells": cells, "values": values,
                 "message": f"{what}: {_fmt(a)} = {_fmt(b)}"}
@@ -61,11 +59,8 @@ Cell = tuple[str, Number]
 
 def _row_cells(grid: dict[str, list[Number]], row: str, cols: list[tuple[str, str]]) -> dict[str, Cell]:
     """Every cell of one row of table 三 as (cell id, value), keyed by column; a missing row is all empty."""
-    prefix = cell_id("三", row, "")  # the id of each cell is this and its column key
     v = grid.get(row)
-    if v is None:
-        return {c: (prefix + c, None) for c, _ in cols}
-    return {c: (prefix + c, v[i]) for i, (c, _) in enumerate(cols)}
+    return {c: (cell_id("三", row, c), None if v is None else v[i]) for i, (c, _) in enumerate(cols)}
 
 
 def table3_checks(grid: dict[str, list[Number]], rows: list[str], cols: list[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -103,7 +103,7 @@ def _cell_line(tok: Tokens, text: str, base: int, sep: str) -> None:
     figures gathered since the last text cell are dropped when another text cell comes.
     The two common cells, digits only and plain text, are told apart without the patterns.
     """
-    filled: list[tuple[int, int, str]] = []  # start, end and text of each non-empty cell, stripped
+    filled: list[tuple[int, int]] = []  # start and end of each non-empty cell, stripped
     n_label = 0  # how many of them up to the last text cell
     values: list[Value] = []  # figures and empty places after the last text cell so far
     has_num = False
@@ -113,7 +113,7 @@ def _cell_line(tok: Tokens, text: str, base: int, sep: str) -> None:
         if stripped:
             s = a + len(cell) - len(cell.lstrip(" \u3000"))
             e = s + len(stripped)
-            filled.append((s, e, stripped))
+            filled.append((s, e))
             if stripped.isdecimal():
                 # "0", "12": _CELL_NUM matches it whole as its digits (re's \d is exactly
                 # str.isdecimal), with no sign, fraction or unit; up to 15 digits a float
@@ -135,13 +135,8 @@ def _cell_line(tok: Tokens, text: str, base: int, sep: str) -> None:
             values.append(Value(None, e, e))
         a += len(cell) + 1
     # the label: every cell up to the last text cell, or all of them when no figure follows
-    for s, e, cell in filled[:n_label] if has_num else filled:
-        if _LABEL_GAP.search(cell) is None:
-            # one piece, as _add_label would find (no stream run is open: tokenize closed it)
-            tok._pieces.append(cell)
-            tok.pos.extend(range(base + s, base + e))
-        else:
-            _add_label(tok, text, base, s, e)
+    for s, e in filled[:n_label] if has_num else filled:
+        _add_label(tok, text, base, s, e)
     if not has_num:
         return
     while values and values[-1].value is None:  # (this also drops the cell after the last border)
