@@ -10,7 +10,7 @@ from .extract import extract_path
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from .manifest import read_manifest
+    from .read.manifest import read_manifest
 
     paths: list[Path] = []
     for p in args.paths:
@@ -45,7 +45,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from .build.run import build
 
     return build(raw_dir=Path(args.raw), out_dir=Path(args.out), jobs=args.jobs, engine=args.engine,
                  scheduler=args.scheduler, quiet=args.quiet)

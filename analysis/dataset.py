@@ -16,10 +16,9 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 
 from . import tidy
+from .tidy import PARTS_DIR, YEAR
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "processed"
-PARTS_DIR = "parquet"  # as written by analysis.build
-YEAR = "report_year"
 
 
 def _base(processed_dir: str | Path | None) -> Path:

@@ -1,7 +1,10 @@
 """One raw file in, one record out: the whole extraction as a pure function of the file.
 
-Keeping it pure (bytes and manifest row in, plain dict out) is what lets the build cache
-by content hash, run in worker processes, or on a dask cluster with identical results.
+The spine of the package, visiting each stage once in flow order: read (bytes → text and
+grids) → document (normalized text, sentences) → facts (metadata, prose figures) and
+tables (cells, table figures, checks) → the record. Keeping it pure (bytes and manifest
+row in, plain dict out) is what lets the build cache by content hash, run in worker
+processes, or on a dask cluster with identical results.
 """
 from __future__ import annotations
 
@@ -11,17 +14,13 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-from .document import Document, build_document
-from .figures import extract_figures
-from .loading import LoadError, Loaded, load_bytes
-from .metadata import level_and_place, read_metadata
-from .normalize import normalize_plain
-
-
-try:  # the table reader is optional for prose-only use
-    from . import tables as _tables
-except ImportError:  # pragma: no cover
-    _tables = None  # type: ignore[assignment]
+from .document.normalize import normalize_plain
+from .document.sentences import Document, build_document
+from .facts.figures import extract_figures
+from .facts.metadata import Metadata, level_and_place, read_metadata
+from .issues import Issue
+from .read.load import LoadError, Loaded, load_bytes, read_file
+from .tables.read import merge_metrics, read_tables
 
 
 def _error_record(source: str, code: str, message: str, sha256: str = "", size: int = 0) -> dict[str, Any]:
@@ -30,7 +29,7 @@ def _error_record(source: str, code: str, message: str, sha256: str = "", size: 
         "agency": None, "report_year": None, "publish_date": None, "script": None, "encoding": None,
         "format": None, "file_format": None, "title": None, "level": None, "place": None,
         "metrics": {}, "tables": {}, "checks": [], "overrides": {}, "header": {},
-        "issues": [{"level": "error", "code": code, "message": message}], "ok": False,
+        "issues": [Issue("error", code, message).as_dict()], "ok": False,
     }
 
 
@@ -40,12 +39,14 @@ def detect_format(doc: Document, tables: dict | None) -> str:
     return "prose"
 
 
-def extract_loaded(loaded: Loaded, manifest_row: dict[str, str] | None = None) -> tuple[dict[str, Any], Document]:
-    doc = build_document(loaded)
-    md = read_metadata(doc)
-    issues: list[dict] = [i.as_dict() for i in loaded.issues] + md.issues
+def apply_manifest(md: Metadata, row: dict[str, str], name: str) -> tuple[dict[str, Any], dict[str, Any], list[Issue]]:
+    """The metadata after the manifest row's overrides: (fields, overrides, issues).
+
+    Every override is recorded (from_text / manifest) and reported as an info issue, never
+    applied silently; the warnings the override answers (no agency, no year) are dropped.
+    """
+    issues = list(md.issues)
     overrides: dict[str, dict[str, Any]] = {}
-    row = manifest_row or {}
     agency, year, date = md.agency, md.report_year, md.publish_date
     level, place = md.level, md.place
     if row.get("agency"):
@@ -72,43 +73,50 @@ def extract_loaded(loaded: Loaded, manifest_row: dict[str, str] | None = None) -
                 place = row[key]
             else:
                 level = row[key]
-    name = os.path.basename(loaded.source)
     for k, v in overrides.items():
-        issues.append({"level": "info", "code": "manifest-override",
-                       "message": f"{name}: {k} set by data/raw/manifest.csv to {v['manifest']!r} (text gives {v['from_text']!r})"})
+        issues.append(Issue("info", "manifest-override",
+                            f"{name}: {k} set by data/raw/manifest.csv to {v['manifest']!r} (text gives {v['from_text']!r})"))
     if overrides:
         # the manifest resolved what the text could not say
         fixed = {"agency": {"no-agency", "agency-without-place"}, "report_year": {"no-year", "year-guessed"}}
         drop = set().union(*(fixed.get(k, set()) for k in overrides))
-        issues = [i for i in issues if i.get("code") not in drop]
+        issues = [i for i in issues if i.code not in drop]
+    fields = {"agency": agency, "report_year": year, "publish_date": date, "level": level, "place": place}
+    return fields, overrides, issues
+
+
+def extract_loaded(loaded: Loaded, manifest_row: dict[str, str] | None = None) -> tuple[dict[str, Any], Document]:
+    doc = build_document(loaded)
+    md = read_metadata(doc)
+    name = os.path.basename(loaded.source)
+    meta, overrides, md_issues = apply_manifest(md, manifest_row or {}, name)
+    issues: list[Issue] = list(loaded.issues) + md_issues
+    year = meta["report_year"]
     this_year = dt.date.today().year
     if year is not None and (year > this_year or year < 2008):
-        issues.append({"level": "warning", "code": "year-out-of-range",
-                       "message": f"{name}: report year {year} is {'in the future' if year > this_year else 'before 2008, when disclosure reports began'}"})
+        issues.append(Issue("warning", "year-out-of-range",
+                            f"{name}: report year {year} is {'in the future' if year > this_year else 'before 2008, when disclosure reports began'}"))
 
     metrics, notes = extract_figures(doc, year)
     issues.extend(notes)
-    tables: dict[str, Any] = {}
-    checks: list[dict] = []
-    if _tables is not None:
-        tables = _tables.read_tables(doc)
-        metrics = _tables.merge_metrics(metrics, tables)
-        checks = tables.pop("checks", []) if isinstance(tables, dict) else []
-        issues.extend(tables.pop("issues", []) if isinstance(tables, dict) else [])
+    tables = read_tables(doc)
+    metrics = merge_metrics(metrics, tables)
+    checks = tables.pop("checks")
+    issues.extend(tables.pop("issues"))
     record: dict[str, Any] = {
         "source": loaded.source,
         "file": name,
         "sha256": loaded.sha256,
         "size": loaded.size,
-        "agency": agency,
+        "agency": meta["agency"],
         "agency_source": "manifest" if "agency" in overrides else md.agency_source,
         "report_year": year,
         "year_source": "manifest" if "report_year" in overrides else md.year_source,
-        "publish_date": date,
+        "publish_date": meta["publish_date"],
         "date_source": "manifest" if "publish_date" in overrides else md.date_source,
         "title": md.title,
-        "level": level,
-        "place": place,
+        "level": meta["level"],
+        "place": meta["place"],
         "script": doc.script,
         "encoding": loaded.encoding,
         "format": detect_format(doc, tables),
@@ -118,7 +126,7 @@ def extract_loaded(loaded: Loaded, manifest_row: dict[str, str] | None = None) -
         "tables": tables,
         "checks": checks,
         "overrides": overrides,
-        "issues": issues,
+        "issues": [i.as_dict() for i in issues],
         "ok": True,
     }
     return record, doc
@@ -143,20 +151,9 @@ def extract_bytes(source: str, data: bytes, manifest_row: dict[str, str] | None 
 
 
 def extract_path(path: str | Path, manifest_row: dict[str, str] | None = None, with_text: bool = False) -> dict[str, Any]:
-    from .loading import MAX_BYTES
-
-    p = Path(path)
+    """The record for one file on disk; never raises for bad input."""
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            from .loading import load_file
-
-            load_file(p)  # raises the size error without reading the whole file
-        data = p.read_bytes()
+        data = read_file(path)
     except LoadError as e:
         return _error_record(str(path), e.code, str(e), e.sha256, e.size)
-    except IsADirectoryError:
-        return _error_record(str(path), "unreadable", f"{p.name}: is a directory, not a file")
-    except OSError as e:
-        return _error_record(str(path), "unreadable", f"{p.name}: cannot be read ({e.strerror or e})")
     return extract_bytes(str(path), data, manifest_row, with_text)

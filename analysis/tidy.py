@@ -12,6 +12,8 @@ import pyarrow as pa
 
 from .metrics import label, unit
 
+YEAR = "report_year"  # the column every table is partitioned by
+PARTS_DIR = "parquet"  # data/processed/parquet/<table>/report_year=YYYY/part-0.parquet
 REPORTS_SCHEMA = pa.schema([
     ("report_id", pa.string()), ("file", pa.string()), ("sha256", pa.string()), ("size", pa.int64()),
     ("status", pa.string()), ("duplicate_of", pa.string()),

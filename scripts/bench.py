@@ -1,6 +1,6 @@
 """`make bench`: how fast the extraction and the reports are on this machine, measured, not assumed.
 
-Generates a realistic corpus (analysis.corpus_gen: seeds varied, template and prose
+Generates a realistic corpus (analysis.synth: seeds varied, template and prose
 reports, traditional script, GBK/Big5, web pages, mirrors, broken files) in a temporary
 folder, then measures and prints as tables:
 
@@ -171,9 +171,9 @@ def seeds_by_script(seeds: list[tuple[str, bytes]], rounds: int = 40, repeats: i
     Traditional reports must be converted (OpenCC tw2sp, with Taiwan phrases), which costs
     about as much as everything else the extractor does to a report; this shows that floor.
     """
-    from analysis import convert
+    from analysis.document import convert
     from analysis.extract import extract_bytes
-    from analysis.loading import load_bytes
+    from analysis.read.load import load_bytes
 
     groups: dict[str, list[tuple[str, bytes]]] = {"simplified": [], "traditional": []}
     conv_texts = []
@@ -223,11 +223,11 @@ def stage_times(items: list[tuple[str, bytes]], rounds: int = 1, repeats: int = 
     whole = _best_of(repeats, lambda: [extract_bytes(name, data) for _ in range(rounds) for name, data in items])
     res: dict[str, Any] = {"n": n, "repeats": repeats, "bytes": sum(len(d) for _, d in items) * rounds, "whole": whole, "stages": None}
     try:
-        from analysis import tables as tbl
-        from analysis.document import build_document
-        from analysis.figures import extract_figures
-        from analysis.loading import LoadError, load_bytes
-        from analysis.metadata import read_metadata
+        from analysis.document.sentences import build_document
+        from analysis.facts.figures import extract_figures
+        from analysis.facts.metadata import read_metadata
+        from analysis.read.load import LoadError, load_bytes
+        from analysis.tables import read as tbl
 
         acc = dict.fromkeys(["load", "normalize+document", "metadata", "figures", "tables"], 0.0)
         pc = time.perf_counter
@@ -351,8 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         global CODE
         CODE = snapshot_code(tmp)
-        from analysis import corpus_gen
-        from analysis.build import code_version
+        from analysis import synth
+        from analysis.build.versions import code_version
 
         info["extractor version"] = code_version()
         corpus_dir = Path(args.corpus) if args.corpus else tmp / "corpus"
@@ -364,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
             if corpus_dir.exists():
                 shutil.rmtree(corpus_dir)
             say(f"generating {n:,} reports into {corpus_dir} ...")
-            corpus = corpus_gen.generate(corpus_dir, n, seed=args.seed, seeds_dir=ROOT / "data" / "raw", jobs=jobs)
+            corpus = synth.generate(corpus_dir, n, seed=args.seed, seeds_dir=ROOT / "data" / "raw", jobs=jobs)
         gen_s = time.perf_counter() - t
         files = corpus_files(corpus_dir)
         total_bytes = sum(p.stat().st_size for p in files)
@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
         read = reference_read(files)
         sample_files = files[:: max(1, len(files) // args.sample)][: args.sample]
         sample = [(str(p), p.read_bytes()) for p in sample_files]
-        from analysis.loading import LoadError, load_bytes
+        from analysis.read.load import LoadError, load_bytes
 
         texts = []
         for name, data in sample:

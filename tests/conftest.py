@@ -29,7 +29,7 @@ def ex():
 
 def seeds_and_generated(folder: Path, n: int, seed: int) -> Path:
     """A raw folder holding the seeds (with their manifest) and `n` generated reports (without theirs)."""
-    from analysis.corpus_gen import generate
+    from analysis.synth import generate
 
     shutil.copytree(RAW, folder)
     gen = folder.parent / f"{folder.name}-gen"

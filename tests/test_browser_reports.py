@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from analysis import charts
-from analysis import report_data as rd
+from analysis.reports import charts
+from analysis.reports import data as rd
 from conftest import RAW, ROOT
 
 MULTI = "测试市商务局"

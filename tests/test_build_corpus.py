@@ -5,7 +5,7 @@ import re
 
 import opencc
 
-from analysis import corpus_gen as G
+from analysis import synth as G
 from conftest import RAW
 
 _T2S = opencc.OpenCC("t2s")
@@ -92,7 +92,7 @@ def test_generate_writes_mirrors_broken_files_and_a_valid_manifest(tmp_path):
     files = [p for p in (tmp_path / "c").iterdir() if p.name != "manifest.csv"]
     assert corpus.files == len(files) == 600
     assert corpus.kinds["exact copy"] > 0 and corpus.kinds["unreadable"] > 0
-    from analysis.manifest import read_manifest
+    from analysis.read.manifest import read_manifest
 
     man = read_manifest(tmp_path / "c" / "manifest.csv", {p.name for p in files})
     assert man.problems == [] and len(man.rows) == corpus.manifest_rows > 0

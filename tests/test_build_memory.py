@@ -16,24 +16,28 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import build as B
-from analysis.checks import cross_year_checks
+from analysis.build import corpus as C
+from analysis import tidy
+from analysis.build import summary as S
+from analysis.build import run as R
+from analysis.build import write as W
+from analysis.build.corpus import cross_year_checks
 from conftest import seeds_and_generated
 
 
 def test_year_passes_cover_every_year_once_in_order_and_few_at_a_time():
     for n in range(0, 40):
         years: list[int | None] = list(range(2000, 2000 + n)) + ([None] if n % 3 == 0 else [])
-        passes = B._year_passes(years)
+        passes = W._year_passes(years)
         assert passes and [y for p in passes for y in p] == years
-        assert all(len(p) <= B.YEARS_PER_PASS for p in passes)
-        assert len(passes) == max(1, -(-len(years) // B.YEARS_PER_PASS))  # no more reads than needed
+        assert all(len(p) <= W.YEARS_PER_PASS for p in passes)
+        assert len(passes) == max(1, -(-len(years) // W.YEARS_PER_PASS))  # no more reads than needed
 
 
 def test_rechunker_never_holds_a_full_row_group(tmp_path: Path):
     schema = pa.schema([("x", pa.int64())])
     with pq.ParquetWriter(tmp_path / "x.parquet", schema) as w:
-        rech = B._Rechunker(w, 7)
+        rech = W._Rechunker(w, 7)
         for n in [1, 3, 20, 6, 7, 13, 2]:
             rech.add(pa.record_batch([pa.array(range(n), pa.int64())], schema=schema))
             assert rech.n < 7 and sum(b.num_rows for b in rech.batches) == rech.n
@@ -53,18 +57,18 @@ def _outputs(folder: Path) -> dict[str, bytes]:
 
 def test_merging_two_years_per_pass_opens_two_partitions_at_most_and_writes_the_same_bytes(corpus: Path, tmp_path: Path,
                                                                                           monkeypatch):
-    assert B.build(corpus, tmp_path / "wide", jobs=1, quiet=True) == 0
+    assert R.build(corpus, tmp_path / "wide", jobs=1, quiet=True) == 0
     opened: list[int] = []
-    real = B._merge_pass
+    real = W._merge_pass
 
     def counting(out, name, folders, years, flat):
         opened.append(len(years))
         return real(out, name, folders, years, flat)
 
-    monkeypatch.setattr(B, "YEARS_PER_PASS", 2)
-    monkeypatch.setattr(B, "_merge_pass", counting)
-    assert B.build(corpus, tmp_path / "narrow", jobs=1, quiet=True) == 0
-    assert opened and max(opened) <= 2 and len(opened) > len(B.tidy.SCHEMAS)  # really more than one pass per table
+    monkeypatch.setattr(W, "YEARS_PER_PASS", 2)
+    monkeypatch.setattr(W, "_merge_pass", counting)
+    assert R.build(corpus, tmp_path / "narrow", jobs=1, quiet=True) == 0
+    assert opened and max(opened) <= 2 and len(opened) > len(tidy.SCHEMAS)  # really more than one pass per table
     a, b = _outputs(tmp_path / "wide"), _outputs(tmp_path / "narrow")
     assert a.keys() == b.keys() and [k for k in a if a[k] != b[k]] == []
 
@@ -74,9 +78,9 @@ def test_summaries_are_tuples_sharing_repeated_values():
            "agency_source": "".join(["man", "ifest"]), "report_year": int("2021"), "script": "simplified",
            "metrics": {"applications_carried_over": {"value": 3}, "x": {"value": None}},
            "issues": [{"level": "error", "message": "bad"}, {"level": "warning", "message": "meh"}]}
-    shared = B._Interner()
-    a = shared(B._summary(dict(rec), "a.txt"))
-    b = shared(B._summary(dict(rec, agency="".join(["市", "商务局"]), report_year=int("2021")), "b.txt"))
+    shared = S.Interner()
+    a = shared(S.summary_of(dict(rec), "a.txt"))
+    b = shared(S.summary_of(dict(rec, agency="".join(["市", "商务局"]), report_year=int("2021")), "b.txt"))
     assert isinstance(a, tuple) and not hasattr(a, "__dict__")
     assert a.agency is b.agency and a.place is b.place and a.agency_source is b.agency_source
     assert a.report_year is b.report_year
@@ -84,29 +88,29 @@ def test_summaries_are_tuples_sharing_repeated_values():
     # the state file keeps the dict form it always had, and reads back to the same summary
     st = a.state()
     assert "file" not in st and st["errors"] == ["bad"]
-    assert B._from_state(st, "a.txt") == a
-    assert sys.getsizeof(a) < sys.getsizeof({f: None for f in B.Summary._fields})
+    assert S.summary_from_state(st, "a.txt") == a
+    assert sys.getsizeof(a) < sys.getsizeof({f: None for f in S.Summary._fields})
 
 
 def test_cross_year_rows_are_made_from_compact_inputs_in_the_same_order():
-    def s(file: str, agency: str, year: int, co: float | None, cf: float | None, ok: bool = True) -> B.Summary:
-        return B.Summary(file, file, ok, agency, "某市", "text", year, "simplified", 1, co, cf, ())
+    def s(file: str, agency: str, year: int, co: float | None, cf: float | None, ok: bool = True) -> S.Summary:
+        return S.Summary(file, file, ok, agency, "某市", "text", year, "simplified", 1, co, cf, ())
 
     summaries = [s("b1", "乙局", 2020, 1, 2), s("a2", "甲局", 2021, 5, 6), s("a1", "甲局", 2020, 4, 5),
                  s("b2", "乙局", 2021, 3, None), s("c1", "丙局", 2019, 1, 1), s("bad", "甲局", 2022, 1, 1, ok=False),
                  s("dup", "乙局", 2022, 1, 1), s("a3", "甲局", 2022, 6, 7)]
     dups = {"dup": ("b2", "the same bytes")}
-    inputs = B._cross_year_inputs(summaries, dups)
+    inputs = C.cross_year_inputs(summaries, dups)
     assert all(isinstance(t, tuple) and len(t) == 5 for t in inputs)
     want = cross_year_checks([x._asdict() for x in summaries if x.ok and x.file not in dups])
-    assert list(B._cross_year_rows(inputs)) == want and len(want) == 3
+    assert list(C.cross_year_rows(inputs)) == want and len(want) == 3
     # nothing to pair: no task at all
-    assert B._cross_year_inputs([s("c1", "丙局", 2019, 1, 1), s("a1", "甲局", 2020, 4, 5)], {}) == []
+    assert C.cross_year_inputs([s("c1", "丙局", 2019, 1, 1), s("a1", "甲局", 2020, 4, 5)], {}) == []
 
 
 def test_the_write_tasks_leave_the_default_arrow_allocator_as_they_found_it():
     before = pa.default_memory_pool().backend_name
-    with B._arrow_memory_returned():
+    with W._arrow_memory_returned():
         assert pa.default_memory_pool().backend_name == "system"
         pa.array(range(1000))
     assert pa.default_memory_pool().backend_name == before

@@ -17,9 +17,11 @@ import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import build as B
+from analysis.build import run as R
+from analysis.build import versions as V
+from analysis.build import write as W
 from analysis import tidy
-from analysis.corpus_gen import generate
+from analysis.synth import generate
 from conftest import RAW
 
 TABLES = list(tidy.SCHEMAS)
@@ -57,21 +59,22 @@ def outputs(folder: Path) -> dict[str, bytes]:
 
 def run(raw: Path, out: Path, stats: Path | None = None, **kw) -> int:
     if stats is not None:
-        os.environ[B.STATS_ENV] = str(stats)
+        os.environ[R.STATS_ENV] = str(stats)
     try:
-        return B.build(raw, out, quiet=True, **kw)
+        return R.build(raw, out, quiet=True, **kw)
     finally:
-        os.environ.pop(B.STATS_ENV, None)
+        os.environ.pop(R.STATS_ENV, None)
 
 
 @pytest.fixture(scope="module", autouse=True)
 def fixed_versions():
     """The extractor's source is hashed into every cache key; hold it still while files are compared
     (the working tree may be edited while the tests run)."""
-    code, writer = B.code_version(), B.writer_version()
+    code, writer = V.code_version(), V.writer_version()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(B, "code_version", lambda: code)
-        mp.setattr(B, "writer_version", lambda: writer)
+        mp.setattr(R, "code_version", lambda: code)
+        mp.setattr(R, "writer_version", lambda: writer)
+        mp.setattr(W, "writer_version", lambda: writer)
         yield
 
 
@@ -89,12 +92,12 @@ def built(corpus: Path, tmp_path_factory) -> Path:
 
 def test_same_bytes_however_the_work_is_split(corpus: Path, tmp_path: Path, monkeypatch):
     # small row groups so that the pieces of several slices really are re-cut
-    monkeypatch.setattr(B, "BATCH_ROWS", 40)
-    monkeypatch.setattr(B, "ROW_GROUP_ROWS", {"texts": 3})
+    monkeypatch.setattr(W, "BATCH_ROWS", 40)
+    monkeypatch.setattr(W, "ROW_GROUP_ROWS", {"texts": 3})
     one, many = tmp_path / "one", tmp_path / "many"
     assert run(corpus, one, jobs=1) == 0
-    monkeypatch.setattr(B, "WRITE_CHUNK", 7)
-    monkeypatch.setattr(B, "MIN_SLICE", 1)
+    monkeypatch.setattr(W, "WRITE_CHUNK", 7)
+    monkeypatch.setattr(W, "MIN_SLICE", 1)
     assert run(corpus, many, jobs=2) == 0
     a, b = outputs(one), outputs(many)
     assert a.keys() == b.keys()
@@ -114,7 +117,7 @@ def test_year_partitions_hold_exactly_the_rows_of_the_flat_tables(built: Path):
     assert len(years) >= 5  # the corpus spans many years
     for name in TABLES:
         flat = pq.read_table(built / f"{name}.parquet")
-        root = built / B.PARTS_DIR / name
+        root = built / tidy.PARTS_DIR / name
         if flat.num_rows == 0:
             assert not root.exists()
             continue
@@ -135,7 +138,7 @@ def test_year_partitions_hold_exactly_the_rows_of_the_flat_tables(built: Path):
 
 
 def test_partitions_are_named_hive_style_with_a_null_year_folder(built: Path):
-    dirs = {d.name for d in (built / B.PARTS_DIR / "reports").iterdir()}
+    dirs = {d.name for d in (built / tidy.PARTS_DIR / "reports").iterdir()}
     assert all(d.startswith("report_year=") for d in dirs)
     reports = pq.read_table(built / "reports.parquet").to_pandas()
     if reports["report_year"].isna().any():  # unreadable files have no year
@@ -144,7 +147,7 @@ def test_partitions_are_named_hive_style_with_a_null_year_folder(built: Path):
 
 def test_duckdb_reads_the_partitions_when_installed(built: Path):
     duckdb = pytest.importorskip("duckdb")  # optional: pyarrow.dataset above is the required reader
-    glob = str(built / B.PARTS_DIR / "metrics" / "*" / "*.parquet")
+    glob = str(built / tidy.PARTS_DIR / "metrics" / "*" / "*.parquet")
     n, years = duckdb.sql(f"select count(*), count(distinct report_year) from read_parquet('{glob}', hive_partitioning=true)").fetchall()[0]
     assert n == pq.read_metadata(built / "metrics.parquet").num_rows
     assert years >= 2
@@ -159,8 +162,8 @@ def test_unchanged_corpus_rewrites_nothing_at_all(corpus: Path, built: Path, tmp
 
 
 def test_a_changed_file_is_the_only_one_read_again_and_other_years_stay_untouched(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(B, "MIN_SLICE", 3)
-    monkeypatch.setattr(B, "SLICE_EVERY", 2)
+    monkeypatch.setattr(W, "MIN_SLICE", 3)
+    monkeypatch.setattr(W, "SLICE_EVERY", 2)
     raw = make_corpus(tmp_path / "raw", 20, seed=5)
     out = tmp_path / "out"
     stats = tmp_path / "stats.json"
@@ -179,9 +182,9 @@ def test_a_changed_file_is_the_only_one_read_again_and_other_years_stay_untouche
     assert s["slices_written"] == 1 and s["slices"] == first["slices"]  # the other slices' rows are reused
     after = stamps(out)
     this_year = f"report_year={year}/"
-    other = [k for k in before if k.startswith(B.PARTS_DIR) and this_year not in k]
+    other = [k for k in before if k.startswith(tidy.PARTS_DIR) and this_year not in k]
     assert other and all(after[k] == before[k] for k in other)
-    assert after[f"{B.PARTS_DIR}/reports/{this_year}part-0.parquet"] != before[f"{B.PARTS_DIR}/reports/{this_year}part-0.parquet"]
+    assert after[f"{tidy.PARTS_DIR}/reports/{this_year}part-0.parquet"] != before[f"{tidy.PARTS_DIR}/reports/{this_year}part-0.parquet"]
 
 
 def test_a_year_that_leaves_the_corpus_loses_its_partitions(tmp_path: Path):
@@ -194,7 +197,7 @@ def test_a_year_that_leaves_the_corpus_loses_its_partitions(tmp_path: Path):
         (raw / f).unlink()
     assert run(raw, out) == 0
     for name in TABLES:
-        assert not (out / B.PARTS_DIR / name / f"report_year={year}").exists(), name
+        assert not (out / tidy.PARTS_DIR / name / f"report_year={year}").exists(), name
     assert year not in set(pq.read_table(out / "reports.parquet").column("report_year").to_pylist())
 
 
@@ -203,10 +206,10 @@ def test_duplicates_across_slices_are_kept_once_and_bad_files_named(tmp_path: Pa
     shutil.copytree(RAW, raw)
     shutil.copy(raw / "004_61bfce714908b168.txt", raw / "zzz_mirror_of_004.txt")  # sorts last: another slice
     (raw / "broken.txt").write_bytes(b"")
-    monkeypatch.setattr(B, "WRITE_CHUNK", 2)
-    monkeypatch.setattr(B, "MIN_SLICE", 1)
+    monkeypatch.setattr(W, "WRITE_CHUNK", 2)
+    monkeypatch.setattr(W, "MIN_SLICE", 1)
     out = tmp_path / "out"
-    assert B.build(raw, out, jobs=2) == 0
+    assert R.build(raw, out, jobs=2) == 0
     err = capsys.readouterr().err
     reports = pq.read_table(out / "reports.parquet").to_pandas().set_index("report_id")
     assert reports.loc["zzz_mirror_of_004.txt", "status"] == "duplicate"
@@ -223,7 +226,7 @@ def test_duplicates_across_slices_are_kept_once_and_bad_files_named(tmp_path: Pa
 def test_leftovers_of_a_killed_build_are_removed(corpus: Path, tmp_path: Path):
     out = tmp_path / "out"
     assert run(corpus, out) == 0
-    junk = [out / ".reports.parquet.k1l2.tmp", out / B.PARTS_DIR / "metrics" / ".part-0.parquet.x9.tmp",
+    junk = [out / ".reports.parquet.k1l2.tmp", out / tidy.PARTS_DIR / "metrics" / ".part-0.parquet.x9.tmp",
             out / ".cache" / "pieces" / ".piece-abc" / "reports.arrow"]
     for p in junk:
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -240,20 +243,31 @@ def test_cache_keeps_this_extractor_version_and_the_one_before(corpus: Path, tmp
         (root / name).mkdir(parents=True)
         os.utime(root / name, (1_000_000 + i, 1_000_000 + i))
     assert run(corpus, out) == 0
-    assert {d.name for d in root.iterdir()} == {B.code_version(), "old3"}
-    assert len(list((root / B.code_version()).rglob("*.json"))) >= 40
+    assert {d.name for d in root.iterdir()} == {V.code_version(), "old3"}
+    assert len(list((root / V.code_version()).rglob("*.json"))) >= 40
 
 
 def test_cache_version_follows_the_extractor_source_only(fixed_versions):
-    extractor = B._closure("extract.py")
-    assert {"extract.py", "normalize.py", "figures.py", "metadata.py", "loading.py"} <= set(extractor)
-    assert not {"build.py", "dataset.py", "reports.py", "tidy.py", "corpus_gen.py"} & set(extractor)
-    writer = B._closure("build.py")
-    assert {"tidy.py", "atomic.py", "extract.py"} <= set(writer)
+    extractor = set(V.closure("analysis.extract"))
+    assert {"analysis.extract", "analysis.document.normalize", "analysis.facts.figures", "analysis.facts.metadata",
+            "analysis.read.load", "analysis.tables.read", "analysis.tables.three", "analysis.issues"} <= extractor
+    # the stage packages are in it too: importing a module runs its package's __init__
+    assert {"analysis", "analysis.read", "analysis.tables"} <= extractor
+    assert not {m for m in extractor if m.startswith(("analysis.build", "analysis.reports"))}
+    assert not {"analysis.dataset", "analysis.tidy", "analysis.synth"} & extractor
+    writer = set(V.closure("analysis.build.run"))
+    assert {"analysis.tidy", "analysis.atomic", "analysis.extract", "analysis.build.write"} <= writer
+    # a module under `skip` is left out with what only it imports
+    pages = set(V.closure("analysis.reports.run", skip=["analysis.build.run"]))
+    assert "analysis.reports.data" in pages and "analysis.extract" not in pages
 
 
 def test_module_imports_are_read_afresh_when_a_source_changes():
     # parsed once per content: an edited module's new imports are seen in the same process
-    assert B._imports_of(b"from .loading import load_bytes\n") == ("loading",)
-    assert B._imports_of(b"from .loading import load_bytes\n\ndef f():\n    from . import tables\n") == ("loading", "tables")
-    assert B._imports_of(b"import analysis.figures\nfrom analysis.metadata import x\n") == ("figures", "metadata")
+    src = b"from ..read.load import load_bytes\n"
+    assert V._imports_of(src, "analysis.facts.x", False) == ("analysis.read.load",)
+    src += b"\ndef f():\n    from .. import tables\n"
+    assert V._imports_of(src, "analysis.facts.x", False) == ("analysis.read.load", "analysis.tables")
+    src = b"import analysis.facts.figures\nfrom analysis.facts.metadata import x\nfrom . import tokens\n"
+    assert V._imports_of(src, "analysis.tables", True) == ("analysis.facts.figures", "analysis.facts.metadata",
+                                                             "analysis.tables.tokens")

@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from analysis import charts  # noqa: E402
+from analysis.reports import charts  # noqa: E402
 from analysis.metrics import label, unit  # noqa: E402
 
 

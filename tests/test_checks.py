@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from analysis import checks
-from analysis.table_layout import T3_ROWS_2021, t3_columns
+from analysis.build.corpus import cross_year_checks
+from analysis.tables import checks
+from analysis.tables.template import T3_ROWS_2021, t3_columns
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "tables"
 
@@ -73,7 +74,7 @@ def _s(file, agency, year, over, fwd):
 
 
 def test_cross_year_carry_over():
-    rows = checks.cross_year_checks([
+    rows = cross_year_checks([
         _s("a20.html", "甲局", 2020, 1, 4), _s("a21.html", "甲局", 2021, 4, 2), _s("a22.html", "甲局", 2022, 3, 0),
         _s("a24.html", "甲局", 2024, 0, 0),  # no 2023 report: nothing to compare
         _s("b21.html", "乙局", 2021, None, 5), _s("b22.html", "乙局", 2022, 5, 1),
@@ -91,13 +92,13 @@ def test_cross_year_carry_over():
     assert set(rows[0]) == {"report_id", "agency", "report_year", "check", "status", "cells", "values", "message"}
     # two reports for 丙局 2021? no: one 2021 report, two 2022 reports, each checked against it
     assert by["c22a.html"]["status"] == by["c22b.html"]["status"] == "pass"
-    ambiguous = checks.cross_year_checks([_s("x1", "戊局", 2021, 0, 2), _s("x2", "戊局", 2021, 0, 3),
+    ambiguous = cross_year_checks([_s("x1", "戊局", 2021, 0, 2), _s("x2", "戊局", 2021, 0, 3),
                                           _s("y", "戊局", 2022, 2, 0)])
     assert [r["status"] for r in ambiguous] == ["cannot assess"] and "2 reports" in ambiguous[0]["message"]
 
 
 def test_build_writes_cells_and_checks_with_the_cross_year_row(tmp_path):
-    from analysis.build import build
+    from analysis.build.run import build
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -125,7 +126,7 @@ def test_views_for_the_agency_summary():
 
     from analysis import tidy
     from analysis.extract import extract_path
-    from analysis.table_views import check_summary, outcome_breakdown
+    from analysis.reports.table_views import check_summary, outcome_breakdown
 
     cells, chks = [], []
     for name in ("report_2021.html", "report_2021_cut.txt", "report_2021_wrong.html"):

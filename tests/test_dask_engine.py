@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import build as B
+from analysis.build import run as R
+from analysis.build import versions as V
+from analysis.build import write as W
 from conftest import RAW, seeds_and_generated
 
 
@@ -20,7 +22,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_dask_engine_needs_a_scheduler_address(tmp_path: Path, capsys):
-    assert B.build(RAW, tmp_path / "out", engine="dask", scheduler=None) == 2
+    assert R.build(RAW, tmp_path / "out", engine="dask", scheduler=None) == 2
     err = capsys.readouterr().err
     assert "--engine dask needs" in err
     assert not (tmp_path / "out").exists()
@@ -28,21 +30,22 @@ def test_dask_engine_needs_a_scheduler_address(tmp_path: Path, capsys):
 
 def test_dask_engine_gives_byte_identical_tables(tmp_path: Path, monkeypatch):
     distributed = pytest.importorskip("distributed")
-    from analysis import dask_engine
+    from analysis.build import dask_engine
 
     raw = seeds_and_generated(tmp_path / "raw", 24, seed=21)
     (raw / "empty.txt").write_bytes(b"")  # an error record, made on the client
     shutil.copy(raw / "001_fc4f34c734b4c5a9.txt", raw / "mirror_001.txt")
-    code, writer = B.code_version(), B.writer_version()  # hold the source hash still while comparing
-    monkeypatch.setattr(B, "code_version", lambda: code)
-    monkeypatch.setattr(B, "writer_version", lambda: writer)
+    code, writer = V.code_version(), V.writer_version()  # hold the source hash still while comparing
+    monkeypatch.setattr(R, "code_version", lambda: code)
+    monkeypatch.setattr(R, "writer_version", lambda: writer)
+    monkeypatch.setattr(W, "writer_version", lambda: writer)
     # small batches and a short window: several round trips, results out of order
     monkeypatch.setattr(dask_engine, "BATCH_FILES", 3)
     monkeypatch.setattr(dask_engine, "IN_FLIGHT_PER_THREAD", 1)
     local, remote = tmp_path / "local", tmp_path / "dask"
-    assert B.build(raw, local, jobs=2, quiet=True) == 0
+    assert R.build(raw, local, jobs=2, quiet=True) == 0
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        assert B.build(raw, remote, engine="dask", scheduler=cluster.scheduler_address, quiet=True) == 0
+        assert R.build(raw, remote, engine="dask", scheduler=cluster.scheduler_address, quiet=True) == 0
         # the extraction really ran on the workers (the scheduler timed their batches)
         assert cluster.scheduler.task_prefixes["run_batch"].all_durations["compute"] > 0
     a, b = tree(local), tree(remote)

@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow.dataset as pads
 import pytest
 
-from analysis import build as B
+from analysis.build import run as R
 from analysis import dataset, tidy
 from conftest import seeds_and_generated
 
@@ -19,7 +19,7 @@ def processed(tmp_path_factory) -> Path:
     raw = seeds_and_generated(base / "raw", 30, seed=8)
     shutil.copy(raw / "004_61bfce714908b168.txt", raw / "zz_copy_of_004.txt")
     out = base / "processed"
-    assert B.build(raw, out, quiet=True) == 0
+    assert R.build(raw, out, quiet=True) == 0
     return out
 
 

@@ -15,10 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from analysis import convert, figures, table_layout, table_three, table_tokens, table_two, tables
-from analysis.document import build_document
-from analysis.loading import load_bytes
-from analysis.offsets import StepMap
+from analysis.document import convert
+from analysis.facts import figures
+from analysis.tables import read as tables
+from analysis.tables import template as table_layout
+from analysis.tables import three as table_three
+from analysis.tables import tokens as table_tokens
+from analysis.tables import two as table_two
+from analysis.document.sentences import build_document
+from analysis.read.load import load_bytes
+from analysis.document.offsets import StepMap
 
 from conftest import RAW, SHARED
 
@@ -283,7 +289,7 @@ _TRICKY_HTML = """<!DOCTYPE html><html><head><title>某局2023年报告</title>
 def test_html_fast_tag_paths_read_every_page_as_the_parser_does(monkeypatch):
     from html.parser import HTMLParser
 
-    from analysis import html_text
+    from analysis.read import html as html_text
 
     class General(html_text._Converter):
         parse_starttag = HTMLParser.parse_starttag

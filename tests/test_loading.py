@@ -7,10 +7,10 @@ from pathlib import Path
 import opencc
 import pytest
 
-from analysis.document import build_document
-from analysis.encoding import UndecodableError, decode
+from analysis.document.sentences import build_document
+from analysis.read.encoding import UndecodableError, decode
 from analysis.extract import extract_bytes, extract_path
-from analysis.loading import LoadError, load_bytes
+from analysis.read.load import LoadError, load_bytes
 from conftest import RAW, value
 
 SIMPLIFIED = ("某县商务局2019年政府信息公开工作年度报告\n"
@@ -190,7 +190,7 @@ def test_load_error_carries_the_hash_and_size():
 
 
 def test_mainland_words_in_traditional_characters_survive_normalizing():
-    from analysis.normalize import normalize
+    from analysis.document.normalize import normalize
 
     text = normalize("清理規範性文件12件,提供查詢服務,本年收費金額(單位:萬元)").text
     assert "规范性文件" in text and "查询" in text

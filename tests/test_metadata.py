@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.manifest import read_manifest
-from analysis.metadata import clean_agency, level_and_place, parse_date
+from analysis.read.manifest import read_manifest
+from analysis.facts.metadata import clean_agency, level_and_place, parse_date
 from conftest import extract_text
 
 BODY = "一、概述\n我局认真贯彻落实《条例》。\n"

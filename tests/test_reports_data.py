@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import report_data as rd
-from analysis import report_html as rh
-from analysis.build import build
+from analysis.reports import data as rd
+from analysis.reports import html as rh
+from analysis.build.run import build
 from analysis.metrics import label
 from conftest import RAW
 

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pandas as pd
 
-from analysis import report_html as rh
+from analysis.reports import html as rh
 
 EVIL = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "a'b", "x & y", "多行\n名称", "福州市商务局"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from analysis.safe_names import MAX_CHARS, slug, unique_slugs
+from analysis.reports.names import MAX_CHARS, slug, unique_slugs
 
 NASTY = ["../../etc/x", "a/b", "a_b", "a b", "<script>alert(1)</script>", "quote\"s'", "back\\slash\\", "new\nline",
          "tab\there", "😀机关", "局" * 300, "x" * 300, "x" * 301, "", ".", "..", ".hidden", "-rf", "CON", "con.txt",

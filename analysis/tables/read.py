@@ -3,7 +3,7 @@
 Interface used by analysis.extract:
 - read_tables(doc) -> dict with keys "layout" (None, "template2019", "template2021",
   optionally suffixed "-subtotal"), "cells" (list of cell dicts), "metrics" ({name: record}),
-  "checks" (list of check dicts) and "issues" (list of issue dicts).
+  "checks" (list of check dicts) and "issues" (list of `analysis.issues.Issue`).
 - merge_metrics(prose_metrics, tables) -> metrics, preferring table figures; it also adds a
   prose-vs-table check to tables["checks"] for every figure both give.
 
@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from .checks import FAIL, cell_id, prose_vs_table, table3_checks, table4_checks
-from .document import Document
-from .table_four import Table4, locate_table4, read_table4
-from .table_layout import (T2_BY_KEY, T2_HEADER_2019, T2_HEADER_2021, T2_METRICS, T3_GROUP_ITEMS, T3_METRICS,
+from ..document.sentences import Document
+from ..issues import Issue
+from .four import Table4, locate_table4, read_table4
+from .template import (T2_BY_KEY, T2_HEADER_2019, T2_HEADER_2021, T2_METRICS, T3_GROUP_ITEMS, T3_METRICS,
                            T3_OTHER_2019, T4_COLS, T4_ROWS, t3_row_label)
-from .table_three import Table3, read_table3
-from .table_tokens import LineIndex, tokenize
-from .table_two import Table2, read_table2
+from .three import Table3, read_table3
+from .tokens import LineIndex, tokenize
+from .two import Table2, read_table2
 
 # words only the standard tables use (a prose report has none of them)
 _GATE = ("本年新收", "第二十条", "尚未审", "直接起诉", "复议后起诉", "信息内容")
@@ -110,16 +111,16 @@ def read_tables(doc: Document) -> dict[str, Any]:
         t3 = read_table3(tok, 0, t3_hi, offset(t3_hi), reaches_end and t4_li is None, hint, name)
     t4 = read_table4(tok, t4_li, end, reaches_end, name) if t4_li is not None else None
 
-    issues: list[dict[str, Any]] = []
+    issues: list[Issue] = []
     if tok.dropped_tail is not None:
-        issues.append({"level": "warning", "code": "table-cut-off",
-                       "message": f"{name}: the text ends right after the figure {doc.original(tok.dropped_tail.start, tok.dropped_tail.end)!r}, "
-                                  f"which may be cut short; left empty"})
+        issues.append(Issue("warning", "table-cut-off",
+                            f"{name}: the text ends right after the figure {doc.original(tok.dropped_tail.start, tok.dropped_tail.end)!r}, "
+                            f"which may be cut short; left empty"))
     layouts = [x for x in ((t3.layout if t3 else None), (t2.layout if t2 else None), hint) if x]
     if t3 and t2 and t3.layout and t2.layout and t3.layout != t2.layout:
-        issues.append({"level": "info", "code": "table-layout-mixed",
-                       "message": f"{name}: table 二 has the {t2.layout} layout but table 三 the {t3.layout} one; "
-                                  f"each is read in its own"})
+        issues.append(Issue("info", "table-layout-mixed",
+                            f"{name}: table 二 has the {t2.layout} layout but table 三 the {t3.layout} one; "
+                            f"each is read in its own"))
     if not layouts and t3 is None and t2 is None and t4 is None:
         return _empty()
     layout = "template" + (layouts[0] if layouts else "2019")
@@ -145,8 +146,7 @@ def read_tables(doc: Document) -> dict[str, Any]:
     if failed:
         shown = "; ".join(c["message"] for c in failed[:3])
         more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
-        issues.append({"level": "warning", "code": "table-check-failed",
-                       "message": f"{name}: {len(failed)} table check(s) fail: {shown}{more}"})
+        issues.append(Issue("warning", "table-check-failed", f"{name}: {len(failed)} table check(s) fail: {shown}{more}"))
     bad_cells = {c for chk in failed for c in chk["cells"]}
     by_id = {cell_id(c["table"], c["row_key"], c["col_key"]): c for c in cells}
     if t2 is not None and t2.layout:

@@ -13,7 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .document import Document
+from ..document.sentences import Document
 
 _CELL_NUM = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(?:件|条|个|项|次|万元|元)?$")
 _CELL_NUMS = re.compile(r"^\d+(?:\s+\d+)+$")  # several figures in one cell: "58 7 0"

@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from .loading import Loaded
+from ..read.load import Loaded
 from . import normalize as normalize_module
 from .normalize import Normalized, normalize
 

@@ -13,9 +13,10 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..labels import LEVELS
+
 COLUMNS = ["file", "agency", "report_year", "publish_date", "place", "level", "note"]
 REQUIRED = {"file"}
-LEVELS = {"national", "provincial", "prefecture", "county"}
 
 
 @dataclass

@@ -14,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .table_layout import (SUBTOTAL_PATTERN, T3_BY_KEY, T3_GROUP_ITEMS, T3_GROUPS, T3_INDEX, T3_OTHER_2019, T3_ROWS,
+from ..issues import Issue
+from .template import (SUBTOTAL_PATTERN, T3_BY_KEY, T3_GROUP_ITEMS, T3_GROUPS, T3_INDEX, T3_OTHER_2019, T3_ROWS,
                            T3_ROWS_2019, T3_ROWS_2021, t3_columns, t3_row_label)
-from .table_tokens import MARKER, Anchor, Owned, Run, Tokens, Value, alternation, assign, chain, extend_to_markers, find_anchors
+from .tokens import MARKER, Anchor, Owned, Run, Tokens, Value, alternation, assign, chain, extend_to_markers, find_anchors
 
 T3_PATTERN = alternation([r.pattern for r in T3_ROWS])
 T3_KEYS = [r.key for r in T3_ROWS]
@@ -43,13 +44,9 @@ class Table3:
     placement: str  # "cells", "stream" or "block"
     subtotal_rows: bool = False
     subtotal_column: bool = False
-    issues: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
     flags: dict[str, str] = field(default_factory=dict)  # row key -> why its figures are missing or doubtful
     first_li: int = 0  # label index of its first row label
-
-
-def _issue(code: str, msg: str, level: str = "warning") -> dict[str, Any]:
-    return {"level": level, "code": code, "message": msg}
 
 
 def _subtotal_anchors(tok: Tokens, chained: list[Anchor], lo: int, hi: int) -> list[Anchor]:
@@ -207,11 +204,11 @@ def _place_rows(figs: dict[str, RowFigures], t: Table3, ncols: int, cut_run: Run
             t.spans[k][:n] = [(v.start, v.end) for v in vals]
             if n < ncols:
                 t.flags[k] = f"row cut off after {n} of {ncols} figures"
-                t.issues.append(_issue("table-cut-off", f"{name}: table 三 row {t3_row_label(k)} stops after {n} of "
+                t.issues.append(Issue("warning", "table-cut-off", f"{name}: table 三 row {t3_row_label(k)} stops after {n} of "
                                                        f"{ncols} figures (the text ends there); the rest are left empty"))
         else:
             t.flags[k] = f"{n} figures for {ncols} columns; not placed"
-            t.issues.append(_issue("table-row-count", f"{name}: table 三 row {t3_row_label(k)} has {n} figures "
+            t.issues.append(Issue("warning", "table-row-count", f"{name}: table 三 row {t3_row_label(k)} has {n} figures "
                                                       f"({_show(vals)}) for {ncols} columns; left empty rather than guessed"))
 
 
@@ -219,12 +216,12 @@ def _report_gaps(t: Table3, figs: dict[str, RowFigures], stray: list[Run], empty
                  name: str) -> None:
     """Say what was not placed: stray figures, rows with no figures, rows the text never reaches."""
     for r in stray:
-        t.issues.append(_issue("table-stray-row", f"{name}: table 三 has figures ({_show(r.values)}) under a label the "
+        t.issues.append(Issue("warning", "table-stray-row", f"{name}: table 三 has figures ({_show(r.values)}) under a label the "
                                                   f"template does not have; not placed"))
     for k in empty_found:
         if k not in t.flags:
             t.flags[k] = "row label found but no figures after it"
-            t.issues.append(_issue("table-row-empty", f"{name}: table 三 row {t3_row_label(k)} has no figures; left empty"))
+            t.issues.append(Issue("warning", "table-row-empty", f"{name}: table 三 row {t3_row_label(k)} has no figures; left empty"))
     last_found = max((T3_INDEX.get(k, -1) for k in figs if figs[k].values), default=-1)
     missing = [k for k in t.rows if k not in figs and not k.endswith("_subtotal")]
     after_cut = [k for k in missing if T3_INDEX.get(k, -1) > last_found] if may_be_cut else []
@@ -234,15 +231,15 @@ def _report_gaps(t: Table3, figs: dict[str, RowFigures], stray: list[Run], empty
     for k in skipped:
         t.flags.setdefault(k, "row label not found")
     if after_cut:
-        t.issues.append(_issue("table-cut-off", f"{name}: table 三 is cut off: the text ends before {len(after_cut)} "
+        t.issues.append(Issue("warning", "table-cut-off", f"{name}: table 三 is cut off: the text ends before {len(after_cut)} "
                                                 f"of its rows ({t3_row_label(after_cut[0])} onwards); their figures are "
                                                 f"left empty"))
     if skipped:
-        t.issues.append(_issue("table-row-missing", f"{name}: table 三 rows not found: "
+        t.issues.append(Issue("warning", "table-row-missing", f"{name}: table 三 rows not found: "
                                                     f"{', '.join(t3_row_label(k) for k in skipped)}; left empty"))
     if t.layout is None:
-        t.issues.append(_issue("table-layout-unknown", f"{name}: table 三 stops before (六)其他处理, so its layout "
-                                                       f"(2019 or 2021) cannot be told from it", "info"))
+        t.issues.append(Issue("info", "table-layout-unknown", f"{name}: table 三 stops before (六)其他处理, so its layout "
+                                                       f"(2019 or 2021) cannot be told from it"))
 
 
 def _show(values: list[Value]) -> str:
@@ -265,7 +262,7 @@ def _drop_unsure_subtotals(figs: dict[str, RowFigures], t: Table3, ncols: int, n
             abs(sum(grid[i][c] for i in items) - grid[k][c]) < 1e-6 for c in range(ncols))
         if sums_ok:
             continue
-        t.issues.append(_issue("table-stray-row", f"{name}: table 三 has figures ({_show(f.values)}) right after the "
+        t.issues.append(Issue("warning", "table-stray-row", f"{name}: table 三 has figures ({_show(f.values)}) right after the "
                                                   f"label {t3_row_label(k[: -len('_subtotal')])} that are not the sum "
                                                   f"of its items, so whose they are is unclear; not placed"))
         t.rows.remove(k)
@@ -300,7 +297,7 @@ def _resolve_subtotal_column(t: Table3, name: str) -> int | None:
         return 6
     if fits[0] and (not fits[1] or all(None in grid[k] or grid[k][1] == grid[k][6] for k in rows)):
         return 6  # either it adds up only there, or both places hold the same figures
-    t.issues.append(_issue("table-subtotal-column", f"{name}: table 三 has 8 figures a row but no header saying where "
+    t.issues.append(Issue("warning", "table-subtotal-column", f"{name}: table 三 has 8 figures a row but no header saying where "
                                                     f"the 法人或其他组织 小计 column stands, and the sums do not tell; "
                                                     f"left empty"))
     for k in rows:
@@ -357,6 +354,6 @@ def _place_block(figs: dict[str, RowFigures], t: Table3, ncols: int, sub_at: int
         why = "the table's sums do not hold when they are placed by row order"
     for k in rows:
         t.flags[k] = "flattened figures not placed: " + why
-    t.issues.append(_issue("table-stream-refused", f"{name}: table 三 is flattened (labels and figures apart) and "
+    t.issues.append(Issue("warning", "table-stream-refused", f"{name}: table 三 is flattened (labels and figures apart) and "
                                                    f"{why}; its {len(vals)} figures are left unplaced rather than guessed"))
     return None

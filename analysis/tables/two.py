@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .table_layout import T2_BLOCK, T2_BY_KEY, T2_COLS, T2_HEADER_2019, T2_HEADER_2021, T2_ROWS
-from .table_tokens import Run, Tokens, Value, alternation, assign, chain, find_anchors
+from ..issues import Issue
+from .template import T2_BLOCK, T2_BY_KEY, T2_COLS, T2_HEADER_2019, T2_HEADER_2021, T2_ROWS
+from .tokens import Run, Tokens, Value, alternation, assign, chain, find_anchors
 
 T2_PATTERN = alternation([r.pattern for r in T2_ROWS])
 T2_KEYS = [r.key for r in T2_ROWS]
@@ -30,11 +31,7 @@ class Table2:
     spans: dict[str, list[tuple[int, int] | None]]
     where: dict[str, tuple[int, int]]  # row key -> evidence span
     flags: dict[str, str] = field(default_factory=dict)
-    issues: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _issue(code: str, msg: str, level: str = "warning") -> dict[str, Any]:
-    return {"level": level, "code": code, "message": msg}
+    issues: list[Issue] = field(default_factory=list)
 
 
 def read_table2(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool, name: str) -> Table2 | None:
@@ -58,7 +55,7 @@ def read_table2(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool
         counts = {len([v for r in found[k] for v in r.values]) for k in ("licensing", "penalty", "coercion") if k in found}
         layout = "2021" if counts == {1} else "2019" if counts == {3} else None
     if layout is None:
-        return Table2(None, [], {}, {}, {}, {}, issues=[_issue(
+        return Table2(None, [], {}, {}, {}, {}, issues=[Issue("warning", 
             "table-layout-unknown", f"{name}: table 二 is present but neither its headers nor its figures tell the "
                                     f"2019 from the 2021 layout; its figures are not read")])
     rows = ROWS_BY_LAYOUT[layout]
@@ -93,11 +90,11 @@ def read_table2(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool
             spans[k][:len(vals)] = [(v.start, v.end) for v in vals]
             if len(vals) < need:
                 flags[k] = f"row cut off after {len(vals)} of {need} figures"
-                issues.append(_issue("table-cut-off", f"{name}: table 二 row {T2_BY_KEY[k].label} stops after "
+                issues.append(Issue("warning", "table-cut-off", f"{name}: table 二 row {T2_BY_KEY[k].label} stops after "
                                                       f"{len(vals)} of {need} figures; the rest are left empty"))
         else:
             flags[k] = f"{len(vals)} figures for {need} columns; not placed"
-            issues.append(_issue("table-row-count", f"{name}: table 二 row {T2_BY_KEY[k].label} has {len(vals)} "
+            issues.append(Issue("warning", "table-row-count", f"{name}: table 二 row {T2_BY_KEY[k].label} has {len(vals)} "
                                                     f"figures for {need} columns ({layout} layout); left empty"))
     missing = [k for k in rows if k not in found]
     if missing:
@@ -106,12 +103,12 @@ def read_table2(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool
         for k in missing:
             flags[k] = "the text ends before this row" if k in cut_rows else "row not found"
         if cut_rows:
-            issues.append(_issue("table-cut-off", f"{name}: table 二 is cut off before "
+            issues.append(Issue("warning", "table-cut-off", f"{name}: table 二 is cut off before "
                                                   f"{', '.join(T2_BY_KEY[k].label for k in cut_rows)}; left empty"))
         other = [k for k in missing if k not in cut_rows]
         if other:
-            issues.append(_issue("table-row-missing", f"{name}: table 二 rows not found: "
-                                                      f"{', '.join(T2_BY_KEY[k].label for k in other)}", "info"))
+            issues.append(Issue("info", "table-row-missing", f"{name}: table 二 rows not found: "
+                                                      f"{', '.join(T2_BY_KEY[k].label for k in other)}"))
     return Table2(layout, rows, cols, grid, spans, where, flags, issues)
 
 

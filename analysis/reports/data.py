@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
-from . import dataset
-from .metrics import METRICS, SCORED, label, unit
+from .. import dataset
+from ..labels import FORMAT_LABELS, LEVEL_LABELS, SCRIPT_LABELS
+from ..metrics import METRICS, SCORED, label, unit
 
 APPLICATION_OUTCOMES = ["applications_granted", "applications_partially_granted", "applications_denied",
                         "applications_unable_to_provide", "applications_not_processed", "applications_other_handling"]
@@ -24,6 +26,20 @@ DEFAULT_CROSS_YEAR = ["proactive_total", "applications_received", "applications_
                       "litigation_cases", "fees_collected_yuan", "policy_interpretations", "npc_suggestions",
                       "cppcc_proposals"]
 NO_AGENCY = "（未识别机关）"
+MISSING_TEXT = "缺失"  # what every table and chart shows for a figure the report does not give
+
+
+def fmt_value(value: float, approximate: bool = False) -> str:
+    """A figure as pages show it: thousands separated, ≈ for an approximate one.
+
+    >>> fmt_value(12345), fmt_value(2.5), fmt_value(30, approximate=True), fmt_value(None)
+    ('12,345', '2.5', '≈30', '缺失')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return MISSING_TEXT
+    v = float(value)
+    s = f"{int(v):,}" if v.is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
+    return ("≈" if approximate else "") + s
 
 
 @dataclass
@@ -141,8 +157,6 @@ def figures_table(view: AgencyView) -> pd.DataFrame:
     order = {name: i for i, name in enumerate(METRICS)}
     m["_o"] = m["metric"].map(lambda x: order.get(x, len(order)))
     m = m.sort_values(["report_year", "report_id", "_o"])
-    from .charts import fmt_value
-
     return pd.DataFrame({
         "年份": m["report_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
         "指标": m["label"].fillna(m["metric"]),
@@ -206,8 +220,6 @@ def table_cells(view: AgencyView) -> dict[str, pd.DataFrame]:
         rows = list(dict.fromkeys(g["row_label"].fillna(g["row_key"])))
         cols = list(dict.fromkeys(g["col_label"].fillna(g["col_key"])))
         p = pd.DataFrame("", index=rows, columns=cols, dtype=object)
-        from .charts import fmt_value
-
         for _, c in g.iterrows():
             p.loc[c["row_label"] if pd.notna(c["row_label"]) else c["row_key"],
                   c["col_label"] if pd.notna(c["col_label"]) else c["col_key"]] = fmt_value(c["value"])
@@ -287,8 +299,6 @@ def figures_text(corpus: Corpus, reps: pd.DataFrame | None = None) -> str:
     if reps is not None:
         m = m[m["report_id"].isin(set(reps["report_id"]))]
     m = m.sort_values(["report_id", "metric"])
-    from .charts import fmt_value
-
     lines = [f"{len(m)} figures in {m['report_id'].nunique()} reports"]
     for _, r in m.iterrows():
         year = "----" if pd.isna(r["report_year"]) else str(int(r["report_year"]))
@@ -298,9 +308,6 @@ def figures_text(corpus: Corpus, reps: pd.DataFrame | None = None) -> str:
 
 # ---- corpus overview ----------------------------------------------------------------------
 
-LEVEL_LABELS = {"national": "国家", "provincial": "省级", "prefecture": "地市级", "county": "县级"}
-SCRIPT_LABELS = {"simplified": "简体", "traditional": "繁体", "mixed": "简繁混合"}
-FORMAT_LABELS = {"prose": "文字（2019年前格式）", "template2019": "2019年表格格式", "template2021": "2021年表格格式"}
 
 
 OVERVIEW_COUNTS = [("report_year", "按报告年份", None), ("script", "按字形（原文）", SCRIPT_LABELS),

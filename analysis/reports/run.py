@@ -12,7 +12,7 @@
    reports/failed/, the other notebooks still run, and the command exits 1 listing it.
 4. Writes reports/index.html linking everything (names escaped, Chinese readable).
 
-Output names come from analysis.safe_names, so any agency name gives a safe, distinct,
+Output names come from analysis.reports.names, so any agency name gives a safe, distinct,
 readable file inside reports/.
 """
 from __future__ import annotations
@@ -30,13 +30,15 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_path, write_text
-from .safe_names import unique_slugs
+from ..atomic import atomic_path, write_text
+from ..build.versions import closure, fingerprint
+from .names import unique_slugs
 
-ROOT = Path(__file__).resolve().parent.parent
-PKG = Path(__file__).resolve().parent
-# the code whose change changes what a report shows
-CODE_FILES = ["charts.py", "report_data.py", "report_html.py", "dataset.py", "metrics.py", "tidy.py", "reports.py"]
+ROOT = Path(__file__).resolve().parent.parent.parent
+# the code whose change changes what a report shows: what the notebooks and this module
+# import, less the build (run here only to bring data/processed up to date, and its
+# tables are fingerprinted by the data each report reads)
+CODE_MODULES = ("analysis.reports.run", "analysis.reports.data", "analysis.reports.charts", "analysis.reports.html")
 STATE_FILE = ".state.json"
 KERNEL = "python3"
 CELL_TIMEOUT = 600
@@ -82,12 +84,12 @@ def _sha(*parts: bytes | str) -> str:
 
 
 def code_fingerprint() -> str:
-    return _sha(*[(PKG / f).read_bytes() for f in CODE_FILES if (PKG / f).exists()])
+    return fingerprint(closure(*CODE_MODULES, skip=["analysis.build.run"]), n=64)
 
 
 def plan(processed_dir: Path, notebooks_dir: Path) -> tuple[list[Job], Any]:
     """Every notebook to produce, with its parameters, output name and fingerprint."""
-    from . import report_data as rd
+    from . import data as rd
 
     corpus = rd.load(processed_dir)
     code = code_fingerprint()
@@ -124,7 +126,7 @@ def _export_html(nb: Any, index_href: str) -> str:
     exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"gdr.html.j2": EXPORT_TEMPLATE})],
                             template_file="gdr.html.j2", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
-    from .report_html import font_face_css
+    from .html import font_face_css
 
     prefix = index_href[: -len("index.html")]
     body, _ = exporter.from_notebook_node(nb, resources={"gdr_index": index_href, "gdr_font_css": font_face_css(prefix)})
@@ -294,7 +296,7 @@ def _one_line(s: str, limit: int = 80) -> str:
 
 def write_index(out: Path, jobs: list[Job], results: dict[str, dict[str, Any]], failures: list[dict[str, Any]],
                 corpus: Any) -> None:
-    from .report_html import index_page
+    from .html import index_page
 
     def entry(j: Job) -> dict[str, Any]:
         html_rel = f"{j.out_stem}.html"
@@ -319,7 +321,7 @@ def ship_font(out: Path) -> Path:
     import shutil
 
     from .charts import font_path
-    from .report_html import FONT_ASSET
+    from .html import FONT_ASSET
 
     src, dst = font_path(), out / FONT_ASSET
     if not (dst.exists() and dst.stat().st_size == src.stat().st_size):
@@ -331,7 +333,7 @@ def ship_font(out: Path) -> Path:
 def readme_image(processed_dir: Path, path: Path, metric: str = "proactive_total") -> Path:
     """The README's example chart: one metric across the corpus's agencies, from the seeds."""
     from . import charts
-    from . import report_data as rd
+    from . import data as rd
 
     corpus = rd.load(processed_dir)
     reps = rd.scope(corpus, [])
@@ -360,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--readme-image", metavar="PNG", help="only render the README's example chart to this file")
     args = ap.parse_args(argv)
     if not args.no_build:
-        from .build import build
+        from ..build.run import build
 
         code = build(raw_dir=Path(args.raw), out_dir=Path(args.processed), quiet=args.quiet)
         if code:
@@ -375,6 +377,3 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .table_layout import T4_COLS, T4_HEADER, T4_HEADER_ORDER, T4_ROWS
-from .table_tokens import GAP_CHARS, Run, Tokens, Value
+from ..issues import Issue
+from .template import T4_COLS, T4_HEADER, T4_HEADER_ORDER, T4_ROWS
+from .tokens import GAP_CHARS, Run, Tokens, Value
 
 T4_FIND = re.compile(r"结果维持|结果纠正|尚未审结")
 T4_RESULTS = re.compile(r"结果维持|结果纠正|其他结果|尚未审结")
@@ -29,7 +30,7 @@ class Table4:
     where: tuple[int, int]  # evidence span: the row of figures
     placement: str
     flags: dict[str, str] = field(default_factory=dict)
-    issues: list[dict[str, Any]] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
 
 
 def locate_table4(tok: Tokens, lo: int) -> int | None:
@@ -45,10 +46,6 @@ def locate_table4(tok: Tokens, lo: int) -> int | None:
         start = tok.label.rfind("行政复议", max(lo, m.start() - 300), m.start())
         return start if start >= 0 else m.start()
     return None
-
-
-def _issue(code: str, msg: str, level: str = "warning") -> dict[str, Any]:
-    return {"level": level, "code": code, "message": msg}
 
 
 def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: str) -> Table4:
@@ -72,7 +69,7 @@ def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: s
             flags[k] = "no figures found" if not reaches_end else "the text ends before the figures"
         code = "table-cut-off" if reaches_end else "table-row-missing"
         return Table4(empty, empty_spans, (start, start), "none", flags,
-                      [_issue(code, f"{name}: table 四 has its headers but no figures; left empty")])
+                      [Issue("warning", code, f"{name}: table 四 has its headers but no figures; left empty")])
     headers = T4_HEADER.findall(tok.label, li, tok.label_index(runs[0].start))
     cells = runs[0].cells
     vals: list[Value] = [v for r in runs for v in r.values]
@@ -81,7 +78,7 @@ def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: s
     if len(headers) >= 5 and headers[:5] != T4_HEADER_ORDER:
         for k, _ in T4_ROWS:
             flags[k] = "columns in an unexpected order; not placed"
-        return Table4(empty, empty_spans, where, "refused", flags, [_issue(
+        return Table4(empty, empty_spans, where, "refused", flags, [Issue("warning", 
             "table-header-order", f"{name}: table 四 columns come as {'/'.join(headers[:5])}, not the template's "
                                   f"order; its figures ({shown}) are left empty")])
     between = "".join(tok.label[tok.label_index(a.end):tok.label_index(b.start)] for a, b in zip(runs, runs[1:]))
@@ -89,7 +86,7 @@ def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: s
         # results as rows (结果维持 | 2 | 0 | 1 …): the figures do not run in the template's order
         for k, _ in T4_ROWS:
             flags[k] = "results laid out as rows; not placed"
-        return Table4(empty, empty_spans, where, "refused", flags, [_issue(
+        return Table4(empty, empty_spans, where, "refused", flags, [Issue("warning", 
             "table-header-order", f"{name}: table 四 has its results as rows rather than columns; its figures "
                                   f"({shown}) are left empty rather than guessed")])
     if cells and len(vals) > N:
@@ -101,7 +98,7 @@ def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: s
     if len(vals) > N or (len(vals) < N and not cut):
         for k, _ in T4_ROWS:
             flags[k] = f"{len(vals)} figures for {N} cells; not placed"
-        return Table4(empty, empty_spans, where, "refused", flags, [_issue(
+        return Table4(empty, empty_spans, where, "refused", flags, [Issue("warning", 
             "table-row-count", f"{name}: table 四 has {len(vals)} figures ({shown}) for its {N} cells; "
                                f"left empty rather than guessed")])
     grid = {k: [None] * len(T4_COLS) for k, _ in T4_ROWS}
@@ -115,14 +112,14 @@ def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: s
         for k, _ in T4_ROWS:
             if None in grid[k]:
                 flags[k] = f"cut off: the text ends after {len(vals)} of {N} figures"
-        issues.append(_issue("table-cut-off", f"{name}: table 四 stops after {len(vals)} of {N} figures (the text "
+        issues.append(Issue("warning", "table-cut-off", f"{name}: table 四 stops after {len(vals)} of {N} figures (the text "
                                               f"ends there); the rest are left empty"))
     elif not cells:
         bad = [label for k, label in T4_ROWS
                if None not in grid[k] and abs(sum(grid[k][:4]) - grid[k][4]) > 1e-6]  # type: ignore[arg-type]
         if bad:
             return Table4(empty, empty_spans, where, "refused", {k: "flattened figures do not add up; not placed"
-                                                                 for k, _ in T4_ROWS}, [_issue(
+                                                                 for k, _ in T4_ROWS}, [Issue("warning", 
                 "table-stream-refused", f"{name}: table 四 is a flattened stream of {N} figures ({shown}), but "
                                         f"{'、'.join(bad)} 总计 is not the sum of its four results, so which figure "
                                         f"is which cannot be trusted; left empty")])

@@ -14,6 +14,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from ..labels import FORMAT_LABELS, LEVEL_LABELS, SCRIPT_LABELS
+
 STYLE = """<style>
 .gdr {font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "Hiragino Sans GB", sans-serif; line-height: 1.5;}
 .gdr h2 {margin: 0.2em 0 0.4em;}
@@ -102,10 +104,8 @@ def matrix(df: pd.DataFrame, missing_text: str = "") -> str:
 SOURCE_LABELS = {"title": "标题", "manifest": "清单（manifest.csv）", "header": "页面信息"}
 
 
-def agency_header(view) -> str:  # view: report_data.AgencyView
+def agency_header(view) -> str:  # view: analysis.reports.data.AgencyView
     """Name, years, level, place and the source files of one agency's summary."""
-    from .report_data import FORMAT_LABELS, LEVEL_LABELS, SCRIPT_LABELS
-
     r = view.reports
     years = [int(y) for y in r["report_year"].dropna()]
     span = "年份不明" if not years else (str(years[0]) if len(set(years)) == 1 else f"{min(years)}–{max(years)}")

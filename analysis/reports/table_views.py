@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .table_layout import T3_GROUP_ITEMS, T3_ORGS, T3_OTHER_2019
+from ..tables.template import T3_GROUP_ITEMS, T3_ORGS, T3_OTHER_2019
 
 # outcome groups of table 三, in the template's order, with the rows each one sums
 OUTCOMES: list[tuple[str, str, list[str]]] = [

@@ -22,13 +22,14 @@ from matplotlib import font_manager
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from .metrics import label, unit
+from ..metrics import label, unit
+from . import data as rd
+from .data import MISSING_TEXT, fmt_value
 
 FONT_FAMILY = "Noto Sans CJK SC"
 WIDTH = 9.0            # inches; at 100 dpi a chart is 900 px, the width of a report page
 DPI = 100
 MISSING_COLOR = "#d9d9d9"
-MISSING_TEXT = "缺失"
 SOURCE_NOTE = "来源：各机关政府信息公开工作年度报告，经 analysis 抽取；“缺失”指报告中未找到该数字，不等于 0；≈ 为约数。"
 CORPUS_NOTE = "来源：语料中的政府信息公开工作年度报告，经 analysis 读取；重复文件只计一次。"
 
@@ -97,14 +98,6 @@ def metric_title(metric: str) -> str:
     """The metric's Chinese label with its unit, as every chart title and axis shows it."""
     u = unit(metric)
     return f"{label(metric)}（{u}）" if u else label(metric)
-
-
-def fmt_value(value: float, approximate: bool = False) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return MISSING_TEXT
-    v = float(value)
-    s = f"{int(v):,}" if v.is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
-    return ("≈" if approximate else "") + s
 
 
 def agency_colors(agencies: Iterable[str]) -> dict[str, str]:
@@ -394,7 +387,7 @@ def show(fig: plt.Figure) -> None:
 
 def save(fig: plt.Figure, path: str | Path) -> Path:
     """Save a chart as PNG atomically (used for the README image)."""
-    from .atomic import atomic_path
+    from ..atomic import atomic_path
 
     path = Path(path)
     with atomic_path(path) as tmp:
@@ -403,10 +396,8 @@ def save(fig: plt.Figure, path: str | Path) -> Path:
     return path
 
 
-def agency_charts(view) -> list[plt.Figure]:  # view: report_data.AgencyView
+def agency_charts(view: rd.AgencyView) -> list[plt.Figure]:
     """The agency summary's three charts: proactive disclosure, applications, review cases."""
-    from . import report_data as rd
-
     name = text(view.agency, 28)
     figs = []
     values, approx = rd.year_frame(view, ["proactive_total"])

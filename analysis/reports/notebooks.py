@@ -4,8 +4,8 @@ The notebooks under notebooks/ are templates. They are committed without outputs
 the cells marked `# NBVAL_CHECK_OUTPUT`, whose stored output is what `pytest --nbval-lax`
 compares against a fresh run on the seed corpus (so a changed figure fails CI).
 
-  python -m analysis.report_notebooks check     # exit 1 if a notebook carries other outputs
-  python -m analysis.report_notebooks refresh   # re-run on data/processed, store checked outputs
+  python -m analysis.reports.notebooks check     # exit 1 if a notebook carries other outputs
+  python -m analysis.reports.notebooks refresh   # re-run on data/processed, store checked outputs
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from .atomic import write_text
+from ..atomic import write_text
 
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "# NBVAL_CHECK_OUTPUT"
@@ -94,7 +94,7 @@ def refresh(notebooks_dir: Path, processed_dir: Path | None = None) -> list[Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m analysis.report_notebooks", description=__doc__,
+    ap = argparse.ArgumentParser(prog="python -m analysis.reports.notebooks", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", choices=["check", "refresh", "strip"])
     ap.add_argument("--notebooks", default=str(ROOT / "notebooks"))

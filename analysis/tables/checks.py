@@ -1,8 +1,9 @@
-"""Consistency checks on the standard tables, on prose against tables, and across years.
+"""Consistency checks on the standard tables, and on prose against tables.
 
 The tables state their own arithmetic (一+二 = 三（七）+四, （七） is the sum of its
 parts, 总计 is the sum of the applicants, each 表四 总计 is the sum of its four results,
-this year's 上年结转 is last year's 结转下年度). A report that breaks them has a typo or
+and across years this year's 上年结转 is last year's 结转下年度, checked by
+analysis.build.corpus with the same helpers). A report that breaks them has a typo or
 was read wrongly; either way an analyst must see which cells disagree, so every check
 names its cells and their values, and says "cannot assess" rather than pass or fail
 when a cell is missing.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from .table_layout import T3_APPLICANTS, T3_GROUP_ITEMS, T3_ORGS, T3_OTHER_2019, T4_COLS, T4_ROWS, t3_row_label
+from .template import T3_APPLICANTS, T3_GROUP_ITEMS, T3_ORGS, T3_OTHER_2019, T4_COLS, T4_ROWS, t3_row_label
 
 PASS, FAIL, CANNOT = "pass", "fail", "cannot assess"
 Number = int | float | None
@@ -22,7 +23,7 @@ def cell_id(table: str, row: str, col: str) -> str:
     return f"{table}:{row}:{col}"
 
 
-def _fmt(v: Number) -> str:
+def fmt(v: Number) -> str:
     if v is None:
         return "空"
     if type(v) is int:
@@ -30,7 +31,7 @@ def _fmt(v: Number) -> str:
     return str(int(v)) if v == int(v) else f"{v:g}"
 
 
-def _eq(a: float, b: float) -> bool:
+def eq(a: float, b: float) -> bool:
     return abs(a - b) < 1e-6
 
 
@@ -45,13 +46,13 @@ def identity(check: str, left: list[tuple[str, Number]], right: list[tuple[str, 
                 "message": f"{what}: cannot assess, empty cell(s) {', '.join(missing)}"}
     a = sum(v for _, v in left)  # type: ignore[misc]
     b = sum(v for _, v in right)  # type: ignore[misc]
-    if _eq(a, b):
+    if eq(a, b):
         return {"check": check, "status": PASS, "cells": cells, "values": values,
-                "message": f"{what}: {_fmt(a)} = {_fmt(b)}"}
-    lhs = " + ".join(f"{c}={_fmt(v)}" for c, v in left)
-    rhs = " + ".join(f"{c}={_fmt(v)}" for c, v in right)
+                "message": f"{what}: {fmt(a)} = {fmt(b)}"}
+    lhs = " + ".join(f"{c}={fmt(v)}" for c, v in left)
+    rhs = " + ".join(f"{c}={fmt(v)}" for c, v in right)
     return {"check": check, "status": FAIL, "cells": cells, "values": values,
-            "message": f"{what}: {lhs} = {_fmt(a)}, but {rhs} = {_fmt(b)} (不相等, off by {_fmt(a - b)})"}
+            "message": f"{what}: {lhs} = {fmt(a)}, but {rhs} = {fmt(b)} (不相等, off by {fmt(a - b)})"}
 
 
 Cell = tuple[str, Number]
@@ -125,48 +126,9 @@ def prose_vs_table(metric: str, prose: dict[str, Any], table: dict[str, Any]) ->
     values = {"prose": pv, "table": tv, "prose_evidence": prose.get("evidence")}
     if prose.get("approximate"):
         status, note = CANNOT, "the prose figure is approximate"
-    elif _eq(float(pv), float(tv)):
+    elif eq(float(pv), float(tv)):
         status, note = PASS, "the same"
     else:
         status, note = FAIL, "文字与表格不一致 (prose and table disagree)"
     return {"check": "prose_vs_table", "status": status, "cells": [f"prose:{metric}"] + cells, "values": values,
-            "message": f"{metric}: 正文 {_fmt(pv)} vs 表格 {_fmt(tv)}: {note}"}
-
-
-def cross_year_checks(summaries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """This year's 上年结转 against last year's 结转下年度, for each agency with consecutive reports.
-
-    Rows follow analysis.tidy.CHECKS_SCHEMA. Only agencies with a report for the year
-    before are checked; two reports for one agency-year make the pair ambiguous.
-    """
-    by_key: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for s in summaries:
-        if s.get("ok") is False or not s.get("agency") or s.get("report_year") is None:
-            continue
-        by_key.setdefault((s["agency"], int(s["report_year"])), []).append(s)
-    out = []
-    for (agency, year), group in sorted(by_key.items()):
-        prev = by_key.get((agency, year - 1))
-        if not prev:
-            continue
-        for s in group:
-            cells = [f"{s['file']}:三:carried_over:total"] + [f"{p['file']}:三:carried_forward:total" for p in prev]
-            values: dict[str, Any] = {cells[0]: s.get("carried_over")}
-            values.update({c: p.get("carried_forward") for c, p in zip(cells[1:], prev)})
-            if len(prev) > 1:
-                status = CANNOT
-                msg = (f"{agency}: {year - 1} has {len(prev)} reports ({', '.join(p['file'] for p in prev)}); "
-                       f"cannot tell which one {s['file']} follows")
-            elif s.get("carried_over") is None or prev[0].get("carried_forward") is None:
-                status = CANNOT
-                msg = (f"{agency}: {year} 上年结转 = {_fmt(s.get('carried_over'))}, {year - 1} 结转下年度 = "
-                       f"{_fmt(prev[0].get('carried_forward'))}; cannot assess")
-            else:
-                a, b = float(s["carried_over"]), float(prev[0]["carried_forward"])
-                status = PASS if _eq(a, b) else FAIL
-                msg = (f"{agency}: {year} 上年结转 {_fmt(a)} {'=' if status == PASS else '≠'} {year - 1} 结转下年度 "
-                       f"{_fmt(b)} ({prev[0]['file']})")
-            out.append({"report_id": s["file"], "agency": agency, "report_year": year, "check": "cross_year_carryover",
-                        "status": status, "cells": json.dumps(cells, ensure_ascii=False),
-                        "values": json.dumps(values, ensure_ascii=False), "message": msg})
-    return out
+            "message": f"{metric}: 正文 {fmt(pv)} vs 表格 {fmt(tv)}: {note}"}

@@ -10,22 +10,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..issues import Issue
 from .encoding import UndecodableError, decode
-from .html_text import html_to_text, looks_like_html, sniff_charset
+from .html import html_to_text, looks_like_html, sniff_charset
 
 MAX_BYTES = 20 * 1024 * 1024  # a real report is well under 2 MB; larger files are something else
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
-
-
-@dataclass
-class Issue:
-    level: str  # "error", "warning" or "info"
-    code: str
-    message: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"level": self.level, "code": self.code, "message": self.message}
 
 
 @dataclass
@@ -48,13 +39,18 @@ class LoadError(Exception):
         self.size = size
 
 
+def too_large(name: str, size: int, sha256: str) -> LoadError:
+    """The refusal of a file over MAX_BYTES (said the same way wherever it is noticed)."""
+    return LoadError("too-large", f"{name}: the file is {size / 2**20:.1f} MB, over the "
+                     f"{MAX_BYTES // 2**20} MB limit for one report; it is probably not a single report", sha256, size)
+
+
 def load_bytes(source: str, data: bytes) -> Loaded:
     """Decode and, for web pages, render `data`; `source` names the file in messages."""
     digest = hashlib.sha256(data).hexdigest()
     name = os.path.basename(source)
     if len(data) > MAX_BYTES:
-        raise LoadError("too-large", f"{name}: the file is {len(data) / 2**20:.1f} MB, over the "
-                        f"{MAX_BYTES // 2**20} MB limit for one report; it is probably not a single report", digest, len(data))
+        raise too_large(name, len(data), digest)
     suffix = os.path.splitext(name)[1].lower()
     is_html = suffix in HTML_SUFFIXES or looks_like_html(data)
     declared = sniff_charset(data) if is_html else None
@@ -82,22 +78,26 @@ def load_bytes(source: str, data: bytes) -> Loaded:
     return Loaded(source, digest, len(data), dec.encoding, file_format, text, title, issues)
 
 
-def load_file(path: str | Path) -> Loaded:
+def read_file(path: str | Path) -> bytes:
+    """The bytes of one file, or LoadError naming it (too large, a folder, unreadable).
+
+    A file over MAX_BYTES is refused without being read whole into memory.
+    """
     p = Path(path)
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
-            # do not read a huge file into memory just to refuse it
             with p.open("rb") as fh:
                 head = fh.read(1 << 16)
-            raise LoadError("too-large", f"{p.name}: the file is {size / 2**20:.1f} MB, over the "
-                            f"{MAX_BYTES // 2**20} MB limit for one report; it is probably not a single report",
-                            hashlib.sha256(head).hexdigest() + "-partial", size)
-        data = p.read_bytes()
+            raise too_large(p.name, size, hashlib.sha256(head).hexdigest() + "-partial")
+        return p.read_bytes()
     except LoadError:
         raise
     except IsADirectoryError as e:
         raise LoadError("unreadable", f"{p.name}: is a directory, not a file") from e
     except OSError as e:
         raise LoadError("unreadable", f"{p.name}: cannot be read ({e.strerror or e})") from e
-    return load_bytes(str(path), data)
+
+
+def load_file(path: str | Path) -> Loaded:
+    return load_bytes(str(path), read_file(path))

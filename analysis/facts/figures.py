@@ -13,7 +13,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .document import Document, Sentence
+from ..document.sentences import Document, Sentence
+from ..issues import Issue
 
 # written to start with a bare \d so the regex engine can skip to digits instead of trying every position
 NUM = r"(?P<num>\d(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*(?:\.\d+)?))(?P<approx>余|多)?"
@@ -487,20 +488,20 @@ def _fmt(v: float) -> str:
     return str(int(v)) if v == int(v) else str(v)
 
 
-def extract_figures(doc: Document, report_year: int | None) -> tuple[dict[str, dict], list[dict]]:
+def extract_figures(doc: Document, report_year: int | None) -> tuple[dict[str, dict], list[Issue]]:
     """Metrics found in prose: {name: record}, and notes about metrics left empty."""
     by_metric: dict[str, list[Candidate]] = {}
     for c in find_candidates(doc, report_year):
         by_metric.setdefault(c.metric, []).append(c)
     metrics: dict[str, dict] = {}
-    notes: list[dict] = []
+    notes: list[Issue] = []
     for name, cands in by_metric.items():
         r = resolve(cands)
         if r.chosen is None:
             metrics[name] = {"value": None, "evidence": None, "approximate": False, "confidence": 0.0,
                              "source": "prose", "flags": [r.flag],
                              "candidates": [{"value": c.value, "evidence": doc.original(c.sentence.start, c.sentence.end)} for c in cands][:6]}
-            notes.append({"level": "warning", "code": "ambiguous", "metric": name, "message": f"{name}: {r.flag}"})
+            notes.append(Issue("warning", "ambiguous", f"{name}: {r.flag}", metric=name))
             continue
         c = r.chosen
         flags = list(c.flags) + ([r.flag] if r.flag else [])

@@ -12,7 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .document import Document
+from ..document.sentences import Document
+from ..issues import Issue
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff"
 AGENCY_SUFFIX = (r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室|办公厅|办公室|委员会|管理委员会|管委会|分局|总局|局|厅|委|署|部|"
@@ -55,7 +56,6 @@ MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 # tried in this order at each position: a lazy match must not stop at 州 inside 贵州 or 兖州
 _ADMIN_STEPS = [re.compile(rf"[{_CJK}]{{1,8}}?(?:特别行政区|自治区|省)"), re.compile(rf"[{_CJK}]{{1,8}}?地区"),
                 re.compile(rf"[{_CJK}]{{1,8}}?(?:自治县|自治旗|区|县|旗)"), re.compile(rf"[{_CJK}]{{1,8}}?(?:自治州|市|盟)")]
-LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "prefecture": "市级", "county": "县级"}
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Metadata:
     title: str | None = None
     level: str | None = None
     place: str | None = None
-    issues: list[dict] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
 
 
 _LEAD_WORDS = re.compile(r"^(?:本报告|报告|本|我|现将|特|由|根据|关于|对|经|在|按照)+")
@@ -278,14 +278,14 @@ def read_metadata(doc: Document) -> Metadata:
     md.level, md.place = level_and_place(md.agency)
     name = doc.loaded.source.rsplit("/", 1)[-1]
     if md.report_year is None:
-        md.issues.append({"level": "warning", "code": "no-year", "message": f"{name}: no report year could be read from the text; set it in data/raw/manifest.csv"})
+        md.issues.append(Issue("warning", "no-year", f"{name}: no report year could be read from the text; set it in data/raw/manifest.csv"))
     elif md.year_source == "most frequent year in the text":
-        md.issues.append({"level": "info", "code": "year-guessed", "message": f"{name}: report year {md.report_year} is the year the text mentions most; no title or statistics period states it"})
+        md.issues.append(Issue("info", "year-guessed", f"{name}: report year {md.report_year} is the year the text mentions most; no title or statistics period states it"))
     if md.agency is None:
-        md.issues.append({"level": "warning", "code": "no-agency", "message": f"{name}: the text does not name the publishing agency; set it in data/raw/manifest.csv"})
+        md.issues.append(Issue("warning", "no-agency", f"{name}: the text does not name the publishing agency; set it in data/raw/manifest.csv"))
     elif md.place is None and md.level in ("prefecture", "county", "provincial"):
-        md.issues.append({"level": "info", "code": "agency-without-place", "message": f"{name}: the text calls the agency only {md.agency}; its place is not in the text (a manifest row can give the full name)"})
+        md.issues.append(Issue("info", "agency-without-place", f"{name}: the text calls the agency only {md.agency}; its place is not in the text (a manifest row can give the full name)"))
     spam = doc.header.get("发布机构") or doc.header.get("来源")
     if spam and _SPAM.search(spam) and re.search(r"下载|官网|体育|娱乐|博彩|彩票|app|bet", spam, re.I):
-        md.issues.append({"level": "warning", "code": "spam-in-header", "message": f"{name}: the page's 发布机构 field holds injected spam ({spam[:40]}…); it was not used as the agency"})
+        md.issues.append(Issue("warning", "spam-in-header", f"{name}: the page's 发布机构 field holds injected spam ({spam[:40]}…); it was not used as the agency"))
     return md

@@ -1,0 +1,131 @@
+"""Extraction of the corpus: one job per raw file, cached by content, over processes or dask.
+
+A job's record is a pure function of the file's bytes, its name and its manifest row, so
+it is cached under a key made of those and the extractor's version, and may run in a
+worker process or on a dask.distributed cluster with identical results. What the build
+keeps of each record in memory is a small `Summary`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..atomic import atomic_path
+from ..extract import extract_bytes, extract_path
+from ..read.load import MAX_BYTES
+from .progress import Progress
+from .summary import Interner, Summary, summary_of
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    manifest_row: dict[str, str]
+    cache_file: str
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
+def cache_key(sha: str, name: str, row: dict[str, str], version: str) -> str:
+    # the name is part of the key because a record's messages name its file: two copies of
+    # the same bytes must not share one entry, or the tables would depend on which was read first
+    extra = json.dumps([name, row, version], sort_keys=True, ensure_ascii=False)
+    return f"{sha[:32]}-{hashlib.sha1(extra.encode()).hexdigest()[:12]}"
+
+
+def record_json(source: str, data: bytes, manifest_row: dict[str, str]) -> tuple[str, Summary]:
+    """The cached form of one file's record, and its summary: a pure function of its bytes and manifest row.
+
+    Both engines call this (the dask engine on the cluster, with bytes read here), which
+    is what makes their tables byte-identical. The summary comes along so that nobody
+    has to parse the record again.
+    """
+    rec = extract_bytes(source, data, manifest_row, with_text=True)
+    return cached_form(rec, Path(source).name)
+
+
+def cached_form(rec: dict[str, Any], name: str) -> tuple[str, Summary]:
+    rec.pop("source", None)
+    rec.pop("file", None)
+    return json.dumps(rec, ensure_ascii=False), summary_of(rec, name)
+
+
+def store(job: Job, text: str) -> None:
+    with atomic_path(Path(job.cache_file), keep_if_same=False) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def work(job: Job) -> Summary:
+    """Extract one file into the cache (worker side); returns its small summary."""
+    cache = Path(job.cache_file)
+    if cache.exists():
+        try:
+            return summary_of(json.loads(cache.read_text(encoding="utf-8")), job.name)
+        except (OSError, json.JSONDecodeError):
+            pass  # a damaged cache entry is simply redone
+    data = None
+    try:
+        if Path(job.path).stat().st_size <= MAX_BYTES:
+            data = Path(job.path).read_bytes()
+    except OSError:
+        data = None
+    if data is None:  # unreadable or too large: extract_path words the error
+        text, summary = cached_form(extract_path(job.path, job.manifest_row, with_text=True), job.name)
+    else:
+        text, summary = record_json(job.path, data, job.manifest_row)
+    store(job, text)
+    return summary
+
+
+def _chunksize(total: int, n_jobs: int) -> int:
+    return max(1, min(64, total // (n_jobs * 8) or 1))
+
+
+def extract_all(todo: list[tuple[int, Job]], pool: Any, n_jobs: int, engine: str, scheduler: str | None, quiet: bool,
+                 summaries: list[Summary | None], shared: Interner) -> None:
+    progress = Progress("extracting", len(todo), quiet)
+    if engine == "dask":
+        from .dask_engine import run_jobs  # optional: only with --engine dask
+
+        remote: list[tuple[int, Job]] = []
+        for i, job in todo:
+            try:
+                readable = Path(job.path).stat().st_size <= MAX_BYTES
+            except OSError:
+                readable = False
+            if Path(job.cache_file).exists() or not readable:
+                summaries[i] = shared(work(job))  # cached, or an error record: nothing for the cluster to do
+                progress.step()
+            else:
+                remote.append((i, job))
+
+        def payloads() -> Iterator[tuple[str, bytes, dict[str, str]]]:
+            # read lazily: the engine keeps only a bounded number of files in flight
+            for _, job in remote:
+                try:
+                    data = Path(job.path).read_bytes()
+                except OSError:
+                    data = b""  # vanished since the scan: the record says it is empty
+                yield job.path, data, job.manifest_row
+
+        for k, (text, summary) in run_jobs(payloads(), scheduler, record_json):
+            i, job = remote[k]
+            store(job, text)
+            summaries[i] = shared(summary._replace(file=job.name))
+            progress.step()
+        return
+    if pool is None:
+        for i, job in todo:
+            summaries[i] = shared(work(job))
+            progress.step()
+        return
+    results = pool.imap(work, [job for _, job in todo], chunksize=_chunksize(len(todo), n_jobs))
+    for (i, _), s in zip(todo, results):
+        summaries[i] = shared(s)
+        progress.step()

@@ -1,0 +1,230 @@
+"""`python -m analysis build`: data/raw → data/processed, fast, safe and repeatable.
+
+The build's steps, each in its own module:
+1. scan data/raw and the manifest, and key every file by its content (here);
+2. extract what is not cached, on every core or on a dask cluster (`jobs`);
+3. find duplicates and the cross-year pairs (`corpus`);
+4. write the tidy tables in slices and merge them, per year too (`write`);
+5. remember what was built (build-state.json), so that an unchanged corpus rewrites
+   nothing at all and a changed file costs its own extraction and its slice.
+
+Every file is written to a temporary file and renamed into place only if its content
+changed. A bad file becomes an error row with a message naming it; the rest of the batch
+runs. Duplicates (the same bytes, or the same agency and year) are kept once and listed.
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from .. import tidy
+from ..atomic import write_text
+from ..read.manifest import read_manifest
+from ..tidy import PARTS_DIR
+from .corpus import cross_year_inputs, find_duplicates
+from .jobs import Job, cache_key, extract_all
+from .summary import Interner, Summary, summary_from_state
+from .versions import code_version, writer_version
+from . import write
+from .write import Item, write_tables
+
+SKIP_NAMES = {"manifest.csv", "README.md", "readme.md", ".gitkeep"}
+STATS_ENV = "ANALYSIS_BUILD_STATS"  # if set, a JSON file with the phase timings of the build (for scripts/bench.py)
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    return sorted(p for p in raw_dir.iterdir()
+                  if p.is_file() and p.name not in SKIP_NAMES and not p.name.startswith(".") and not p.is_symlink())
+
+
+def _file_sha(path: Path, st: os.stat_result, state: dict[str, Any]) -> str:
+    prev = state.get(path.name)
+    if prev and prev.get("size") == st.st_size and prev.get("mtime_ns") == st.st_mtime_ns:
+        return prev["sha256"]
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _prune_cache(cache_root: Path, version: str) -> None:
+    """Keep the cache of this extractor version and of the one before it; older ones can never be used again."""
+    if not cache_root.is_dir():
+        return
+    others = sorted((d for d in cache_root.iterdir() if d.is_dir() and d.name != version),
+                    key=lambda d: d.stat().st_mtime, reverse=True)
+    for d in others[1:]:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Temporary files of a build that was killed (atomic writes, write pieces): never outputs."""
+    if not out_dir.is_dir():
+        return
+    folders = [out_dir] + ([d for d in (out_dir / PARTS_DIR).rglob("*") if d.is_dir()] if (out_dir / PARTS_DIR).is_dir() else [])
+    for d in folders:
+        for p in d.glob(".*.tmp"):
+            p.unlink(missing_ok=True)
+    pieces = out_dir / ".cache" / "pieces"
+    if pieces.is_dir():
+        for d in pieces.glob(".piece-*"):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+def _n_jobs(jobs: int) -> int:
+    if jobs and jobs > 0:
+        return jobs
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def build(raw_dir: Path = Path("data/raw"), out_dir: Path = Path("data/processed"), jobs: int = 0,
+          engine: str = "local", scheduler: str | None = None, quiet: bool = False) -> int:
+    raw_dir, out_dir = Path(raw_dir), Path(out_dir)
+    if not raw_dir.is_dir():
+        print(f"error: {raw_dir} is not a folder of reports", file=sys.stderr)
+        return 2
+    if engine == "dask":
+        from .dask_engine import check_available
+
+        problem = check_available(scheduler)
+        if problem:
+            print(f"error: {problem}", file=sys.stderr)
+            return 2
+    t0 = time.monotonic()
+    stats: dict[str, Any] = {"engine": engine}
+    _remove_leftovers(out_dir)
+    files = raw_files(raw_dir)
+    manifest = read_manifest(raw_dir / "manifest.csv", {p.name for p in files})
+    for problem in manifest.problems:
+        print(f"manifest error: {problem}", file=sys.stderr)
+    state_file = out_dir / "build-state.json"
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        state = {}
+    if not isinstance(state, dict):
+        state = {}
+    prev_files: dict[str, dict[str, Any]] = state.get("files") or {}
+    known: dict[str, dict[str, Any]] = state.get("summaries") or {}
+    old_parts: dict[str, str] = state.get("partitions") if isinstance(state.get("partitions"), dict) else {}
+    prev_fingerprint = state.get("fingerprint")
+    del state  # a national corpus's state is large: keep only the parts in use
+    version = code_version()
+    cache_root = out_dir / ".cache" / "records"
+    file_state: dict[str, dict[str, Any]] = {}
+    jobs_list: list[Job] = []
+    keys: list[str] = []
+    for p in files:
+        st = p.stat()
+        sha = _file_sha(p, st, prev_files)
+        file_state[p.name] = {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        row = manifest.for_file(p.name)
+        key = cache_key(sha, p.name, row, version)
+        keys.append(key)
+        jobs_list.append(Job(str(p), row, str(cache_root / version / key[:2] / (key + ".json"))))
+    fingerprint = hashlib.sha1(json.dumps([version, writer_version(), {k: v["sha256"] for k, v in file_state.items()},
+                                           sorted(manifest.rows.items()), manifest.problems],
+                                          sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    outputs = [out_dir / f"{n}.{ext}" for n in tidy.SCHEMAS for ext in ("parquet", "csv")]
+    outputs += [out_dir / PARTS_DIR / rel for rel in old_parts]
+    stats["scan_s"] = time.monotonic() - t0
+
+    def new_state(summ: dict[str, Any], parts: dict[str, str]) -> str:
+        # compact: at national scale this file holds a summary per report
+        return json.dumps({"fingerprint": fingerprint, "files": file_state, "summaries": summ, "partitions": parts},
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    if prev_fingerprint == fingerprint and all(p.exists() for p in outputs):
+        if not quiet:
+            print(f"{out_dir} is up to date ({len(files)} reports, nothing changed)", file=sys.stderr)
+        if file_state != prev_files:  # touched but not changed: remember the new times, so they are not hashed again
+            write_text(state_file, new_state(known, old_parts))
+        stats.update(total_s=time.monotonic() - t0, files=len(files), extracted=0, up_to_date=True)
+        _write_stats(stats)
+        return 0
+    if not quiet:
+        print(f"building {out_dir} from {len(files)} files in {raw_dir}", file=sys.stderr)
+    n_jobs = _n_jobs(jobs)
+    summaries: list[Summary | None] = [None] * len(jobs_list)
+    shared = Interner()
+    todo: list[tuple[int, Job]] = []
+    for i, (job, key) in enumerate(zip(jobs_list, keys)):
+        s = known.get(key)
+        if s is not None and Path(job.cache_file).exists():
+            summaries[i] = shared(summary_from_state(s, job.name))
+        else:
+            todo.append((i, job))
+    n_files = len(files)
+    del known, files, prev_files  # the summaries and jobs hold all that is needed of them, and the pool is forked next
+    stats.update(files=n_files, extracted=len(todo), cached=n_files - len(todo), jobs=n_jobs)
+    pool = None
+    if n_jobs > 1 and (len(todo) >= 8 or n_files >= 2 * write.MIN_SLICE):
+        # the workers need nothing of this process's (large) state: freezing it keeps the
+        # collector in the children from touching, and so copying, every page of it
+        gc.collect()
+        gc.freeze()
+        pool = get_context("fork").Pool(n_jobs)
+    ok = False
+    try:
+        t1 = time.monotonic()
+        extract_all(todo, pool, n_jobs, engine, scheduler, quiet, summaries, shared)
+        stats["extract_s"] = time.monotonic() - t1
+        done: list[Summary] = [s for s in summaries if s is not None]
+        assert len(done) == len(jobs_list)
+        del summaries, shared, todo
+        t2 = time.monotonic()
+        dups = find_duplicates(done)
+        cross = cross_year_inputs(done, dups)
+        items = [Item(job.cache_file, s.file, *(dups.get(s.file) or (None, ""))) for job, s in zip(jobs_list, done)]
+        (out_dir / ".cache").mkdir(parents=True, exist_ok=True)
+        parts = write_tables(out_dir, items, cross, pool, quiet, old_parts, stats)
+        stats["write_s"] = time.monotonic() - t2
+        ok = True
+    finally:
+        if pool is not None:
+            if ok:
+                pool.close()
+            else:
+                pool.terminate()
+            pool.join()
+            gc.unfreeze()
+    write_text(state_file, new_state({key: s.state() for key, s in zip(keys, done)}, parts))
+    _prune_cache(cache_root, version)
+    stats["total_s"] = time.monotonic() - t0
+    _write_stats(stats)
+    _print_summary(done, dups, manifest.problems, time.monotonic() - t0, quiet)
+    return 0
+
+
+def _write_stats(stats: dict[str, Any]) -> None:
+    target = os.environ.get(STATS_ENV)
+    if target:
+        write_text(Path(target), json.dumps(stats, indent=1, sort_keys=True))
+
+
+def _print_summary(summaries: list[Summary], dups: dict[str, tuple[str, str]], manifest_problems: list[str],
+                   seconds: float, quiet: bool) -> None:
+    bad = [s for s in summaries if not s.ok]
+    good = len(summaries) - len(bad) - len(dups)
+    lines = [f"{len(summaries)} files: {good} reports extracted, {len(bad)} could not be read, {len(dups)} duplicates "
+             f"({seconds:.1f} s)"]
+    for s in bad:
+        lines.append(f"  bad file: {s.errors[0] if s.errors else s.file}")
+    for name, (kept, why) in sorted(dups.items()):
+        lines.append(f"  duplicate: {name} repeats {kept} ({why}); kept once")
+    for p in manifest_problems:
+        lines.append(f"  manifest: {p}")
+    if not quiet or bad or dups or manifest_problems:
+        print("\n".join(lines), file=sys.stderr)

@@ -1,0 +1,421 @@
+"""The tidy tables written from the cached records: in slices, then merged per table.
+
+Workers turn contiguous slices of the corpus into Arrow pieces, then each table is merged
+from its pieces into the flat files (reports.parquet, reports.csv, …) and into Parquet
+partitioned by report year (parquet/<table>/report_year=YYYY/part-0.parquet, hive style,
+readable by DuckDB, Spark and pyarrow.dataset). Row groups are cut at fixed row counts, so
+the bytes written do not depend on how many workers or which engine made them. Memory
+stays low at national scale: a table's year partitions are written a few years per pass
+(each open one holds up to a row group), and Arrow buffers come from malloc and are
+trimmed after each task. A slice whose reports did not change keeps its pieces.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import gc
+import hashlib
+import json
+import operator
+import os
+import shutil
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .. import tidy
+from ..atomic import atomic_path
+from ..issues import Issue
+from ..tidy import PARTS_DIR, YEAR
+from .corpus import CrossInput, cross_year_rows
+from .progress import Progress
+from .versions import writer_version
+
+BATCH_ROWS = 5000  # rows per Parquet row group of the flat and partitioned tables
+ROW_GROUP_ROWS = {"texts": 500}  # whole report texts: smaller groups keep memory low
+WRITE_CHUNK = 2000  # at most this many reports per write task; any split gives the same bytes
+MIN_SLICE = 50  # at least this many (the last slice aside)
+SLICE_EVERY = 400  # on average a slice ends after MIN_SLICE + this many reports (where a name's CRC says so)
+YEARS_PER_PASS = 6  # year partitions open at once while a table is merged (see _year_passes)
+NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # Hive's, Spark's, pyarrow's and DuckDB's name for a missing year
+
+
+# ---------------------------------------------------------------------------------------
+# writing: pieces per slice of the corpus, then one merge per table
+def _part_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema of a year partition's files: the year lives in the folder name (Spark refuses both)."""
+    i = schema.get_field_index(YEAR)
+    return schema.remove(i) if i >= 0 else schema
+
+
+def _year_dir(year: int | None) -> str:
+    return f"{YEAR}={NULL_PARTITION if year is None else int(year)}"
+
+
+def _piece_schema(schema: pa.Schema) -> pa.Schema:
+    return schema.append(pa.field(PIECE_YEAR, pa.int64()))
+
+
+class _Pieces:
+    """One table's rows from one slice of the corpus, in corpus order, as a compressed Arrow
+    file with one more column: the year of the report each row belongs to (its partition).
+
+    Rows are kept as tuples in schema order (a C-level itemgetter on tidy's dicts) and
+    turned into Arrow column by column, which is several times faster than from_pylist.
+    """
+
+    def __init__(self, folder: Path, name: str, schema: pa.Schema):
+        self.folder, self.name, self.schema = folder, name, schema
+        self.names = schema.names
+        self._get = operator.itemgetter(*self.names)
+        self.rows: list[tuple[Any, ...]] = []
+        self.years: list[int | None] = []
+        self.year_set: set[int | None] = set()
+        self.count = 0
+        self._file: Any = None
+        self._limit = ROW_GROUP_ROWS.get(name, BATCH_ROWS)
+
+    def _tuple(self, r: dict[str, Any]) -> tuple[Any, ...]:
+        try:
+            return self._get(r)
+        except KeyError:  # a row that leaves out empty columns
+            return tuple(r.get(k) for k in self.names)
+
+    def add(self, rows: Iterable[dict[str, Any]], year: int | None) -> None:
+        new = [self._tuple(r) for r in rows]
+        if not new:
+            return
+        self.rows.extend(new)
+        self.years.extend([year] * len(new))
+        self.year_set.add(year)
+        self.count += len(new)
+        if len(self.rows) >= self._limit:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        cols = list(zip(*self.rows))
+        arrays = [pa.array(c, type=f.type) for c, f in zip(cols, self.schema)]
+        arrays.append(pa.array(self.years, type=pa.int64()))
+        schema = _piece_schema(self.schema)
+        if self._file is None:
+            self._file = pa.ipc.new_file(str(self.folder / f"{self.name}.arrow"), schema, options=_IPC_OPTIONS)
+        self._file.write_table(pa.Table.from_arrays(arrays, schema=schema))
+        self.rows, self.years = [], []
+
+    def close(self) -> dict[str, Any]:
+        self.flush()
+        if self._file is not None:
+            self._file.close()
+        return {"rows": self.count, "years": sorted(self.year_set, key=year_order)}
+
+
+def year_order(y: int | None) -> tuple[bool, int]:
+    return (y is None, y or 0)
+
+
+@dataclass(slots=True)
+class Item:
+    cache_file: str
+    file: str
+    duplicate_of: str | None = None
+    why: str = ""
+
+
+def _write_slice(args: tuple[str, list[Item], list[CrossInput] | None]) -> dict[str, Any]:
+    """Rows of a contiguous slice of the corpus as pieces in `folder` (a worker's task).
+
+    The pieces are written to a temporary folder renamed into place at the end, so a
+    piece folder that exists is complete and can be reused by the next build.
+    """
+    folder, items, cross = args
+    final = Path(folder)
+    if (final / "result.json").exists():
+        return json.loads((final / "result.json").read_text(encoding="utf-8"))
+    tmp = Path(tempfile.mkdtemp(prefix=".piece-", dir=final.parent))
+    gc_was = gc.isenabled()
+    gc.disable()  # millions of short-lived rows, no cycles: the collector would only rescan them
+    try:
+        with _arrow_memory_returned():
+            result = _write_rows(tmp, items, cross)
+        (tmp / "result.json").write_text(json.dumps(result, sort_keys=True), encoding="utf-8")
+        try:
+            os.rename(tmp, final)
+        except OSError:  # made meanwhile by another build: theirs is as good
+            shutil.rmtree(tmp, ignore_errors=True)
+        return result
+    finally:
+        if gc_was:
+            gc.enable()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) -> dict[str, Any]:
+    pieces = {name: _Pieces(out, name, schema) for name, schema in tidy.SCHEMAS.items()}
+    for it in items:
+        rec = json.loads(Path(it.cache_file).read_text(encoding="utf-8"))
+        rec["file"] = it.file
+        year = rec.get("report_year")
+        status = "ok"
+        if it.duplicate_of:
+            status = "duplicate"
+            rec["issues"] = list(rec.get("issues", [])) + [Issue(
+                "warning", "duplicate", f"{it.file}: repeats {it.duplicate_of} ({it.why}); kept once, not counted again").as_dict()]
+        pieces["reports"].add([tidy.report_row(rec, status, it.duplicate_of)], year)
+        pieces["issues"].add(tidy.issue_rows(rec), year)
+        if status == "duplicate" or not rec.get("ok"):
+            continue
+        pieces["metrics"].add(tidy.metric_rows(rec), year)
+        pieces["texts"].add([{"report_id": it.file, "script": rec.get("script"), "text": rec.get("text", "")}], year)
+        pieces["cells"].add(tidy.cell_rows(rec), year)
+        pieces["checks"].add(tidy.check_rows(rec), year)
+    for row in cross_year_rows(cross) if cross else ():
+        pieces["checks"].add([row], row.get(YEAR))
+    return {name: p.close() for name, p in pieces.items()}
+
+
+class _Rechunker:
+    """Feeds a ParquetWriter row groups of exactly `size` rows (the last one shorter), so the
+    file's bytes depend on the rows alone, not on how they were split into pieces."""
+
+    def __init__(self, writer: pq.ParquetWriter, size: int):
+        self.writer, self.size = writer, size
+        self.batches: list[pa.RecordBatch] = []
+        self.n = 0
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        if batch.num_rows == 0:
+            return
+        self.batches.append(batch)
+        self.n += batch.num_rows
+        while self.n >= self.size:
+            table = pa.Table.from_batches(self.batches)
+            self._write(table.slice(0, self.size))
+            rest = table.slice(self.size)
+            self.batches = rest.combine_chunks().to_batches() if rest.num_rows else []
+            self.n = rest.num_rows
+
+    def _write(self, table: pa.Table) -> None:
+        # one contiguous chunk per column: the writer cuts pages and falls back from
+        # dictionary encoding at chunk boundaries, which must not depend on the pieces
+        self.writer.write_table(table.combine_chunks(), row_group_size=self.size)
+
+    def close(self) -> None:
+        if self.n:
+            self._write(pa.Table.from_batches(self.batches))
+        self.batches, self.n = [], 0
+
+
+def _ipc_batches(path: Path) -> Iterator[pa.RecordBatch]:
+    if not path.exists():
+        return
+    with pa.memory_map(str(path)) as source:
+        reader = pa.ipc.open_file(source)
+        for i in range(reader.num_record_batches):
+            yield reader.get_batch(i)
+
+
+class _ParquetOut:
+    """One Parquet file (and optionally its CSV twin) being written atomically from batches."""
+
+    def __init__(self, stack: contextlib.ExitStack, target: Path, schema: pa.Schema, rows: int, csv_target: Path | None = None):
+        self.schema = schema
+        tmp = stack.enter_context(atomic_path(target))
+        self.rech = _Rechunker(stack.enter_context(pq.ParquetWriter(tmp, schema, compression="zstd")), rows)
+        self.csv = None
+        if csv_target is not None:
+            csv_tmp = stack.enter_context(atomic_path(csv_target))
+            with csv_tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+                csv.writer(fh).writerow(schema.names)
+            fh = stack.enter_context(csv_tmp.open("ab"))
+            self.csv = stack.enter_context(pacsv.CSVWriter(fh, schema, write_options=_CSV_OPTIONS))
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        batch = batch.select(self.schema.names)
+        self.rech.add(batch)
+        if self.csv is not None:
+            self.csv.write_batch(batch)
+
+
+# Text is quoted, empty cells are missing values, booleans are true/false; UTF-8 with BOM, CRLF for Excel.
+_CSV_OPTIONS = pacsv.WriteOptions(include_header=False, quoting_style="needed", eol="\r\n")
+_IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+PIECE_YEAR = "__partition_year"
+
+
+def _merge_table(args: tuple[str, str, list[str], list[int | None], list[int | None]]) -> str:
+    """A table's flat Parquet and CSV files and the partitions of `write_years`, from its pieces.
+
+    Partitions of the other years exist and would come out byte for byte the same (none
+    of their pieces changed), so they are not even recomputed. Each open partition holds
+    up to a row group of rows, so the years are written a few at a time
+    (`_year_passes`), each pass reading the pieces again.
+    """
+    out_s, name, folders_s, years, write_years = args
+    out, folders = Path(out_s), [Path(f) for f in folders_s]
+    with _arrow_memory_returned():
+        for i, pass_years in enumerate(_year_passes(write_years)):
+            _merge_pass(out, name, folders, pass_years, flat=i == 0)
+    keep = {_year_dir(y) for y in years}
+    part_root = out / PARTS_DIR / name
+    if part_root.is_dir():  # years that no longer have rows
+        for d in part_root.iterdir():
+            if d.is_dir() and d.name.startswith(f"{YEAR}=") and d.name not in keep:
+                shutil.rmtree(d)
+    return name
+
+
+def _year_passes(years: list[int | None]) -> list[list[int | None]]:
+    """`years` cut into as few passes as hold at most YEARS_PER_PASS each, of even size (at least one pass).
+
+    Memory of a pass grows with its open partitions (a row group each: texts 500 × ~14 KB);
+    time grows a little with passes (the pieces are read and filtered once per pass).
+    """
+    n = max(1, -(-len(years) // YEARS_PER_PASS))
+    size = -(-len(years) // n) if years else 0
+    return [years[i * size:(i + 1) * size] for i in range(n)]
+
+
+def _merge_pass(out: Path, name: str, folders: list[Path], years: list[int | None], flat: bool) -> None:
+    """One read of a table's pieces: the flat files (if `flat`) and the partitions of `years`."""
+    schema = tidy.SCHEMAS[name]
+    rows = ROW_GROUP_ROWS.get(name, BATCH_ROWS)
+    part_root = out / PARTS_DIR / name
+    part_schema = _part_schema(schema)
+    if not flat and not years:
+        return
+    with contextlib.ExitStack() as stack:
+        whole = _ParquetOut(stack, out / f"{name}.parquet", schema, rows, out / f"{name}.csv") if flat else None
+        parts = {y: _ParquetOut(stack, part_root / _year_dir(y) / "part-0.parquet", part_schema, rows) for y in years}
+        for f in folders:
+            for batch in _ipc_batches(f / f"{name}.arrow"):
+                if whole is not None:
+                    whole.add(batch)
+                if parts:
+                    _add_by_year(batch, parts)
+        for w in [whole, *parts.values()]:
+            if w is not None:
+                w.rech.close()
+
+
+def _add_by_year(batch: pa.RecordBatch, parts: dict[int | None, _ParquetOut]) -> None:
+    """The rows of `batch` to the open partitions of their years (other years' rows are skipped)."""
+    col = batch.column(PIECE_YEAR)
+    present = pc.unique(col).to_pylist()
+    for y in present:
+        w = parts.get(y)
+        if w is None:
+            continue
+        w.add(batch if len(present) == 1 else
+              batch.filter(pc.is_null(col) if y is None else pc.equal(col, pa.scalar(y, pa.int64()))))
+
+
+@contextlib.contextmanager
+def _arrow_memory_returned() -> Iterator[None]:
+    """Arrow buffers from the C allocator while writing, given back to the system afterwards.
+
+    pyarrow's default allocator (mimalloc) keeps the pages of freed row groups for reuse:
+    measured at 100,000 reports, that was 60–90 MB more per write worker than glibc's
+    malloc, which malloc_trim then returns. The bytes written do not depend on it.
+    """
+    old = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(old)
+        _malloc_trim()
+
+
+def _malloc_trim() -> None:
+    """Give freed heap pages back to the system (glibc only; elsewhere nothing to do)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _slices(items: list[Item]) -> list[list[Item]]:
+    """Cut the corpus (in file order) where a file's name says so, not every N files.
+
+    Boundaries then depend on the names around them only: adding or changing one report
+    changes one slice, and every other slice's pieces are reused from the last build.
+    """
+    out: list[list[Item]] = []
+    cur: list[Item] = []
+    for it in items:
+        if cur and len(cur) >= MIN_SLICE and (zlib.crc32(it.file.encode("utf-8")) % SLICE_EVERY == 0 or len(cur) >= WRITE_CHUNK):
+            out.append(cur)
+            cur = []
+        cur.append(it)
+    if cur or not out:
+        out.append(cur)
+    return out
+
+
+def _slice_key(version: str, items: list[Item], extra: list[CrossInput] | None) -> str:
+    h = hashlib.sha1(version.encode())
+    for it in items:
+        h.update(json.dumps([Path(it.cache_file).parent.parent.name, Path(it.cache_file).name, it.file, it.duplicate_of,
+                             it.why], ensure_ascii=False).encode())
+    if extra:
+        h.update(json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str).encode())
+    return h.hexdigest()[:24]
+
+
+def write_tables(out_dir: Path, items: list[Item], cross: list[CrossInput], pool: Any, quiet: bool,
+                  old_parts: dict[str, str], stats: dict[str, Any]) -> dict[str, str]:
+    """Write every table; returns {partition file (relative to parquet/): fingerprint of its pieces}."""
+    root = out_dir / ".cache" / "pieces"
+    root.mkdir(parents=True, exist_ok=True)
+    wv = writer_version()
+    tasks: list[tuple[str, list[Item], list[CrossInput] | None]] = []
+    for s in _slices(items):
+        tasks.append((str(root / _slice_key(wv, s, None)), s, None))
+    if cross:  # the cross-year check rows: a task of their own, made from the summaries' figures
+        tasks.append((str(root / _slice_key(wv, [], cross)), [], cross))
+    todo = [t for t in tasks if not (Path(t[0]) / "result.json").exists()]
+    stats.update(slices=len(tasks), slices_written=len(todo))
+    progress = Progress(f"writing slices ({len(tasks) - len(todo)} unchanged, reused)", len(todo), quiet)
+    mapped = pool.imap_unordered(_write_slice, todo) if pool is not None and len(todo) > 1 else map(_write_slice, todo)
+    for _ in mapped:
+        progress.step()
+    results = [_write_slice(t) for t in tasks]  # all made now: this reads each result.json
+    folders = [t[0] for t in tasks]
+    merges = []
+    new_parts: dict[str, str] = {}
+    for name in sorted(tidy.SCHEMAS, key=lambda n: -sum(r[n]["rows"] for r in results)):
+        by_year: dict[int | None, list[str]] = {}
+        for t, r in zip(tasks, results):
+            for y in r[name]["years"]:
+                by_year.setdefault(y, []).append(Path(t[0]).name)
+        years = sorted(by_year, key=year_order)
+        write = []
+        for y in years:
+            rel = f"{name}/{_year_dir(y)}/part-0.parquet"
+            fp = hashlib.sha1(json.dumps([wv, by_year[y]]).encode()).hexdigest()[:16]
+            new_parts[rel] = fp
+            if old_parts.get(rel) != fp or not (out_dir / PARTS_DIR / rel).exists():
+                write.append(y)
+        merges.append((str(out_dir), name, folders, years, write))
+    if not quiet:
+        print(f"  merging {len(merges)} tables into {out_dir}", file=sys.stderr, flush=True)
+    for _ in (pool.imap_unordered(_merge_table, merges) if pool is not None else map(_merge_table, merges)):
+        pass
+    used = {Path(f).name for f in folders}
+    for d in root.iterdir():  # pieces no build will ask for again
+        if d.name not in used:
+            shutil.rmtree(d, ignore_errors=True)
+    return new_parts
