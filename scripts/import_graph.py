@@ -9,7 +9,8 @@ folder is one node; a module at the package root is its own node).
 
 - *levels*: the longest chain of imports, counted in nodes (cycles collapsed to one node);
 - *cycles*: groups of nodes that import each other, directly or not;
-- *upward*: an import of a later stage by an earlier one (see `analysis.layout.STAGES`).
+- *upward*: an import of a later stage by an earlier one, or between two stages of one
+  rank (facts and tables are siblings: neither may use the other); see STAGES.
 
 tests/test_layout.py asserts no cycles and no upward imports with the same functions.
 """
@@ -23,6 +24,36 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PKG = ROOT / "analysis"
+
+
+# The flow, in order: a module may import from an earlier rank, or from its own folder.
+STAGES: list[tuple[str, ...]] = [
+    ("analysis.issues", "analysis.metrics", "analysis.labels", "analysis.atomic"),  # shared vocabulary
+    ("analysis.read",),  # 1 bytes → text + grids
+    ("analysis.document",),  # 2 normalized text, sentences, offsets
+    ("analysis.facts", "analysis.tables"),  # 3 metadata and prose figures | table cells and checks
+    ("analysis.extract",),  # the spine: one file → one record
+    ("analysis.tidy",),  # records → rows (the tables' schema)
+    ("analysis.build",),  # 4 records → tidy tables
+    ("analysis.dataset",),  # the one door to the tidy tables
+    ("analysis.reports",),  # 5 tidy tables → notebooks → HTML
+    ("analysis", "analysis.cli", "analysis.__main__", "analysis.synth"),  # the face, the CLI, tools
+]
+
+
+def stage_of(mod: str) -> str | None:
+    """The stage a module belongs to: its folder, or itself at the package root.
+
+    >>> stage_of("analysis.facts.rules"), stage_of("analysis.extract"), stage_of("analysis")
+    ('analysis.facts', 'analysis.extract', 'analysis')
+    """
+    key = folder_of(mod)
+    return key if any(key in row for row in STAGES) else None
+
+
+def stage_rank(mod: str) -> int | None:
+    st = stage_of(mod)
+    return next((i for i, row in enumerate(STAGES) if st in row), None)
 
 
 def module_name(path: Path, pkg: Path = PKG) -> str:
@@ -45,9 +76,24 @@ def _resolve(mod: str, is_pkg: bool, level: int, target: str | None) -> str:
     return ".".join(base + ([target] if target else []))
 
 
+def _defined(path: Path) -> set[str]:
+    """The names a module defines at its top level (to tell `from pkg import name` of a
+    function or constant from that of a submodule)."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_bytes()).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
 def imports(mods: dict[str, Path]) -> dict[str, set[str]]:
     """module → the package modules it imports (a name imported from a package that is a
-    module of its own counts as that module)."""
+    module of its own counts as that module; a name a package does not define, as a
+    module of it that may not exist)."""
     out: dict[str, set[str]] = {}
     for mod, path in mods.items():
         is_pkg = path.name == "__init__.py"
@@ -59,13 +105,23 @@ def imports(mods: dict[str, Path]) -> dict[str, set[str]]:
                     continue
                 for a in node.names:
                     sub = f"{src}.{a.name}"
-                    deps.add(sub if sub in mods else src)
+                    package = src in mods and mods[src].name == "__init__.py"
+                    if sub in mods or (package and a.name not in _defined(mods[src])):
+                        deps.add(sub)
+                    else:
+                        deps.add(src)
             elif isinstance(node, ast.Import):
                 deps.update(a.name for a in node.names if a.name.startswith("analysis"))
         # importing a.b.c runs a and a.b too, but those are only the face and the stage
         # docstrings: the edge that matters is to the module named
-        out[mod] = {d for d in deps if d in mods and d != mod}
+        out[mod] = {d for d in deps if d != mod}
     return out
+
+
+def unresolved(graph: dict[str, set[str]], mods: dict[str, Path]) -> list[tuple[str, str]]:
+    """Imports of package modules that do not exist (a move that left an import behind;
+    inside a try or a function it would fail only when that line runs)."""
+    return sorted((a, b) for a, deps in graph.items() for b in deps if b not in mods)
 
 
 def folder_of(mod: str) -> str:
@@ -142,16 +198,23 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return [c for c in sccs(graph) if len(c) > 1]
 
 
-def upward(graph: dict[str, set[str]], rank) -> list[tuple[str, str]]:
-    """Imports of a later stage by an earlier one (`rank` gives a module's stage, or None)."""
+def upward(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Imports of a later stage by an earlier one, or of a sibling stage of the same rank."""
     out = []
     for a, deps in sorted(graph.items()):
-        ra = rank(a)
+        ra = stage_rank(a)
         for b in sorted(deps):
-            rb = rank(b)
-            if ra is not None and rb is not None and rb > ra:
+            rb = stage_rank(b)
+            if ra is None or rb is None or stage_of(a) == stage_of(b):
+                continue
+            if rb > ra or (rb == ra and ra != len(STAGES) - 1):  # the face may use its own row
                 out.append((a, b))
     return out
+
+
+def unplaced(mods: Iterable[str]) -> list[str]:
+    """Modules of no stage in STAGES (a new folder or root module must be given one)."""
+    return [m for m in mods if stage_rank(m) is None]
 
 
 def n_edges(graph: dict[str, Iterable[str]]) -> int:
@@ -160,18 +223,14 @@ def n_edges(graph: dict[str, Iterable[str]]) -> int:
 
 def figures(pkg: Path = PKG) -> dict[str, object]:
     mods = modules(pkg)
-    g = imports(mods)
+    everything = imports(mods)
+    missing = unresolved(everything, mods)
+    g = {a: {b for b in deps if b in mods} for a, deps in everything.items()}
     fg = collapse(g, folder_of)
-    try:
-        sys.path.insert(0, str(pkg.parent))
-        from analysis.layout import stage_rank
-
-        up = upward(g, stage_rank)
-    except ImportError:  # a tree without the stage table
-        up = []
     return {"modules": len(mods), "module edges": n_edges(g), "module levels": levels(g),
             "module cycles": cycles(g), "folders": len(fg), "folder edges": n_edges(fg),
-            "folder levels": levels(fg), "folder cycles": cycles(fg), "upward imports": up,
+            "folder levels": levels(fg), "folder cycles": cycles(fg), "upward imports": upward(g),
+            "modules of no stage": unplaced(mods), "imports of no module": missing,
             "_folder_graph": fg}
 
 

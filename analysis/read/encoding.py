@@ -12,17 +12,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-# The few hundred most frequent characters of Chinese prose plus the vocabulary of these
-# reports; the traditional forms are added at first use (see _common()).
-_COMMON_SIMPLIFIED = (
-    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下"
-    "过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两"
-    "体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线"
-    "内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并"
-    "提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见"
-    "计别手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研信息申请局市省县务报告办网站"
-    "共依受收费复议诉讼情况公开政规范围做好工作提高加强落实推进服务监督管理制度建设完善单位要求"
-)
+from .chardata import COMMON_CHARS
 
 
 @dataclass(frozen=True)
@@ -55,38 +45,19 @@ _MAGIC = [
     (b"RIFF", "a RIFF media file"),
 ]
 
-_common_cache: frozenset[str] | None = None
-
-
-def _common() -> frozenset[str]:
-    global _common_cache
-    if _common_cache is None:
-        chars = set(_COMMON_SIMPLIFIED)
-        try:
-            from .convert import s2t_chars
-
-            chars |= set(s2t_chars(_COMMON_SIMPLIFIED))
-        except Exception:  # conversion is an improvement, not a requirement here
-            pass
-        _common_cache = frozenset(chars)
-    return _common_cache
-
-
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\uffff\ufffe]|[^\x00-\uffff]")
 # (counted as runs: the engine costs ~0.2 µs a match, and a run of characters is one match)
 _CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\ue000-\uf8ff\ufffd]+")
-_common_re: re.Pattern[str] | None = None
+# common characters, counted as runs like _CJK_RE
+_COMMON_RE = re.compile("[" + "".join(sorted(COMMON_CHARS)) + "]+")
 # UTF-8 Chinese read as Latin-1/cp1252: runs like 'æ”¿åºœ' with no CJK at all
 _LATIN_MOJIBAKE = re.compile("[\u00e4-\u00e9][\u0080-\u00bf\u0152-\u2122]{2}")
 
 
 def _counts(head: str) -> tuple[int, int]:
     """CJK-looking characters in `head`, and how many of them are common ones."""
-    global _common_re
-    if _common_re is None:
-        _common_re = re.compile("[" + "".join(sorted(_common())) + "]+")
     cjk = sum(map(len, _CJK_RE.findall(head)))
-    return cjk, (sum(map(len, _common_re.findall(head))) if cjk else 0)
+    return cjk, (sum(map(len, _COMMON_RE.findall(head))) if cjk else 0)
 
 
 def chinese_score(text: str, sample: int = 20000) -> float:
