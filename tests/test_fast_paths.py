@@ -22,6 +22,7 @@ from analysis.tables import template as table_layout
 from analysis.tables import three as table_three
 from analysis.tables import tokens as table_tokens
 from analysis.tables import two as table_two
+from analysis.document.rows import text_row
 from analysis.document.sentences import build_document
 from analysis.read.load import load_bytes
 from analysis.document.offsets import StepMap
@@ -209,14 +210,16 @@ _ODD_ROWS = [  # cells the real texts seldom have: signs, units, several figures
 
 
 def test_table_rows_are_read_as_every_cell_through_the_patterns_reads_them(docs):
-    """The one-pass row reader gives the label, offsets and runs the pattern-per-cell one gave."""
+    """The one-pass row reader gives the label, offsets and runs the pattern-per-cell one gave
+    (for rows of text; readers' rows are compared with them in tests/test_grid.py)."""
     rows = [(ls, text) for _, doc in docs for ls, _, text in doc.lines if text.count("|") >= 2 or text.count("\t") >= 2]
     assert len(rows) > 300  # the texts exercise pipe and tab rows
     rows += [(1000, t) for t in _ODD_ROWS]
     for ls, text in rows:
         sep = "|" if text.count("|") >= 2 else "\t"
         fast, slow = table_tokens.Tokens("", []), table_tokens.Tokens("", [])
-        table_tokens._cell_line(fast, text, ls, sep)
+        # the row as document.rows makes it, read as the table reader reads rows
+        table_tokens._grid_row(fast, "\0" * ls + text, text_row(text, ls), ls, ls + len(text))
         _slow_cell_line(slow, text, ls, sep)
         assert ("".join(fast._pieces), fast.pos, fast.runs) == ("".join(slow._pieces), slow.pos, slow.runs), text
     # the digit tests stand for re's \d: the same characters, in every plane

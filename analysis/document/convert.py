@@ -162,6 +162,20 @@ class LineAligned:
             rel = step.back(rel, is_end)
         return self.old_starts[k] + rel
 
+    def forward(self, pos: int, is_end: bool) -> int:
+        """Where a position of the original text stands in the converted one (line by line)."""
+        k = bisect.bisect_right(self.old_starts, pos) - 1
+        if k < 0:
+            return pos
+        rel = pos - self.old_starts[k]
+        a, b = self.old_lines[k], self.new_lines[k]
+        if len(a) != len(b):
+            step = self._lines.get(k)
+            if step is None:
+                step = self._lines[k] = _align_line(a, b)
+            rel = step.forward(rel, is_end)
+        return self.new_starts[k] + rel
+
 
 def align(old: str, new: str) -> StepMap | LineAligned:
     """How positions in the converted `new` map back to `old`, line by line.

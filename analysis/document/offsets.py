@@ -1,8 +1,14 @@
-"""Map positions in normalized text back to the original text.
+"""Map positions in normalized text back to the original text, and forward again.
 
 Figures are found in the normalized text, but the evidence we show must be the exact
 sentence of the source file. Every normalization step that changes length records its
-edits here, so a span in the normalized text can be traced back character-exactly.
+edits here, so a span in the normalized text can be traced back character-exactly
+(`to_original`), and a span of the original, such as a table cell a reader located, can
+be found in the normalized text (`to_normalized`).
+
+>>> t = Tracked("申请 十件").sub(re.compile(" "), "").sub(re.compile("十"), "10")
+>>> t.text, t.to_normalized(3, 5), t.to_original(2, 5)
+('申请10件', (2, 5), (3, 5))
 """
 from __future__ import annotations
 
@@ -37,9 +43,32 @@ class StepMap:
             return self.in_ends[i] if is_end else self.in_starts[i]
         return pos - self.out_ends[i] + self.in_ends[i]
 
+    def forward(self, pos: int, is_end: bool) -> int:
+        """Where a position of the step's input stands in its output.
+
+        A start inside a replaced region maps to the start of its replacement, an end
+        inside one (or at its end) to the replacement's end; an end at the start of a
+        region stays before it, a start at its end after it.
+        """
+        if is_end:
+            i = bisect.bisect_left(self.in_starts, pos) - 1
+            if i < 0:
+                return pos
+            if pos < self.in_ends[i]:
+                return self.out_ends[i]
+        else:
+            i = bisect.bisect_right(self.in_starts, pos) - 1
+            if i < 0:
+                return pos
+            if pos < self.in_ends[i]:
+                return self.out_starts[i]
+        return pos - self.in_ends[i] + self.out_ends[i]
+
 
 class Step(Protocol):
     def back(self, pos: int, is_end: bool) -> int: ...
+
+    def forward(self, pos: int, is_end: bool) -> int: ...
 
 
 @dataclass
@@ -52,6 +81,12 @@ class Tracked:
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         for step in reversed(self.steps):
             start, end = step.back(start, False), step.back(end, True)
+        return start, end
+
+    def to_normalized(self, start: int, end: int) -> tuple[int, int]:
+        """The span of this text that a span of the original became."""
+        for step in self.steps:
+            start, end = step.forward(start, False), step.forward(end, True)
         return start, end
 
     def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str] | str) -> "Tracked":

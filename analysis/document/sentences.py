@@ -10,9 +10,11 @@ import functools
 import re
 from dataclasses import dataclass, field
 
+from ..read.grid import Grid
 from ..read.load import Loaded
 from . import normalize as normalize_module
 from .normalize import Normalized, normalize
+from .rows import Row, is_text_row, reader_rows, text_row
 
 HEADER_KEYS = ("标题", "索引号", "文号", "发文字号", "发文日期", "成文日期", "发布日期", "发布时间", "发布机构", "发布单位",
                "发文机关", "来源", "信息来源", "主题分类", "日期", "生效日期", "公开方式", "公开范围", "所属机构", "主题词",
@@ -55,6 +57,10 @@ class Document:
     norm: Normalized
     header: dict[str, str] = field(default_factory=dict)
     lines: list[tuple[int, int, str]] = field(default_factory=list)  # body lines (start, end, text)
+    # index in `lines` → the table row that line is (None: a text row whose cells are not cut yet)
+    rows: dict[int, Row | None] = field(default_factory=dict)
+    # index in `lines` → the reader's grid and row a table row came from (not for text rows)
+    row_sources: dict[int, tuple[Grid, int]] = field(default_factory=dict)
     sentences: list[Sentence] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # chrome lines removed
 
@@ -66,6 +72,14 @@ class Document:
     def text(self) -> str:
         """Normalized body text, without header block and page chrome (read once lines are final)."""
         return "\n".join(t for _, _, t in self.lines)
+
+    def row(self, i: int) -> Row | None:
+        """The cells of body line `i` if it is a table row (None if it is not one)."""
+        row = self.rows.get(i, ())
+        if row is None:
+            start, _, line = self.lines[i]
+            row = self.rows[i] = text_row(line, start)
+        return row or None
 
     def original(self, start: int, end: int) -> str:
         a, b = self.norm.tracked.to_original(start, end)
@@ -88,6 +102,7 @@ def build_document(loaded: Loaded) -> Document:
     norm = normalize(loaded.text)
     doc = Document(loaded, norm)
     text = norm.text
+    grid_rows = reader_rows(loaded.grids, loaded.text, norm.tracked) if loaded.grids else {}
     pos = 0
     seen_short: set[str] = set()
     heading = ""
@@ -124,7 +139,15 @@ def build_document(loaded: Loaded) -> Document:
         lstart = start + (len(raw_line) - len(raw_line.lstrip()))
         lend = lstart + len(line)
         doc.lines.append((lstart, lend, line))
-        in_table = line.count("|") >= 2 or line.count("\t") >= 2
+        hit = grid_rows.get(lstart)
+        if hit is not None and hit[0] == lend:
+            doc.rows[len(doc.lines) - 1] = hit[1]
+            doc.row_sources[len(doc.lines) - 1] = (hit[2], hit[3])
+            in_table = True
+        else:  # a pipe or tab line: its cells are cut when the table reader asks (doc.row)
+            in_table = is_text_row(line)
+            if in_table:
+                doc.rows[len(doc.lines) - 1] = None
         is_heading = not in_table and HEADING.match(line) is not None
         if is_heading and len(line) <= 60 and not line.rstrip().endswith("。"):
             heading = line

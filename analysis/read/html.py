@@ -1,17 +1,19 @@
-"""HTML pages to plain text lines, with data tables as pipe rows.
+"""HTML pages to plain text lines, with data tables as grids (and as `| a | b |` lines).
 
 Reports published as web pages carry scripts, styles, menus and share buttons around the
-text, and their standard tables use rowspan/colspan. The text keeps one line per block
-and renders every data table as `| cell | cell |` lines: a spanned label is repeated into
-every row and column it covers, so the table reader sees each row's full label path, while a
-spanned figure stands once (table 二 spans one figure over three columns; repeating it would
-count it three times). Tables used only for page layout are unwrapped.
+text, and their standard tables use rowspan/colspan. The text keeps one line per block.
+Every data table becomes a `grid.Grid` (the span rule lives there: a spanned label is
+repeated into every row and column it covers, a spanned figure stands once), and each of
+its rows is written into the text as one line, whose cells the grid locates. Tables used
+only for page layout are unwrapped.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from .grid import Grid, expand, row_line
 
 _SKIP = {"script", "style", "noscript", "template", "iframe", "select", "option", "button", "svg", "canvas",
          "nav", "footer", "object", "embed", "textarea", "map"}
@@ -27,7 +29,6 @@ _BARE_TAGS = frozenset("p td tr th div span li br table tbody thead tfoot ul ol 
                        "h1 h2 h3 h4 h5 h6 center section article header main aside nav footer title head body html".split())
 _CHROME_TAGS = {"div", "ul", "ol", "span", "p", "section", "table", "dl"}  # tags a chrome class or id removes
 _WS = re.compile(r"[ \t\r\f\v\u3000\u00a0]+")
-_FIGURE = re.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?$")
 
 
 @dataclass
@@ -54,6 +55,9 @@ class _Converter(HTMLParser):
         self._tables: list[_Table] = []
         self._cells: list[_Cell | None] = []
         self.charset: str | None = None
+        # the data tables, in the order their rows stand in the text: each row's line,
+        # and for each cell its text, spanned flag, grid position and place in the line
+        self.tables: list[list[tuple[str, list[tuple[str, bool, int, int, tuple[int, int, int]]]]]] = []
 
     # Bare tags (<p>, <td>, </tr>) are most of a page. For them the parser's general
     # path (the tag-end, name and attribute regexes) gives the name and no attributes; these
@@ -135,7 +139,7 @@ class _Converter(HTMLParser):
         elif tag == "table" and self._tables:
             table = self._tables.pop()
             self._cells.pop()
-            self._sink().append("\n" + "\n".join(_render(table)) + "\n")
+            self._sink().append("\n" + "\n".join(_render(table, self.tables)) + "\n")
         elif tag in ("td", "th") and self._cells:
             self._cells[-1] = None
         elif tag in _BLOCK:
@@ -164,7 +168,8 @@ def _cell_text(cell: _Cell) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
-def _render(table: _Table) -> list[str]:
+def _render(table: _Table, data_tables: list) -> list[str]:
+    """The lines a table is written as; a data table's rows are also added to `data_tables`."""
     texts = [[_cell_text(c) for c in row] for row in table.rows]
     flat = [t for row in texts for t in row]
     layout = (
@@ -175,32 +180,52 @@ def _render(table: _Table) -> list[str]:
     )
     if layout:
         return [t for t in flat if t]
-    # expand spans into a full grid
-    grid: dict[tuple[int, int], str] = {}
-    for r, row in enumerate(table.rows):
-        c = 0
-        for cell, text in zip(row, texts[r]):
-            while (r, c) in grid:
-                c += 1
-            one_line = text.replace("\n", "")
-            # a figure stands once: repeated into every spanned cell it would be counted again
-            figure = _FIGURE.match(one_line) is not None
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    grid.setdefault((r + dr, c + dc), "" if figure and (dr or dc) else one_line)
-            c += cell.colspan
-    n_rows = len(table.rows)
-    n_cols = max((c for (_, c) in grid), default=-1) + 1
+    spec = [[(text.replace("\n", ""), cell.rowspan, cell.colspan) for cell, text in zip(row, texts[r])]
+            for r, row in enumerate(table.rows)]
+    grid, copies = expand(spec)
     lines = []
-    for r in range(n_rows):
-        cells = [grid.get((r, c), "") for c in range(n_cols)]
-        if any(cells):
-            lines.append("| " + " | ".join(cells) + " |")
+    rows = []
+    for r, row in enumerate(grid):
+        if any(row):
+            line, spans = row_line(row)
+            lines.append(line)
+            rows.append((line, r, row, spans))
+    if rows:
+        data_tables.append((rows, copies))
     return lines
 
 
-def html_to_text(html: str) -> tuple[str, str, str | None]:
-    """(text, page title, declared charset) of an HTML page."""
+def _locate(text: str, tables: list) -> list[Grid]:
+    """The data tables as grids whose cells point into the page text (rows in text order)."""
+    padded = "\n" + text
+    cursor = 0
+    grids = []
+    for rows, copies in tables:
+        texts, lines, spans, kept = [], [], [], {}
+        for line, r, row, sp in rows:
+            j = padded.find("\n" + line + "\n", cursor)
+            if j < 0:  # (a row line always stands whole in the text; never guess where)
+                continue
+            cursor = j + len(line) + 1
+            kept[r] = len(texts)
+            texts.append(row)
+            lines.append((j, j + len(line)))
+            spans.append(sp)
+        if texts:
+            grids.append(Grid(texts, lines, spans, "html", {(kept[r], c) for r, c in copies if r in kept}))
+    return grids
+
+
+@dataclass
+class Page:
+    text: str  # one line per block and per table row
+    title: str
+    charset: str | None  # what the page declares
+    grids: list[Grid]
+
+
+def read_page(html: str) -> Page:
+    """The text, title, declared charset and data tables of an HTML page."""
     conv = _Converter()
     conv.feed(html)
     conv.close()
@@ -210,7 +235,14 @@ def html_to_text(html: str) -> tuple[str, str, str | None]:
     for ln in lines:
         if ln or (out and out[-1]):
             out.append(ln)
-    return "\n".join(out).strip() + "\n", _WS.sub(" ", conv.title).strip(), conv.charset
+    text = "\n".join(out).strip() + "\n"
+    return Page(text, _WS.sub(" ", conv.title).strip(), conv.charset, _locate(text, conv.tables))
+
+
+def html_to_text(html: str) -> tuple[str, str, str | None]:
+    """(text, page title, declared charset) of an HTML page."""
+    page = read_page(html)
+    return page.text, page.title, page.charset
 
 
 _HTML_SNIFF = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<meta|<body)", re.I | re.S)

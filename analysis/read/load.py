@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..issues import Issue
 from .encoding import UndecodableError, decode
-from .html import html_to_text, looks_like_html, sniff_charset
+from .grid import Grid
+from .html import looks_like_html, read_page, sniff_charset
 
 MAX_BYTES = 20 * 1024 * 1024  # a real report is well under 2 MB; larger files are something else
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
@@ -29,6 +30,7 @@ class Loaded:
     text: str  # the report as text; for HTML, the rendered page text
     page_title: str = ""
     issues: list[Issue] = field(default_factory=list)
+    grids: list[Grid] = field(default_factory=list)  # the tables the reader found, cells pointing into `text`
 
 
 class LoadError(Exception):
@@ -62,9 +64,11 @@ def load_bytes(source: str, data: bytes) -> Loaded:
     if dec.note:
         issues.append(Issue("warning", "mojibake", f"{name}: {dec.note}"))
     text, title = dec.text, ""
+    grids: list[Grid] = []
     file_format = "txt"
     if is_html:
-        text, title, _ = html_to_text(dec.text)
+        page = read_page(dec.text)
+        text, title, grids = page.text, page.title, page.grids
         file_format = "html"
         if suffix not in HTML_SUFFIXES:
             issues.append(Issue("warning", "html-page", f"{name}: the file is an HTML page saved as {suffix or 'no extension'}; "
@@ -75,7 +79,7 @@ def load_bytes(source: str, data: bytes) -> Loaded:
     if text.find("\ufffd", 0, 50000) >= 0:
         issues.append(Issue("warning", "replacement-chars",
                             f"{name}: {text.count(chr(0xFFFD))} characters could not be decoded and show as �"))
-    return Loaded(source, digest, len(data), dec.encoding, file_format, text, title, issues)
+    return Loaded(source, digest, len(data), dec.encoding, file_format, text, title, issues, grids)
 
 
 def read_file(path: str | Path) -> bytes:

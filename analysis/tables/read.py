@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import FAIL, cell_id, prose_vs_table, table3_checks, table4_checks
+from ..document.rows import has_cell_border
 from ..document.sentences import Document
 from ..issues import Issue
 from .four import Table4, locate_table4, read_table4
@@ -45,7 +46,7 @@ _WEAK_GATE = ("信息内容", "第二十条")
 def _in_prose(text: str, i: int) -> bool:
     ls, le = text.rfind("\n", 0, i) + 1, text.find("\n", i)
     line = text[ls:le if le >= 0 else len(text)]
-    return "|" not in line and "\t" not in line and ("。" in line or len(line) > 80)
+    return not has_cell_border(line) and ("。" in line or len(line) > 80)
 
 
 def _may_hold_tables(text: str) -> bool:
@@ -78,8 +79,9 @@ def _area(doc: Document) -> tuple[int, int] | None:
     start = doc.lines[k][0]
     end = len(text)
     last = max(text.rfind(w) for w in _GATE)  # the 五、 heading that ends the tables comes after them all
-    for s, e, t in doc.lines[li + 1:]:
-        if s > last and _AREA_END.match(t) and t.count("|") < 2 and len(t) <= 60:
+    for i in range(li + 1, len(doc.lines)):
+        s, e, t = doc.lines[i]
+        if s > last and _AREA_END.match(t) and i not in doc.rows and len(t) <= 60:
             end = s
             break
     return start, end

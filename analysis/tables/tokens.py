@@ -1,11 +1,12 @@
-"""Table text split into label text and runs of figures, whatever shape it reached us in.
+"""Table rows and text split into label text and runs of figures, whatever shape they came in.
 
-A standard table arrives as pipe rows (HTML or copied tables), tab- or space-separated
-lines, or a PDF's flattened stream where labels break across lines and figures come
-in separate lines. All of these reduce to the same two things: the label text, with
-line breaks and cell borders squeezed out so a broken label reads whole again, and the
-runs of figures, each knowing where it stands in the text. Pipe and tab rows also keep
-their empty cells, because an empty cell holds a place that a stream cannot show.
+A standard table arrives as rows of cells (a reader's grid, or a pipe or tab line of
+text: `analysis.document.rows`), as space-separated lines, or as a PDF's flattened stream
+where labels break across lines and figures come in separate lines. All of these reduce
+to the same two things: the label text, with line breaks and cell borders squeezed out so
+a broken label reads whole again, and the runs of figures, each knowing where it stands
+in the text. Rows also keep their empty cells, because an empty cell holds a place that a
+stream cannot show.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from ..document.rows import Row
 from ..document.sentences import Document
 
 _CELL_NUM = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(?:件|条|个|项|次|万元|元)?$")
@@ -43,7 +45,7 @@ class Run:
     end: int
     line_start: int  # span of the line(s) the run comes from
     line_end: int
-    cells: bool  # from a pipe or tab row, where empty cells keep their place
+    cells: bool  # from a row of cells, where empty cells keep their place
 
 
 @dataclass
@@ -95,53 +97,56 @@ def _cell_value(values: list[Value], text: str, base: int, s: int, e: int) -> bo
     return None
 
 
-def _cell_line(tok: Tokens, text: str, base: int, sep: str) -> None:
-    """A pipe or tab row: label cells, then the figures and empty cells after the last label cell.
+def _grid_row(tok: Tokens, text: str, row: Row, line_start: int, line_end: int, stripped_cells: bool = True) -> None:
+    """A row of cells: label cells, then the figures and empty cells after the last label cell.
 
     A number before the last text cell (an item number in its own cell) is label text, and
     so is a row with no figure after its last text cell. Cells are read in one pass: the
     figures gathered since the last text cell are dropped when another text cell comes.
     The two common cells, digits only and plain text, are told apart without the patterns.
+    `text` is the normalized text; the cells' offsets point into it. A text row's cells come
+    stripped of spaces; a reader's may begin or end with one that normalization made.
     """
     filled: list[tuple[int, int]] = []  # start and end of each non-empty cell, stripped
     n_label = 0  # how many of them up to the last text cell
     values: list[Value] = []  # figures and empty places after the last text cell so far
     has_num = False
-    a = 0  # where the cell starts in `text`
-    for cell in text.split(sep):  # (str methods, not a loop over characters)
-        stripped = cell.strip(" \u3000")
-        if stripped:
-            s = a + len(cell) - len(cell.lstrip(" \u3000"))
+    for start, end, stop in row:
+        stripped = text[start:end]
+        s, e = start, end
+        if not stripped_cells:
+            raw = stripped
+            stripped = raw.strip(" \u3000")
+            s = start + len(raw) - len(raw.lstrip(" \u3000"))
             e = s + len(stripped)
+        if stripped:
             filled.append((s, e))
             if stripped.isdecimal():
                 # "0", "12": _CELL_NUM matches it whole as its digits (re's \d is exactly
                 # str.isdecimal), with no sign, fraction or unit; up to 15 digits a float
                 # holds the integer exactly, so int() gives what _number gives
                 value = int(stripped) if len(stripped) <= 15 else _number("", stripped, None)
-                values.append(Value(value, base + s, base + e))
+                values.append(Value(value, s, e))
                 has_num = True
             elif not stripped[0].isdecimal() and stripped[0] not in _NOT_TEXT_START:
                 # text: each of the three patterns needs a digit or one of those characters first
                 values, has_num, n_label = [], False, len(filled)
             else:
-                kind = _cell_value(values, text, base, s, e)
+                kind = _cell_value(values, text, 0, s, e)
                 if kind is None:
                     values, has_num, n_label = [], False, len(filled)
                 elif kind:
                     has_num = True
-        elif a:  # an empty cell holds its place, except the one before the first border (a == 0)
-            e = base + a + len(cell)
-            values.append(Value(None, e, e))
-        a += len(cell) + 1
+        else:  # an empty cell holds its place
+            values.append(Value(None, stop, stop))
     # the label: every cell up to the last text cell, or all of them when no figure follows
     for s, e in filled[:n_label] if has_num else filled:
-        _add_label(tok, text, base, s, e)
+        _add_label(tok, text, 0, s, e)
     if not has_num:
         return
-    while values and values[-1].value is None:  # (this also drops the cell after the last border)
+    while values and values[-1].value is None:  # (this also drops the place after the last border)
         values.pop()
-    tok.runs.append(Run(values, values[0].start, values[-1].end, base, base + len(text), True))
+    tok.runs.append(Run(values, values[0].start, values[-1].end, line_start, line_end, True))
 
 
 def _plain_line(tok: Tokens, text: str, base: int) -> None:
@@ -209,17 +214,16 @@ def tokenize(doc: Document, start: int, end: int) -> Tokens:
     """Label text and runs of figures of the body lines between two normalized offsets."""
     tok = Tokens("", [])
     last_end = doc.lines[-1][1] if doc.lines else 0
-    for ls, le, text in doc.lines:
+    norm, rows = doc.norm.text, doc.rows
+    for i, (ls, le, text) in enumerate(doc.lines):
         if le <= start:
             continue
         if ls >= end:
             break
-        if text.count("|") >= 2:
+        if i in rows:
+            row = doc.row(i)
             _close(tok)
-            _cell_line(tok, text, ls, "|")
-        elif text.count("\t") >= 2:
-            _close(tok)
-            _cell_line(tok, text, ls, "\t")
+            _grid_row(tok, norm, row, ls, le, i not in doc.row_sources)
         else:
             _plain_line(tok, text, ls)
         tok.end = le
