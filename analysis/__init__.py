@@ -7,6 +7,7 @@ docs/architecture.md for the stages (read → document → facts/tables → buil
 The names below are loaded on first use (PEP 562), so that `from analysis.reports import
 charts` in a notebook does not load the extractor and OpenCC.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

@@ -4,6 +4,7 @@ Everything is written to a temporary file in the target's folder and renamed int
 a file whose new content equals the old one is left untouched, so re-running on unchanged
 input rewrites nothing (and timestamps-based tools see no change).
 """
+
 from __future__ import annotations
 
 import contextlib

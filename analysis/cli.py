@@ -1,4 +1,5 @@
 """Command line: `python -m analysis extract PATH... --format jsonl` and `python -m analysis build`."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +17,13 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     for p in args.paths:
         pp = Path(p)
         if pp.is_dir():
-            paths.extend(sorted(x for x in pp.iterdir() if x.is_file() and x.name != "manifest.csv" and not x.name.startswith(".")))
+            paths.extend(
+                sorted(
+                    x
+                    for x in pp.iterdir()
+                    if x.is_file() and x.name != "manifest.csv" and not x.name.startswith(".")
+                )
+            )
         else:
             paths.append(pp)
     manifests = {}
@@ -40,32 +47,51 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             if issue["level"] == "error":
                 print(f"error: {issue['message']}", file=sys.stderr)
     if errors:
-        print(f"{errors} of {len(paths)} file(s) could not be read; see their records' issues", file=sys.stderr)
+        print(
+            f"{errors} of {len(paths)} file(s) could not be read; see their records' issues",
+            file=sys.stderr,
+        )
     return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from .build.run import build
 
-    return build(raw_dir=Path(args.raw), out_dir=Path(args.out), jobs=args.jobs, engine=args.engine,
-                 scheduler=args.scheduler, quiet=args.quiet)
+    return build(
+        raw_dir=Path(args.raw),
+        out_dir=Path(args.out),
+        jobs=args.jobs,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        quiet=args.quiet,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    ex = sub.add_parser("extract", help="extract metadata and figures from report files, one JSON record per file")
+    ex = sub.add_parser(
+        "extract", help="extract metadata and figures from report files, one JSON record per file"
+    )
     ex.add_argument("paths", nargs="+", help="report files or folders")
     ex.add_argument("--format", choices=["jsonl", "json"], default="jsonl")
-    ex.add_argument("--no-manifest", dest="manifest", action="store_false",
-                    help="ignore manifest.csv next to the files")
+    ex.add_argument(
+        "--no-manifest",
+        dest="manifest",
+        action="store_false",
+        help="ignore manifest.csv next to the files",
+    )
     ex.set_defaults(func=_cmd_extract)
-    b = sub.add_parser("build", help="read data/raw and write the processed tables to data/processed")
+    b = sub.add_parser(
+        "build", help="read data/raw and write the processed tables to data/processed"
+    )
     b.add_argument("--raw", default="data/raw")
     b.add_argument("--out", default="data/processed")
     b.add_argument("--jobs", type=int, default=0, help="worker processes (0: one per core)")
     b.add_argument("--engine", choices=["local", "dask"], default="local")
-    b.add_argument("--scheduler", default=None, help="dask.distributed scheduler address (with --engine dask)")
+    b.add_argument(
+        "--scheduler", default=None, help="dask.distributed scheduler address (with --engine dask)"
+    )
     b.add_argument("--quiet", action="store_true")
     b.set_defaults(func=_cmd_build)
     args = ap.parse_args(argv)

@@ -6,6 +6,7 @@ read from the flat files (reports.parquet, …); for a national corpus, `years=`
 those years' partitions (parquet/<table>/report_year=YYYY/), and `scan()` gives a lazy
 pyarrow dataset to filter before anything is loaded.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -46,13 +47,26 @@ def scan(name: str, processed_dir: str | Path | None = None) -> pads.Dataset:
     schema = schema.append(pa.field(YEAR, pa.int64()))
     if not root.is_dir():
         if not (_base(processed_dir) / f"{name}.parquet").exists():
-            raise FileNotFoundError(f"{root} does not exist: run `make build` (or `python -m analysis build`) first")
-        return pads.dataset(pa.table({n: pa.array([], type=schema.field(n).type) for n in schema.names}))
-    return pads.dataset(root, schema=schema, format="parquet", partitioning=pads.partitioning(part_schema, flavor="hive"))
+            raise FileNotFoundError(
+                f"{root} does not exist: run `make build` (or `python -m analysis build`) first"
+            )
+        return pads.dataset(
+            pa.table({n: pa.array([], type=schema.field(n).type) for n in schema.names})
+        )
+    return pads.dataset(
+        root,
+        schema=schema,
+        format="parquet",
+        partitioning=pads.partitioning(part_schema, flavor="hive"),
+    )
 
 
-def load(name: str, processed_dir: str | Path | None = None, years: Iterable[int] | None = None,
-         columns: list[str] | None = None) -> pd.DataFrame:
+def load(
+    name: str,
+    processed_dir: str | Path | None = None,
+    years: Iterable[int] | None = None,
+    columns: list[str] | None = None,
+) -> pd.DataFrame:
     """One processed table (reports, metrics, issues, texts, cells, checks) as a DataFrame.
 
     With `years`, only those report years are read (from the partitions): the same
@@ -63,37 +77,54 @@ def load(name: str, processed_dir: str | Path | None = None, years: Iterable[int
     base = _base(processed_dir)
     path = base / f"{name}.parquet"
     if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist: run `make build` (or `python -m analysis build`) first")
+        raise FileNotFoundError(
+            f"{path} does not exist: run `make build` (or `python -m analysis build`) first"
+        )
     if years is None:
         return pd.read_parquet(path, columns=columns)
     names = columns or tidy.SCHEMAS[name].names
-    table = scan(name, base).to_table(columns=names, filter=pads.field(YEAR).isin([int(y) for y in years]))
+    table = scan(name, base).to_table(
+        columns=names, filter=pads.field(YEAR).isin([int(y) for y in years])
+    )
     return table.to_pandas()
 
 
-def reports(processed_dir: str | Path | None = None, include_duplicates: bool = False,
-            years: Iterable[int] | None = None) -> pd.DataFrame:
+def reports(
+    processed_dir: str | Path | None = None,
+    include_duplicates: bool = False,
+    years: Iterable[int] | None = None,
+) -> pd.DataFrame:
     df = load("reports", processed_dir, years)
     if not include_duplicates:
         df = df[df["status"] != "duplicate"]
     return df.reset_index(drop=True)
 
 
-def metrics(processed_dir: str | Path | None = None, years: Iterable[int] | None = None) -> pd.DataFrame:
+def metrics(
+    processed_dir: str | Path | None = None, years: Iterable[int] | None = None
+) -> pd.DataFrame:
     return load("metrics", processed_dir, years)
 
 
-def issues(processed_dir: str | Path | None = None, years: Iterable[int] | None = None) -> pd.DataFrame:
+def issues(
+    processed_dir: str | Path | None = None, years: Iterable[int] | None = None
+) -> pd.DataFrame:
     return load("issues", processed_dir, years)
 
 
-def texts(processed_dir: str | Path | None = None, years: Iterable[int] | None = None) -> pd.DataFrame:
+def texts(
+    processed_dir: str | Path | None = None, years: Iterable[int] | None = None
+) -> pd.DataFrame:
     return load("texts", processed_dir, years)
 
 
-def cells(processed_dir: str | Path | None = None, years: Iterable[int] | None = None) -> pd.DataFrame:
+def cells(
+    processed_dir: str | Path | None = None, years: Iterable[int] | None = None
+) -> pd.DataFrame:
     return load("cells", processed_dir, years)
 
 
-def checks(processed_dir: str | Path | None = None, years: Iterable[int] | None = None) -> pd.DataFrame:
+def checks(
+    processed_dir: str | Path | None = None, years: Iterable[int] | None = None
+) -> pd.DataFrame:
     return load("checks", processed_dir, years)

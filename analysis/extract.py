@@ -6,6 +6,7 @@ tables (cells, table figures, checks) → the record. Keeping it pure (bytes and
 row in, plain dict out) is what lets the build cache by content hash, run in worker
 processes, or on a dask cluster with identical results.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,17 +20,35 @@ from .document.sentences import Document, build_document
 from .facts.figures import extract_figures
 from .facts.metadata import Metadata, level_and_place, read_metadata
 from .issues import Issue
-from .read.load import LoadError, Loaded, load_bytes, read_file
+from .read.load import Loaded, LoadError, load_bytes, read_file
 from .tables.read import merge_metrics, read_tables
 
 
-def _error_record(source: str, code: str, message: str, sha256: str = "", size: int = 0) -> dict[str, Any]:
+def _error_record(
+    source: str, code: str, message: str, sha256: str = "", size: int = 0
+) -> dict[str, Any]:
     return {
-        "source": source, "file": Path(source).name, "sha256": sha256, "size": size,
-        "agency": None, "report_year": None, "publish_date": None, "script": None, "encoding": None,
-        "format": None, "file_format": None, "title": None, "level": None, "place": None,
-        "metrics": {}, "tables": {}, "checks": [], "overrides": {}, "header": {},
-        "issues": [Issue("error", code, message).as_dict()], "ok": False,
+        "source": source,
+        "file": Path(source).name,
+        "sha256": sha256,
+        "size": size,
+        "agency": None,
+        "report_year": None,
+        "publish_date": None,
+        "script": None,
+        "encoding": None,
+        "format": None,
+        "file_format": None,
+        "title": None,
+        "level": None,
+        "place": None,
+        "metrics": {},
+        "tables": {},
+        "checks": [],
+        "overrides": {},
+        "header": {},
+        "issues": [Issue("error", code, message).as_dict()],
+        "ok": False,
     }
 
 
@@ -39,7 +58,9 @@ def detect_format(doc: Document, tables: dict | None) -> str:
     return "prose"
 
 
-def apply_manifest(md: Metadata, row: dict[str, str], name: str) -> tuple[dict[str, Any], dict[str, Any], list[Issue]]:
+def apply_manifest(
+    md: Metadata, row: dict[str, str], name: str
+) -> tuple[dict[str, Any], dict[str, Any], list[Issue]]:
     """The metadata after the manifest row's overrides: (fields, overrides, issues).
 
     Every override is recorded (from_text / manifest) and reported as an info issue, never
@@ -74,18 +95,34 @@ def apply_manifest(md: Metadata, row: dict[str, str], name: str) -> tuple[dict[s
             else:
                 level = row[key]
     for k, v in overrides.items():
-        issues.append(Issue("info", "manifest-override",
-                            f"{name}: {k} set by data/raw/manifest.csv to {v['manifest']!r} (text gives {v['from_text']!r})"))
+        issues.append(
+            Issue(
+                "info",
+                "manifest-override",
+                f"{name}: {k} set by data/raw/manifest.csv to {v['manifest']!r} (text gives {v['from_text']!r})",
+            )
+        )
     if overrides:
         # the manifest resolved what the text could not say
-        fixed = {"agency": {"no-agency", "agency-without-place"}, "report_year": {"no-year", "year-guessed"}}
+        fixed = {
+            "agency": {"no-agency", "agency-without-place"},
+            "report_year": {"no-year", "year-guessed"},
+        }
         drop = set().union(*(fixed.get(k, set()) for k in overrides))
         issues = [i for i in issues if i.code not in drop]
-    fields = {"agency": agency, "report_year": year, "publish_date": date, "level": level, "place": place}
+    fields = {
+        "agency": agency,
+        "report_year": year,
+        "publish_date": date,
+        "level": level,
+        "place": place,
+    }
     return fields, overrides, issues
 
 
-def extract_loaded(loaded: Loaded, manifest_row: dict[str, str] | None = None) -> tuple[dict[str, Any], Document]:
+def extract_loaded(
+    loaded: Loaded, manifest_row: dict[str, str] | None = None
+) -> tuple[dict[str, Any], Document]:
     doc = build_document(loaded)
     md = read_metadata(doc)
     name = os.path.basename(loaded.source)
@@ -94,8 +131,13 @@ def extract_loaded(loaded: Loaded, manifest_row: dict[str, str] | None = None) -
     year = meta["report_year"]
     this_year = dt.date.today().year
     if year is not None and (year > this_year or year < 2008):
-        issues.append(Issue("warning", "year-out-of-range",
-                            f"{name}: report year {year} is {'in the future' if year > this_year else 'before 2008, when disclosure reports began'}"))
+        issues.append(
+            Issue(
+                "warning",
+                "year-out-of-range",
+                f"{name}: report year {year} is {'in the future' if year > this_year else 'before 2008, when disclosure reports began'}",
+            )
+        )
 
     metrics, notes = extract_figures(doc, year)
     issues.extend(notes)
@@ -132,8 +174,9 @@ def extract_loaded(loaded: Loaded, manifest_row: dict[str, str] | None = None) -
     return record, doc
 
 
-def extract_bytes(source: str, data: bytes, manifest_row: dict[str, str] | None = None,
-                  with_text: bool = False) -> dict[str, Any]:
+def extract_bytes(
+    source: str, data: bytes, manifest_row: dict[str, str] | None = None, with_text: bool = False
+) -> dict[str, Any]:
     """The record for one file's bytes; never raises for bad input."""
     try:
         loaded = load_bytes(source, data)
@@ -142,7 +185,13 @@ def extract_bytes(source: str, data: bytes, manifest_row: dict[str, str] | None 
     try:
         record, doc = extract_loaded(loaded, manifest_row)
     except Exception as e:  # a bug must not stop the batch; it is reported on the file
-        rec = _error_record(source, "internal-error", f"{Path(source).name}: extraction failed: {e!r}", loaded.sha256, loaded.size)
+        rec = _error_record(
+            source,
+            "internal-error",
+            f"{Path(source).name}: extraction failed: {e!r}",
+            loaded.sha256,
+            loaded.size,
+        )
         rec["traceback"] = traceback.format_exc(limit=6)
         return rec
     if with_text:
@@ -150,7 +199,9 @@ def extract_bytes(source: str, data: bytes, manifest_row: dict[str, str] | None 
     return record
 
 
-def extract_path(path: str | Path, manifest_row: dict[str, str] | None = None, with_text: bool = False) -> dict[str, Any]:
+def extract_path(
+    path: str | Path, manifest_row: dict[str, str] | None = None, with_text: bool = False
+) -> dict[str, Any]:
     """The record for one file on disk; never raises for bad input."""
     try:
         data = read_file(path)

@@ -10,6 +10,7 @@ so it can be read on its own in a terminal or a spreadsheet.
 >>> Issue("warning", "ambiguous", "x: two values", metric="proactive_total").as_dict()["metric"]
 'proactive_total'
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,4 +30,9 @@ class Issue:
         """The record's form of the issue (keys in the order the tables and JSON show them)."""
         if self.metric is None:
             return {"level": self.level, "code": self.code, "message": self.message}
-        return {"level": self.level, "code": self.code, "metric": self.metric, "message": self.message}
+        return {
+            "level": self.level,
+            "code": self.code,
+            "metric": self.metric,
+            "message": self.message,
+        }

@@ -19,6 +19,7 @@ with the results. The package and notebooks are copied first and every measureme
 that copy, so an edit to the working tree during the run cannot mix two versions. Nothing here is a pass/fail test; targets are shown next to the
 figures. Usage: scripts/bench.py [--n 20000] [--large] [--sample 2000] [--jobs 0]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,15 +61,24 @@ def machine() -> dict[str, str]:
     import opencc
     import pyarrow
 
-    return {"cpu": cpu, "cores": str(len(os.sched_getaffinity(0))), "memory": f"{psutil.virtual_memory().total / 2**30:.0f} GiB",
-            "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
-            "pyarrow": pyarrow.__version__, "opencc": getattr(opencc, "__version__", "?"),
-            "disk": _disk(), "load": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+    return {
+        "cpu": cpu,
+        "cores": str(len(os.sched_getaffinity(0))),
+        "memory": f"{psutil.virtual_memory().total / 2**30:.0f} GiB",
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "pyarrow": pyarrow.__version__,
+        "opencc": getattr(opencc, "__version__", "?"),
+        "disk": _disk(),
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
 
 
 def _disk() -> str:
     try:
-        out = subprocess.run(["df", "-hT", tempfile.gettempdir()], capture_output=True, text=True, timeout=5).stdout.splitlines()
+        out = subprocess.run(
+            ["df", "-hT", tempfile.gettempdir()], capture_output=True, text=True, timeout=5
+        ).stdout.splitlines()
         parts = out[1].split()
         return f"{parts[1]} ({tempfile.gettempdir()})"
     except Exception:  # noqa: BLE001 - only for the description
@@ -112,13 +122,23 @@ class TreeMemory:
             self._stop.wait(self.interval)
 
 
-def run_measured(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> dict[str, Any]:
+def run_measured(
+    cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> dict[str, Any]:
     t = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     with TreeMemory(proc.pid) as mem:
         out, err = proc.communicate()
-    return {"seconds": time.perf_counter() - t, "code": proc.returncode, "peak_rss": mem.peak_rss,
-            "peak_pss": mem.peak_pss, "stdout": out, "stderr": err}
+    return {
+        "seconds": time.perf_counter() - t,
+        "code": proc.returncode,
+        "peak_rss": mem.peak_rss,
+        "peak_pss": mem.peak_pss,
+        "stdout": out,
+        "stderr": err,
+    }
 
 
 def mb(n: float) -> str:
@@ -127,7 +147,9 @@ def mb(n: float) -> str:
 
 def table(title: str, header: list[str], rows: list[list[Any]]) -> str:
     cells = [[str(c) for c in r] for r in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(header)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(header)
+    ]
     line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
     out = [f"\n### {title}\n", line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(r) for r in cells]
@@ -165,7 +187,9 @@ def reference_opencc(texts: list[str], nbytes: int) -> dict[str, float]:
     return {"seconds": time.perf_counter() - t, "files": len(texts), "bytes": nbytes}
 
 
-def seeds_by_script(seeds: list[tuple[str, bytes]], rounds: int = 40, repeats: int = 5) -> dict[str, Any]:
+def seeds_by_script(
+    seeds: list[tuple[str, bytes]], rounds: int = 40, repeats: int = 5
+) -> dict[str, Any]:
     """Extraction of the simplified and the traditional seeds apart, and OpenCC's part in the latter.
 
     Traditional reports must be converted (OpenCC tw2sp, with Taiwan phrases), which costs
@@ -189,11 +213,16 @@ def seeds_by_script(seeds: list[tuple[str, bytes]], rounds: int = 40, repeats: i
             continue
         for name, data in items:
             extract_bytes(name, data)
-        secs = _best_of(repeats, lambda: [extract_bytes(name, data) for _ in range(rounds) for name, data in items])
+        secs = _best_of(
+            repeats,
+            lambda: [extract_bytes(name, data) for _ in range(rounds) for name, data in items],
+        )
         out[label] = {"n": rounds * len(items), "seconds": secs, "files": len(items)}
     if conv_texts:
         convert.tw2sp(conv_texts[0])
-        secs = _best_of(repeats, lambda: [convert.tw2sp(text) for _ in range(rounds) for text in conv_texts])
+        secs = _best_of(
+            repeats, lambda: [convert.tw2sp(text) for _ in range(rounds) for text in conv_texts]
+        )
         out["tw2sp"] = {"n": rounds * len(conv_texts), "seconds": secs}
     return out
 
@@ -209,7 +238,9 @@ def _best_of(repeats: int, run: Any) -> float:
     return best
 
 
-def stage_times(items: list[tuple[str, bytes]], rounds: int = 1, repeats: int = 1) -> dict[str, Any]:
+def stage_times(
+    items: list[tuple[str, bytes]], rounds: int = 1, repeats: int = 1
+) -> dict[str, Any]:
     """Each stage of analysis.extract timed on its own, in one process (the whole: best of `repeats`).
 
     The stages are called as analysis.extract.extract_loaded calls them; if their
@@ -220,8 +251,16 @@ def stage_times(items: list[tuple[str, bytes]], rounds: int = 1, repeats: int = 
     for name, data in items[:5]:  # warm-up: OpenCC converters, lazily built regexes
         extract_bytes(name, data)
     n = rounds * len(items)
-    whole = _best_of(repeats, lambda: [extract_bytes(name, data) for _ in range(rounds) for name, data in items])
-    res: dict[str, Any] = {"n": n, "repeats": repeats, "bytes": sum(len(d) for _, d in items) * rounds, "whole": whole, "stages": None}
+    whole = _best_of(
+        repeats, lambda: [extract_bytes(name, data) for _ in range(rounds) for name, data in items]
+    )
+    res: dict[str, Any] = {
+        "n": n,
+        "repeats": repeats,
+        "bytes": sum(len(d) for _, d in items) * rounds,
+        "whole": whole,
+        "stages": None,
+    }
     try:
         from analysis.document.sentences import build_document
         from analysis.facts.figures import extract_figures
@@ -273,16 +312,41 @@ def profile(items: list[tuple[str, bytes]], top: int = 15) -> str:
     st = pstats.Stats(prof)
     total = st.total_tt  # type: ignore[attr-defined]
     rows = []
-    for (file, line, func), (cc, nc, tt, ct, _) in sorted(st.stats.items(), key=lambda kv: -kv[1][2])[:top]:  # type: ignore[attr-defined]
+    for (file, line, func), (cc, nc, tt, ct, _) in sorted(
+        st.stats.items(), key=lambda kv: -kv[1][2]
+    )[:top]:  # type: ignore[attr-defined]
         where = f"{Path(file).name}:{line}" if file != "~" else "builtin"
-        rows.append([f"{func}", where, f"{nc:,}", f"{tt / len(items) * 1000:.2f}", f"{tt / total * 100:.0f}%",
-                     f"{ct / len(items) * 1000:.2f}"])
-    return table(f"Hottest functions (cProfile, {len(items)} reports, one process; profiling adds overhead)",
-                 ["function", "where", "calls", "own ms/report", "own share", "cumulative ms/report"], rows)
+        rows.append(
+            [
+                f"{func}",
+                where,
+                f"{nc:,}",
+                f"{tt / len(items) * 1000:.2f}",
+                f"{tt / total * 100:.0f}%",
+                f"{ct / len(items) * 1000:.2f}",
+            ]
+        )
+    return table(
+        f"Hottest functions (cProfile, {len(items)} reports, one process; profiling adds overhead)",
+        ["function", "where", "calls", "own ms/report", "own share", "cumulative ms/report"],
+        rows,
+    )
 
 
 def build_cmd(raw: Path, out: Path, jobs: int) -> list[str]:
-    return [sys.executable, "-m", "analysis", "build", "--raw", str(raw), "--out", str(out), "--jobs", str(jobs), "--quiet"]
+    return [
+        sys.executable,
+        "-m",
+        "analysis",
+        "build",
+        "--raw",
+        str(raw),
+        "--out",
+        str(out),
+        "--jobs",
+        str(jobs),
+        "--quiet",
+    ]
 
 
 def timed_build(raw: Path, out: Path, jobs: int, stats_file: Path) -> dict[str, Any]:
@@ -298,7 +362,9 @@ def timed_build(raw: Path, out: Path, jobs: int, stats_file: Path) -> dict[str, 
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p): (p.stat().st_mtime_ns, p.stat().st_ino) for p in folder.rglob("*") if p.is_file()}
+    return {
+        str(p): (p.stat().st_mtime_ns, p.stat().st_ino) for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def reports_timing(work: Path) -> dict[str, Any]:
@@ -310,14 +376,48 @@ def reports_timing(work: Path) -> dict[str, Any]:
     out: dict[str, Any] = {"available": True}
     for label in ("cold", "warm"):
         t = time.perf_counter()
-        b = run_measured([sys.executable, "-m", "analysis", "build", "--raw", str(ROOT / "data" / "raw"), "--out", str(processed),
-                          "--quiet"], env=env, cwd=CODE)
-        r = run_measured([sys.executable, "-m", "analysis.reports", "--raw", str(ROOT / "data" / "raw"), "--processed",
-                          str(processed), "--out", str(reports), "--notebooks", str(CODE / "notebooks"), "--no-build",
-                          "--quiet"], env=env, cwd=CODE)
-        out[label] = {"seconds": time.perf_counter() - t, "build": b["seconds"], "reports": r["seconds"],
-                      "ok": b["code"] == 0 and r["code"] == 0, "peak_pss": max(b["peak_pss"], r["peak_pss"]),
-                      "error": (b["stderr"] + r["stderr"])[-600:] if b["code"] or r["code"] else ""}
+        b = run_measured(
+            [
+                sys.executable,
+                "-m",
+                "analysis",
+                "build",
+                "--raw",
+                str(ROOT / "data" / "raw"),
+                "--out",
+                str(processed),
+                "--quiet",
+            ],
+            env=env,
+            cwd=CODE,
+        )
+        r = run_measured(
+            [
+                sys.executable,
+                "-m",
+                "analysis.reports",
+                "--raw",
+                str(ROOT / "data" / "raw"),
+                "--processed",
+                str(processed),
+                "--out",
+                str(reports),
+                "--notebooks",
+                str(CODE / "notebooks"),
+                "--no-build",
+                "--quiet",
+            ],
+            env=env,
+            cwd=CODE,
+        )
+        out[label] = {
+            "seconds": time.perf_counter() - t,
+            "build": b["seconds"],
+            "reports": r["seconds"],
+            "ok": b["code"] == 0 and r["code"] == 0,
+            "peak_pss": max(b["peak_pss"], r["peak_pss"]),
+            "error": (b["stderr"] + r["stderr"])[-600:] if b["code"] or r["code"] else "",
+        }
     return out
 
 
@@ -325,21 +425,38 @@ def reports_timing(work: Path) -> dict[str, Any]:
 def snapshot_code(tmp: Path) -> Path:
     """A copy of analysis/ and notebooks/ that the whole run uses (imports and subprocesses)."""
     code = tmp / "code"
-    shutil.copytree(ROOT / "analysis", code / "analysis", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "analysis", code / "analysis", ignore=shutil.ignore_patterns("__pycache__")
+    )
     if (ROOT / "notebooks").is_dir():
-        shutil.copytree(ROOT / "notebooks", code / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        shutil.copytree(
+            ROOT / "notebooks",
+            code / "notebooks",
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints"),
+        )
     sys.path.insert(0, str(code))
     return code
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--n", type=int, default=20000, help="reports in the generated corpus (default 20,000)")
-    ap.add_argument("--large", action="store_true", help="100,000 reports (the memory target's size; ~15-25 min here)")
-    ap.add_argument("--sample", type=int, default=2000, help="reports timed stage by stage in one process")
+    ap.add_argument(
+        "--n", type=int, default=20000, help="reports in the generated corpus (default 20,000)"
+    )
+    ap.add_argument(
+        "--large",
+        action="store_true",
+        help="100,000 reports (the memory target's size; ~15-25 min here)",
+    )
+    ap.add_argument(
+        "--sample", type=int, default=2000, help="reports timed stage by stage in one process"
+    )
     ap.add_argument("--jobs", type=int, default=0, help="build processes (0: one per core)")
     ap.add_argument("--seed", type=int, default=0, help="corpus seed")
-    ap.add_argument("--corpus", help="use (or keep) the generated corpus in this folder instead of a temporary one")
+    ap.add_argument(
+        "--corpus",
+        help="use (or keep) the generated corpus in this folder instead of a temporary one",
+    )
     ap.add_argument("--skip-reports", action="store_true", help="do not time make reports")
     ap.add_argument("--json", help="also write every figure to this JSON file")
     args = ap.parse_args(argv)
@@ -364,7 +481,9 @@ def main(argv: list[str] | None = None) -> int:
             if corpus_dir.exists():
                 shutil.rmtree(corpus_dir)
             say(f"generating {n:,} reports into {corpus_dir} ...")
-            corpus = synth.generate(corpus_dir, n, seed=args.seed, seeds_dir=ROOT / "data" / "raw", jobs=jobs)
+            corpus = synth.generate(
+                corpus_dir, n, seed=args.seed, seeds_dir=ROOT / "data" / "raw", jobs=jobs
+            )
         gen_s = time.perf_counter() - t
         files = corpus_files(corpus_dir)
         total_bytes = sum(p.stat().st_size for p in files)
@@ -400,15 +519,23 @@ def main(argv: list[str] | None = None) -> int:
         before = snapshot(out)
         warm = timed_build(corpus_dir, out, jobs, tmp / "stats-warm.json")
         rewritten = sum(1 for k, v in snapshot(out).items() if before.get(k) != v)
-        victim = next(p for p in files if p.suffix == ".txt" and "_broken" not in p.name and "_mirror" not in p.name)
+        victim = next(
+            p
+            for p in files
+            if p.suffix == ".txt" and "_broken" not in p.name and "_mirror" not in p.name
+        )
         original = victim.read_bytes()
-        victim.write_bytes(original + b"\n")  # new bytes, same report: exactly one file to re-extract
+        victim.write_bytes(
+            original + b"\n"
+        )  # new bytes, same report: exactly one file to re-extract
         say("  one file changed ...")
         try:
             inc = timed_build(corpus_dir, out, jobs, tmp / "stats-inc.json")
         finally:
             victim.write_bytes(original)
-        processed_bytes = sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts)
+        processed_bytes = sum(
+            p.stat().st_size for p in out.rglob("*") if p.is_file() and ".cache" not in p.parts
+        )
 
         rep: dict[str, Any] = {"available": False, "why": "--skip-reports"}
         if not args.skip_reports:
@@ -420,14 +547,19 @@ def main(argv: list[str] | None = None) -> int:
         info["load"] += " → " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
         # --- tables
-        lines: list[str] = [f"\n## Benchmark: {n:,} generated reports ({mb(total_bytes)}), {time.strftime('%Y-%m-%d %H:%M')}"]
+        lines: list[str] = [
+            f"\n## Benchmark: {n:,} generated reports ({mb(total_bytes)}), {time.strftime('%Y-%m-%d %H:%M')}"
+        ]
         lines.append(table("Machine", ["", ""], [[k, v] for k, v in info.items()]))
         if corpus is not None:
-            mix = [["kinds", ", ".join(f"{k} {v:,}" for k, v in corpus.kinds.most_common())],
-                   ["scripts", ", ".join(f"{k} {v:,}" for k, v in corpus.scripts.most_common())],
-                   ["encodings", ", ".join(f"{k} {v:,}" for k, v in corpus.encodings.most_common())],
-                   ["formats", ", ".join(f"{k} {v:,}" for k, v in corpus.formats.most_common())],
-                   ["manifest rows", f"{corpus.manifest_rows:,}"], ["generated in", f"{gen_s:.0f} s"]]
+            mix = [
+                ["kinds", ", ".join(f"{k} {v:,}" for k, v in corpus.kinds.most_common())],
+                ["scripts", ", ".join(f"{k} {v:,}" for k, v in corpus.scripts.most_common())],
+                ["encodings", ", ".join(f"{k} {v:,}" for k, v in corpus.encodings.most_common())],
+                ["formats", ", ".join(f"{k} {v:,}" for k, v in corpus.formats.most_common())],
+                ["manifest rows", f"{corpus.manifest_rows:,}"],
+                ["generated in", f"{gen_s:.0f} s"],
+            ]
             lines.append(table("Corpus", ["", ""], mix))
 
         def rate(nrep: float, secs: float) -> str:
@@ -436,41 +568,126 @@ def main(argv: list[str] | None = None) -> int:
         def mbs(nb: float, secs: float) -> str:
             return f"{nb / 2**20 / secs:,.1f}" if secs > 0 else "-"
 
-        tw_ms = by_script["tw2sp"]["seconds"] / by_script["tw2sp"]["n"] * 1000 if "tw2sp" in by_script else 0.0
+        tw_ms = (
+            by_script["tw2sp"]["seconds"] / by_script["tw2sp"]["n"] * 1000
+            if "tw2sp" in by_script
+            else 0.0
+        )
         cs = cold["stats"]
         ext_s = cs.get("extract_s", 0.0)
         n_ext = cs.get("extracted", 0)
-        rows = [
-            ["reference: read the files (page cache warm)", f"{read['files']:,}", f"{read['seconds']:.2f}",
-             rate(read["files"], read["seconds"]), mbs(read["bytes"], read["seconds"]), "1 process"],
-            ["reference: OpenCC t2s on the same texts", f"{cc['files']:,}", f"{cc['seconds']:.2f}",
-             rate(cc["files"], cc["seconds"]), mbs(cc["bytes"], cc["seconds"]), "1 process, sample"],
-            ["extract, seeds", f"{st_seeds['n']:,}", f"{st_seeds['whole']:.2f}", rate(st_seeds["n"], st_seeds["whole"]),
-             mbs(st_seeds["bytes"], st_seeds["whole"]), f"1 process, fastest of {st_seeds['repeats']} runs"],
-        ] + [
-            [f"extract, {label} seeds only ({r['files']} of {len(seeds)})", f"{r['n']:,}", f"{r['seconds']:.2f}",
-             rate(r["n"], r["seconds"]), "", f"1 process, {r['seconds'] / r['n'] * 1000:.2f} ms each (fastest of 5 runs)"]
-            for label, r in by_script.items() if label != "tw2sp"
-        ] + ([
-            ["reference: OpenCC tw2sp alone on the traditional seeds", f"{by_script['tw2sp']['n']:,}",
-             f"{by_script['tw2sp']['seconds']:.2f}", rate(by_script["tw2sp"]["n"], by_script["tw2sp"]["seconds"]), "",
-             f"{tw_ms:.2f} ms each, {tw_ms * by_script['traditional']['files'] / len(seeds):.2f} ms per seed on average"]
-        ] if "tw2sp" in by_script else []) + [
-            ["extract, corpus sample", f"{st_sample['n']:,}", f"{st_sample['whole']:.2f}",
-             rate(st_sample["n"], st_sample["whole"]), mbs(st_sample["bytes"], st_sample["whole"]), "1 process"],
-            [f"build: extract phase (cold, {jobs} processes)", f"{n_ext:,}", f"{ext_s:.1f}", rate(n_ext, ext_s),
-             mbs(total_bytes, ext_s), f"{rate(n_ext, ext_s * jobs)} /s/core"],
-            ["build: write phase (6 tables, flat + year partitions)", f"{cs.get('files', 0):,}", f"{cs.get('write_s', 0):.1f}",
-             rate(cs.get("files", 0), cs.get("write_s", 0)), mbs(processed_bytes, cs.get("write_s", 0)), f"{jobs} processes"],
-            ["build: total, cold", f"{cs.get('files', 0):,}", f"{cold['seconds']:.1f}", rate(cs.get("files", 0), cold["seconds"]),
-             mbs(total_bytes, cold["seconds"]), f"peak memory {mb(cold['peak_pss'])} PSS / {mb(cold['peak_rss'])} RSS"],
-            ["build: warm, nothing changed", f"{cs.get('files', 0):,}", f"{warm['seconds']:.2f}", "-", "-",
-             f"{rewritten} files rewritten" + ("" if warm["stats"].get("up_to_date") else
-                                               " (NOT warm: the extractor's source changed during the run)")],
-            ["build: one file changed", f"{inc['stats'].get('extracted', '?')} re-extracted", f"{inc['seconds']:.1f}", "-", "-",
-             f"write {inc['stats'].get('write_s', 0):.1f} s"],
-        ]
-        lines.append(table("Throughput", ["what", "reports", "seconds", "reports/s", "MB/s", "note"], rows))
+        rows = (
+            [
+                [
+                    "reference: read the files (page cache warm)",
+                    f"{read['files']:,}",
+                    f"{read['seconds']:.2f}",
+                    rate(read["files"], read["seconds"]),
+                    mbs(read["bytes"], read["seconds"]),
+                    "1 process",
+                ],
+                [
+                    "reference: OpenCC t2s on the same texts",
+                    f"{cc['files']:,}",
+                    f"{cc['seconds']:.2f}",
+                    rate(cc["files"], cc["seconds"]),
+                    mbs(cc["bytes"], cc["seconds"]),
+                    "1 process, sample",
+                ],
+                [
+                    "extract, seeds",
+                    f"{st_seeds['n']:,}",
+                    f"{st_seeds['whole']:.2f}",
+                    rate(st_seeds["n"], st_seeds["whole"]),
+                    mbs(st_seeds["bytes"], st_seeds["whole"]),
+                    f"1 process, fastest of {st_seeds['repeats']} runs",
+                ],
+            ]
+            + [
+                [
+                    f"extract, {label} seeds only ({r['files']} of {len(seeds)})",
+                    f"{r['n']:,}",
+                    f"{r['seconds']:.2f}",
+                    rate(r["n"], r["seconds"]),
+                    "",
+                    f"1 process, {r['seconds'] / r['n'] * 1000:.2f} ms each (fastest of 5 runs)",
+                ]
+                for label, r in by_script.items()
+                if label != "tw2sp"
+            ]
+            + (
+                [
+                    [
+                        "reference: OpenCC tw2sp alone on the traditional seeds",
+                        f"{by_script['tw2sp']['n']:,}",
+                        f"{by_script['tw2sp']['seconds']:.2f}",
+                        rate(by_script["tw2sp"]["n"], by_script["tw2sp"]["seconds"]),
+                        "",
+                        f"{tw_ms:.2f} ms each, {tw_ms * by_script['traditional']['files'] / len(seeds):.2f} ms per seed on average",
+                    ]
+                ]
+                if "tw2sp" in by_script
+                else []
+            )
+            + [
+                [
+                    "extract, corpus sample",
+                    f"{st_sample['n']:,}",
+                    f"{st_sample['whole']:.2f}",
+                    rate(st_sample["n"], st_sample["whole"]),
+                    mbs(st_sample["bytes"], st_sample["whole"]),
+                    "1 process",
+                ],
+                [
+                    f"build: extract phase (cold, {jobs} processes)",
+                    f"{n_ext:,}",
+                    f"{ext_s:.1f}",
+                    rate(n_ext, ext_s),
+                    mbs(total_bytes, ext_s),
+                    f"{rate(n_ext, ext_s * jobs)} /s/core",
+                ],
+                [
+                    "build: write phase (6 tables, flat + year partitions)",
+                    f"{cs.get('files', 0):,}",
+                    f"{cs.get('write_s', 0):.1f}",
+                    rate(cs.get("files", 0), cs.get("write_s", 0)),
+                    mbs(processed_bytes, cs.get("write_s", 0)),
+                    f"{jobs} processes",
+                ],
+                [
+                    "build: total, cold",
+                    f"{cs.get('files', 0):,}",
+                    f"{cold['seconds']:.1f}",
+                    rate(cs.get("files", 0), cold["seconds"]),
+                    mbs(total_bytes, cold["seconds"]),
+                    f"peak memory {mb(cold['peak_pss'])} PSS / {mb(cold['peak_rss'])} RSS",
+                ],
+                [
+                    "build: warm, nothing changed",
+                    f"{cs.get('files', 0):,}",
+                    f"{warm['seconds']:.2f}",
+                    "-",
+                    "-",
+                    f"{rewritten} files rewritten"
+                    + (
+                        ""
+                        if warm["stats"].get("up_to_date")
+                        else " (NOT warm: the extractor's source changed during the run)"
+                    ),
+                ],
+                [
+                    "build: one file changed",
+                    f"{inc['stats'].get('extracted', '?')} re-extracted",
+                    f"{inc['seconds']:.1f}",
+                    "-",
+                    "-",
+                    f"write {inc['stats'].get('write_s', 0):.1f} s",
+                ],
+            ]
+        )
+        lines.append(
+            table("Throughput", ["what", "reports", "seconds", "reports/s", "MB/s", "note"], rows)
+        )
 
         srows = []
         for label, st in (("seeds", st_seeds), ("corpus sample", st_sample)):
@@ -478,39 +695,98 @@ def main(argv: list[str] | None = None) -> int:
                 tot = sum(st["stages"].values())
                 for k, v in st["stages"].items():
                     srows.append([label, k, f"{v / st['n'] * 1000:.2f}", f"{v / tot * 100:.0f}%"])
-                srows.append([label, "sum of stages", f"{tot / st['n'] * 1000:.2f}", f"{st['n'] / tot:,.0f} reports/s"])
+                srows.append(
+                    [
+                        label,
+                        "sum of stages",
+                        f"{tot / st['n'] * 1000:.2f}",
+                        f"{st['n'] / tot:,.0f} reports/s",
+                    ]
+                )
             else:
                 srows.append([label, "stage breakdown unavailable", st.get("stage_error", ""), ""])
         if n_ext:
-            srows.append(["build (all cores)", "extract phase, wall per report", f"{ext_s / n_ext * 1000:.2f}", ""])
+            srows.append(
+                [
+                    "build (all cores)",
+                    "extract phase, wall per report",
+                    f"{ext_s / n_ext * 1000:.2f}",
+                    "",
+                ]
+            )
         if cs.get("files"):
-            srows.append(["build (all cores)", "write phase, wall per report", f"{cs['write_s'] / cs['files'] * 1000:.2f}", ""])
-        lines.append(table("Time per stage (one process unless said)", ["corpus", "stage", "ms/report", "share"], srows))
+            srows.append(
+                [
+                    "build (all cores)",
+                    "write phase, wall per report",
+                    f"{cs['write_s'] / cs['files'] * 1000:.2f}",
+                    "",
+                ]
+            )
+        lines.append(
+            table(
+                "Time per stage (one process unless said)",
+                ["corpus", "stage", "ms/report", "share"],
+                srows,
+            )
+        )
 
         trows = []
         per_core = st_seeds["n"] / st_seeds["whole"]
-        trows.append(["load+normalize+extract, seeds, per core", f">= {TARGET_PER_CORE:,} reports/s", f"{per_core:,.0f} reports/s",
-                      "met" if per_core >= TARGET_PER_CORE else "NOT MET"])
+        trows.append(
+            [
+                "load+normalize+extract, seeds, per core",
+                f">= {TARGET_PER_CORE:,} reports/s",
+                f"{per_core:,.0f} reports/s",
+                "met" if per_core >= TARGET_PER_CORE else "NOT MET",
+            ]
+        )
         mem_note = f"{mb(cold['peak_pss'])} for {n:,} reports"
-        trows.append([f"peak memory, {n:,} reports", f"< {TARGET_MEM_MB:,} MB for 100,000", mem_note,
-                      ("met" if cold["peak_pss"] < TARGET_MEM_MB * 2**20 else "NOT MET") + ("" if n >= 100_000 else " (at this N; run --large)")])
+        trows.append(
+            [
+                f"peak memory, {n:,} reports",
+                f"< {TARGET_MEM_MB:,} MB for 100,000",
+                mem_note,
+                ("met" if cold["peak_pss"] < TARGET_MEM_MB * 2**20 else "NOT MET")
+                + ("" if n >= 100_000 else " (at this N; run --large)"),
+            ]
+        )
         if rep.get("available"):
             for label, target in (("cold", TARGET_COLD_S), ("warm", TARGET_WARM_S)):
                 r = rep[label]
-                trows.append([f"make reports on the seeds, {label}", f"< {target:.0f} s",
-                              f"{r['seconds']:.1f} s (build {r['build']:.1f} + reports {r['reports']:.1f})" + ("" if r["ok"] else " FAILED"),
-                              "met" if r["ok"] and r["seconds"] < target else "NOT MET"])
+                trows.append(
+                    [
+                        f"make reports on the seeds, {label}",
+                        f"< {target:.0f} s",
+                        f"{r['seconds']:.1f} s (build {r['build']:.1f} + reports {r['reports']:.1f})"
+                        + ("" if r["ok"] else " FAILED"),
+                        "met" if r["ok"] and r["seconds"] < target else "NOT MET",
+                    ]
+                )
         else:
-            trows.append(["make reports on the seeds, cold / warm", f"< {TARGET_COLD_S:.0f} s / < {TARGET_WARM_S:.0f} s",
-                          f"not available ({rep.get('why')})", "-"])
+            trows.append(
+                [
+                    "make reports on the seeds, cold / warm",
+                    f"< {TARGET_COLD_S:.0f} s / < {TARGET_WARM_S:.0f} s",
+                    f"not available ({rep.get('why')})",
+                    "-",
+                ]
+            )
         lines.append(table("Targets (issue 6)", ["target", "wanted", "measured", ""], trows))
         lines.append(prof)
         print("\n".join(lines))
-        results.update(read=read, opencc=cc, stages_seeds=st_seeds, stages_sample=st_sample,
-                       build_cold={k: v for k, v in cold.items() if k not in ("stdout", "stderr")},
-                       build_warm={k: v for k, v in warm.items() if k not in ("stdout", "stderr")}, rewritten_warm=rewritten,
-                       build_one_changed={k: v for k, v in inc.items() if k not in ("stdout", "stderr")}, make_reports=rep,
-                       seeds_by_script=by_script)
+        results.update(
+            read=read,
+            opencc=cc,
+            stages_seeds=st_seeds,
+            stages_sample=st_sample,
+            build_cold={k: v for k, v in cold.items() if k not in ("stdout", "stderr")},
+            build_warm={k: v for k, v in warm.items() if k not in ("stdout", "stderr")},
+            rewritten_warm=rewritten,
+            build_one_changed={k: v for k, v in inc.items() if k not in ("stdout", "stderr")},
+            make_reports=rep,
+            seeds_by_script=by_script,
+        )
         if args.json:
             from analysis.atomic import write_text
 

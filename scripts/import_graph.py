@@ -14,6 +14,7 @@ folder is one node; a module at the package root is its own node).
 
 tests/test_layout.py asserts no cycles and no upward imports with the same functions.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,12 @@ PKG = ROOT / "analysis"
 
 # The flow, in order: a module may import from an earlier rank, or from its own folder.
 STAGES: list[tuple[str, ...]] = [
-    ("analysis.issues", "analysis.metrics", "analysis.labels", "analysis.atomic"),  # shared vocabulary
+    (
+        "analysis.issues",
+        "analysis.metrics",
+        "analysis.labels",
+        "analysis.atomic",
+    ),  # shared vocabulary
     ("analysis.read",),  # 1 bytes → text + grids
     ("analysis.document",),  # 2 normalized text, sentences, offsets
     ("analysis.facts", "analysis.tables"),  # 3 metadata and prose figures | table cells and checks
@@ -66,7 +72,9 @@ def module_name(path: Path, pkg: Path = PKG) -> str:
 
 
 def modules(pkg: Path = PKG) -> dict[str, Path]:
-    return {module_name(p, pkg): p for p in sorted(pkg.rglob("*.py")) if "__pycache__" not in p.parts}
+    return {
+        module_name(p, pkg): p for p in sorted(pkg.rglob("*.py")) if "__pycache__" not in p.parts
+    }
 
 
 def _resolve(mod: str, is_pkg: bool, level: int, target: str | None) -> str:
@@ -100,7 +108,11 @@ def imports(mods: dict[str, Path]) -> dict[str, set[str]]:
         deps: set[str] = set()
         for node in ast.walk(ast.parse(path.read_bytes())):
             if isinstance(node, ast.ImportFrom):
-                src = _resolve(mod, is_pkg, node.level, node.module) if node.level else (node.module or "")
+                src = (
+                    _resolve(mod, is_pkg, node.level, node.module)
+                    if node.level
+                    else (node.module or "")
+                )
                 if not src.startswith("analysis"):
                     continue
                 for a in node.names:
@@ -227,22 +239,36 @@ def figures(pkg: Path = PKG) -> dict[str, object]:
     missing = unresolved(everything, mods)
     g = {a: {b for b in deps if b in mods} for a, deps in everything.items()}
     fg = collapse(g, folder_of)
-    return {"modules": len(mods), "module edges": n_edges(g), "module levels": levels(g),
-            "module cycles": cycles(g), "folders": len(fg), "folder edges": n_edges(fg),
-            "folder levels": levels(fg), "folder cycles": cycles(fg), "upward imports": upward(g),
-            "modules of no stage": unplaced(mods), "imports of no module": missing,
-            "_folder_graph": fg}
+    return {
+        "modules": len(mods),
+        "module edges": n_edges(g),
+        "module levels": levels(g),
+        "module cycles": cycles(g),
+        "folders": len(fg),
+        "folder edges": n_edges(fg),
+        "folder levels": levels(fg),
+        "folder cycles": cycles(fg),
+        "upward imports": upward(g),
+        "modules of no stage": unplaced(mods),
+        "imports of no module": missing,
+        "_folder_graph": fg,
+    }
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--edges", action="store_true", help="print every folder-level edge")
     ap.add_argument("--pkg", default=str(PKG), help="the package folder (default: analysis/)")
     args = ap.parse_args()
     f = figures(Path(args.pkg))
     fg = f.pop("_folder_graph")
     for k, v in f.items():
-        print(f"{k:16} {len(v) if isinstance(v, list) else v}" + (f"  {v}" if isinstance(v, list) and v else ""))
+        print(
+            f"{k:16} {len(v) if isinstance(v, list) else v}"
+            + (f"  {v}" if isinstance(v, list) and v else "")
+        )
     if args.edges:
         for a in sorted(fg):  # type: ignore[union-attr]
             print(f"{a} -> {', '.join(sorted(fg[a]))}")  # type: ignore[index]

@@ -9,6 +9,7 @@ document stage) and the set cannot change with the OpenCC version installed.
     .venv/bin/python scripts/make_chardata.py          # rewrite the module
     .venv/bin/python scripts/make_chardata.py --check  # exit 1 if it is out of date
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,7 @@ def render() -> str:
 
     trad = opencc.OpenCC("s2t").convert(COMMON_SIMPLIFIED)
     chars = "".join(sorted(set(COMMON_SIMPLIFIED) | set(trad)))
-    rows = [chars[i:i + 40] for i in range(0, len(chars), 40)]
+    rows = [chars[i : i + 40] for i in range(0, len(chars), 40)]
     body = "\n".join(f'    "{r}"' for r in rows)
     return (
         '"""Characters encoding detection counts as common Chinese: simplified and traditional.\n\n'
@@ -48,13 +49,20 @@ def render() -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--check", action="store_true", help="only say whether the module is up to date")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--check", action="store_true", help="only say whether the module is up to date"
+    )
     args = ap.parse_args()
     text = render()
     if args.check:
         ok = TARGET.exists() and TARGET.read_text(encoding="utf-8") == text
-        print(f"{TARGET.relative_to(ROOT)} is {'up to date' if ok else 'out of date'}", file=sys.stderr)
+        print(
+            f"{TARGET.relative_to(ROOT)} is {'up to date' if ok else 'out of date'}",
+            file=sys.stderr,
+        )
         return 0 if ok else 1
     TARGET.write_text(text, encoding="utf-8")
     print(f"wrote {TARGET.relative_to(ROOT)}", file=sys.stderr)

@@ -11,6 +11,7 @@ The reference set: data/raw (the seeds, with their manifest), ../shared's labell
 the test fixtures, traditional and Big5 copies of the seeds, and a generated corpus
 (`--generated N` reports made by analysis.synth into a cache folder, made once).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,10 +29,18 @@ def _files(generated: int, gen_dir: Path) -> list[tuple[str, bytes, dict[str, st
     except ImportError:  # before the layout change
         from analysis.manifest import read_manifest  # type: ignore[no-redef]
 
-    folders = [ROOT / "data" / "raw", ROOT / "tests" / "fixtures" / "prose", ROOT / "tests" / "fixtures" / "tables"]
+    folders = [
+        ROOT / "data" / "raw",
+        ROOT / "tests" / "fixtures" / "prose",
+        ROOT / "tests" / "fixtures" / "tables",
+    ]
     shared = ROOT.parent / "shared"
-    folders += [shared / "seeds", shared / "corpus" / "real", shared / "corpus" / "real2",
-                shared / "corpus" / "full" / "reports"]
+    folders += [
+        shared / "seeds",
+        shared / "corpus" / "real",
+        shared / "corpus" / "real2",
+        shared / "corpus" / "full" / "reports",
+    ]
     if generated:
         if not (gen_dir / "manifest.csv").exists():
             try:
@@ -47,7 +56,11 @@ def _files(generated: int, gen_dir: Path) -> list[tuple[str, bytes, dict[str, st
             continue
         man = read_manifest(folder / "manifest.csv")
         for p in sorted(folder.iterdir()):
-            if p.is_file() and p.suffix not in (".py", ".json", ".jsonl") and p.name != "manifest.csv":
+            if (
+                p.is_file()
+                and p.suffix not in (".py", ".json", ".jsonl")
+                and p.name != "manifest.csv"
+            ):
                 out.append((f"{folder.name}/{p.name}", p.read_bytes(), man.for_file(p.name)))
     import opencc
 
@@ -60,10 +73,14 @@ def _files(generated: int, gen_dir: Path) -> list[tuple[str, bytes, dict[str, st
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("out", help="JSONL file of records to write")
     ap.add_argument("--compare", help="an earlier snapshot: print the files whose records differ")
-    ap.add_argument("--generated", type=int, default=3000, help="generated reports in the set (0: none)")
+    ap.add_argument(
+        "--generated", type=int, default=3000, help="generated reports in the set (0: none)"
+    )
     ap.add_argument("--gen-dir", default="/tmp/gdr-snapshot-corpus")
     args = ap.parse_args()
     from analysis.extract import extract_bytes
@@ -77,7 +94,10 @@ def main() -> int:
     print(f"{len(lines)} records -> {args.out}", file=sys.stderr)
     if not args.compare:
         return 0
-    old = {json.loads(ln)["source"]: ln for ln in Path(args.compare).read_text(encoding="utf-8").splitlines()}
+    old = {
+        json.loads(ln)["source"]: ln
+        for ln in Path(args.compare).read_text(encoding="utf-8").splitlines()
+    }
     new = {json.loads(ln)["source"]: ln for ln in lines}
     diff = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
     for k in diff[:40]:

@@ -1,4 +1,5 @@
 """Shared helpers: run the real extractor on short texts written like real reports."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,7 +14,9 @@ RAW = ROOT / "data" / "raw"
 SHARED = ROOT.parent / "shared"
 
 
-def extract_text(text: str, name: str = "t.txt", encoding: str = "utf-8", manifest_row: dict | None = None) -> dict:
+def extract_text(
+    text: str, name: str = "t.txt", encoding: str = "utf-8", manifest_row: dict | None = None
+) -> dict:
     return extract_bytes(name, text.encode(encoding), manifest_row)
 
 

@@ -7,6 +7,7 @@ and reports for each page its title, how many images it has and how many decoded
 and whether any script exists. One page is also captured as a screenshot with the
 pip-installed CJK font made visible to Chromium through fontconfig.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,16 +21,20 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import RAW, ROOT
 from PIL import Image
 
 from analysis.reports import charts
 from analysis.reports import data as rd
-from conftest import RAW, ROOT
 
 MULTI = "测试市商务局"
-EVIL = '<img src=x onerror="document.title=\'pwned\'">局'
+EVIL = "<img src=x onerror=\"document.title='pwned'\">局"
 # charts per page: one per count and the coverage bars; the grid and one per metric; three per agency
-EXPECTED_IMAGES = {"corpus_overview": len(rd.OVERVIEW_COUNTS) + 1, "cross_year": 1 + len(rd.DEFAULT_CROSS_YEAR), "agency": 3}
+EXPECTED_IMAGES = {
+    "corpus_overview": len(rd.OVERVIEW_COUNTS) + 1,
+    "cross_year": 1 + len(rd.DEFAULT_CROSS_YEAR),
+    "agency": 3,
+}
 
 HARNESS = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><pre id="out">pending</pre><script>
 var results = {pages: {}};
@@ -60,8 +65,16 @@ frame(INDEX_URL, function (r, f) {
 });
 </script></body></html>"""
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
 
 
 def _chromium() -> str:
@@ -81,16 +94,41 @@ def built(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("browser")
     raw = base / "raw"
     raw.mkdir()
-    for name in ["000_5c8a14d5fa55ccf4.txt", "001_fc4f34c734b4c5a9.txt", "004_61bfce714908b168.txt"]:
+    for name in [
+        "000_5c8a14d5fa55ccf4.txt",
+        "001_fc4f34c734b4c5a9.txt",
+        "004_61bfce714908b168.txt",
+    ]:
         shutil.copy(RAW / name, raw / name)
     with (raw / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["file", "agency"])
-        w.writerows([["000_5c8a14d5fa55ccf4.txt", MULTI], ["004_61bfce714908b168.txt", MULTI],
-                     ["001_fc4f34c734b4c5a9.txt", EVIL]])
-    proc = subprocess.run([sys.executable, "-m", "analysis.reports", "--raw", str(raw), "--processed",
-                           str(base / "processed"), "--out", str(base / "reports"), "--jobs", "2"],
-                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+        w.writerows(
+            [
+                ["000_5c8a14d5fa55ccf4.txt", MULTI],
+                ["004_61bfce714908b168.txt", MULTI],
+                ["001_fc4f34c734b4c5a9.txt", EVIL],
+            ]
+        )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis.reports",
+            "--raw",
+            str(raw),
+            "--processed",
+            str(base / "processed"),
+            "--out",
+            str(base / "reports"),
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     return base
 
@@ -98,9 +136,12 @@ def built(tmp_path_factory) -> Path:
 def _fontconfig(base: Path) -> dict[str, str]:
     """An environment in which Chromium also sees the CJK font from the noto-cjk-sans-otc wheel."""
     conf = base / "fonts.conf"
-    conf.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>
+    conf.write_text(
+        f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>
 <include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{charts.font_path().parent}</dir>
-<cachedir>{base / 'fc-cache'}</cachedir></fontconfig>""", encoding="utf-8")
+<cachedir>{base / "fc-cache"}</cachedir></fontconfig>""",
+        encoding="utf-8",
+    )
     return {**os.environ, "FONTCONFIG_FILE": str(conf)}
 
 
@@ -109,9 +150,20 @@ def test_every_page_linked_from_the_index_loads_with_its_charts(built, tmp_path)
     index = built / "reports" / "index.html"
     harness = tmp_path / "harness.html"
     harness.write_text(HARNESS.replace("INDEX_URL", json.dumps(index.as_uri())), encoding="utf-8")
-    proc = subprocess.run([exe, *FLAGS, "--allow-file-access-from-files", "--virtual-time-budget=60000",
-                           f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", harness.as_uri()],
-                          capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [
+            exe,
+            *FLAGS,
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=60000",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            harness.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     m = re.search(r'<pre id="out">(.*?)</pre>', proc.stdout, re.S)
     assert m, proc.stdout[-2000:] + proc.stderr[-2000:]
     res = json.loads(html.unescape(m.group(1)))
@@ -128,8 +180,12 @@ def test_every_page_linked_from_the_index_loads_with_its_charts(built, tmp_path)
     titles = {p["title"] for p in res["pages"].values()}
     assert titles == {MULTI, EVIL, "语料总览", "跨年度、跨机关比较"}  # the injection stayed text
     evil_page = next(p for p in res["pages"].values() if p["title"] == EVIL)
-    assert EVIL in evil_page["text"] and "pwned" not in titles  # shown as text; its onerror never ran
-    assert all(s.startswith("data:image/png;base64,") for p in res["pages"].values() for s in p["srcs"])  # no <img src=x>
+    assert (
+        EVIL in evil_page["text"] and "pwned" not in titles
+    )  # shown as text; its onerror never ran
+    assert all(
+        s.startswith("data:image/png;base64,") for p in res["pages"].values() for s in p["srcs"]
+    )  # no <img src=x>
     multi = next(p for p in res["pages"].values() if p["title"] == MULTI)
     assert "2018–2019" in multi["text"] and "只有一年" not in multi["text"]
 
@@ -138,8 +194,19 @@ def test_a_page_renders_chinese_and_charts_in_a_screenshot(built, tmp_path):
     exe = _chromium()
     page = next(p for p in (built / "reports" / "agency").glob("*.html") if p.stem == MULTI)
     shot = tmp_path / "page.png"
-    subprocess.run([exe, *FLAGS, "--window-size=1000,1800", f"--user-data-dir={tmp_path / 'profile'}",
-                    f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=180, env=_fontconfig(tmp_path))
+    subprocess.run(
+        [
+            exe,
+            *FLAGS,
+            "--window-size=1000,1800",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--screenshot={shot}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=180,
+        env=_fontconfig(tmp_path),
+    )
     img = Image.open(shot).convert("L")
     assert img.size == (1000, 1800)
     hist = img.histogram()

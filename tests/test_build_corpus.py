@@ -1,12 +1,13 @@
 """The generated benchmark corpus looks like the national one: checked on the files themselves."""
+
 from __future__ import annotations
 
 import re
 
 import opencc
+from conftest import RAW
 
 from analysis import synth as G
-from conftest import RAW
 
 _T2S = opencc.OpenCC("t2s")
 
@@ -47,7 +48,9 @@ def test_files_are_in_their_encoding_and_script():
             assert not _is_utf8(data), name
         if f["script"].startswith("traditional"):
             assert _T2S.convert(text) != text, name  # there is something to convert back
-        elif not f["kind"].startswith("seed variant (002"):  # 002 names only 市商务局, as the seed does
+        elif not f["kind"].startswith(
+            "seed variant (002"
+        ):  # 002 names only 市商务局, as the seed does
             assert f["agency"] in text
         if name.endswith(".html"):
             assert "<table" in text or f["kind"] == "prose"
@@ -63,7 +66,11 @@ def _is_utf8(data: bytes) -> bool:
 
 
 def _numbers(line: str) -> list[int]:
-    return [int(c) for c in (x.strip() for x in line.strip().strip("|").split("|")) if re.fullmatch(r"\d+", c)]
+    return [
+        int(c)
+        for c in (x.strip() for x in line.strip().strip("|").split("|"))
+        if re.fullmatch(r"\d+", c)
+    ]
 
 
 def test_template_table_three_keeps_the_identities_of_the_format():
@@ -73,22 +80,33 @@ def test_template_table_three_keeps_the_identities_of_the_format():
         if f["kind"] != "template" or name.endswith(".html") or f["script"] != "simplified":
             continue
         lines = _decoded(name, data, f["encoding"]).splitlines()
-        row = {key: _numbers(next(ln for ln in lines if ln.startswith(f"| {key}"))) for key in
-               ("一、本年新收", "二、上年结转", "四、结转下年度")}
+        row = {
+            key: _numbers(next(ln for ln in lines if ln.startswith(f"| {key}")))
+            for key in ("一、本年新收", "二、上年结转", "四、结转下年度")
+        }
         total = _numbers(next(ln for ln in lines if "(七)总计" in ln))
         for vals in (*row.values(), total):
             assert len(vals) == 7 and sum(vals[:6]) == vals[6]
         for c in range(7):
-            assert row["一、本年新收"][c] + row["二、上年结转"][c] == total[c] + row["四、结转下年度"][c]
+            assert (
+                row["一、本年新收"][c] + row["二、上年结转"][c]
+                == total[c] + row["四、结转下年度"][c]
+            )
         assert f["truth"]["applications_received"] == row["一、本年新收"][6]
-        n_rows = sum(1 for ln in lines if ln.startswith("| 三、本年度办理结果") and "(七)" not in ln)
-        assert n_rows + 4 == (25 if f["format"] == "template2021" else 23)  # + 一, 二, (七), 四: the format's row count
+        n_rows = sum(
+            1 for ln in lines if ln.startswith("| 三、本年度办理结果") and "(七)" not in ln
+        )
+        assert n_rows + 4 == (
+            25 if f["format"] == "template2021" else 23
+        )  # + 一, 二, (七), 四: the format's row count
         checked += 1
     assert checked >= 20
 
 
 def test_generate_writes_mirrors_broken_files_and_a_valid_manifest(tmp_path):
-    corpus = G.generate(tmp_path / "c", 600, seed=9, seeds_dir=RAW, duplicates=0.02, bad=0.01, jobs=2)
+    corpus = G.generate(
+        tmp_path / "c", 600, seed=9, seeds_dir=RAW, duplicates=0.02, bad=0.01, jobs=2
+    )
     files = [p for p in (tmp_path / "c").iterdir() if p.name != "manifest.csv"]
     assert corpus.files == len(files) == 600
     assert corpus.kinds["exact copy"] > 0 and corpus.kinds["unreadable"] > 0

@@ -7,6 +7,7 @@ less than one row group, the main process keeps compact summaries (tuples sharin
 repeated values) and never the cross-year check rows, and the merge's allocator switch
 does not leak out of the write tasks.
 """
+
 from __future__ import annotations
 
 import sys
@@ -15,14 +16,14 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import seeds_and_generated
 
-from analysis.build import corpus as C
 from analysis import tidy
-from analysis.build import summary as S
+from analysis.build import corpus as C
 from analysis.build import run as R
+from analysis.build import summary as S
 from analysis.build import write as W
 from analysis.build.corpus import cross_year_checks
-from conftest import seeds_and_generated
 
 
 def test_year_passes_cover_every_year_once_in_order_and_few_at_a_time():
@@ -31,7 +32,9 @@ def test_year_passes_cover_every_year_once_in_order_and_few_at_a_time():
         passes = W._year_passes(years)
         assert passes and [y for p in passes for y in p] == years
         assert all(len(p) <= W.YEARS_PER_PASS for p in passes)
-        assert len(passes) == max(1, -(-len(years) // W.YEARS_PER_PASS))  # no more reads than needed
+        assert len(passes) == max(
+            1, -(-len(years) // W.YEARS_PER_PASS)
+        )  # no more reads than needed
 
 
 def test_rechunker_never_holds_a_full_row_group(tmp_path: Path):
@@ -51,12 +54,18 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def _outputs(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not str(p.relative_to(folder)).startswith(".cache") and p.name != "build-state.json"}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+        and not str(p.relative_to(folder)).startswith(".cache")
+        and p.name != "build-state.json"
+    }
 
 
-def test_merging_two_years_per_pass_opens_two_partitions_at_most_and_writes_the_same_bytes(corpus: Path, tmp_path: Path,
-                                                                                          monkeypatch):
+def test_merging_two_years_per_pass_opens_two_partitions_at_most_and_writes_the_same_bytes(
+    corpus: Path, tmp_path: Path, monkeypatch
+):
     assert R.build(corpus, tmp_path / "wide", jobs=1, quiet=True) == 0
     opened: list[int] = []
     real = W._merge_pass
@@ -68,19 +77,30 @@ def test_merging_two_years_per_pass_opens_two_partitions_at_most_and_writes_the_
     monkeypatch.setattr(W, "YEARS_PER_PASS", 2)
     monkeypatch.setattr(W, "_merge_pass", counting)
     assert R.build(corpus, tmp_path / "narrow", jobs=1, quiet=True) == 0
-    assert opened and max(opened) <= 2 and len(opened) > len(tidy.SCHEMAS)  # really more than one pass per table
+    assert (
+        opened and max(opened) <= 2 and len(opened) > len(tidy.SCHEMAS)
+    )  # really more than one pass per table
     a, b = _outputs(tmp_path / "wide"), _outputs(tmp_path / "narrow")
     assert a.keys() == b.keys() and [k for k in a if a[k] != b[k]] == []
 
 
 def test_summaries_are_tuples_sharing_repeated_values():
-    rec = {"sha256": "ab" * 32, "ok": True, "agency": "".join(["市", "商务局"]), "place": "".join(["某", "市"]),
-           "agency_source": "".join(["man", "ifest"]), "report_year": int("2021"), "script": "simplified",
-           "metrics": {"applications_carried_over": {"value": 3}, "x": {"value": None}},
-           "issues": [{"level": "error", "message": "bad"}, {"level": "warning", "message": "meh"}]}
+    rec = {
+        "sha256": "ab" * 32,
+        "ok": True,
+        "agency": "".join(["市", "商务局"]),
+        "place": "".join(["某", "市"]),
+        "agency_source": "".join(["man", "ifest"]),
+        "report_year": int("2021"),
+        "script": "simplified",
+        "metrics": {"applications_carried_over": {"value": 3}, "x": {"value": None}},
+        "issues": [{"level": "error", "message": "bad"}, {"level": "warning", "message": "meh"}],
+    }
     shared = S.Interner()
     a = shared(S.summary_of(dict(rec), "a.txt"))
-    b = shared(S.summary_of(dict(rec, agency="".join(["市", "商务局"]), report_year=int("2021")), "b.txt"))
+    b = shared(
+        S.summary_of(dict(rec, agency="".join(["市", "商务局"]), report_year=int("2021")), "b.txt")
+    )
     assert isinstance(a, tuple) and not hasattr(a, "__dict__")
     assert a.agency is b.agency and a.place is b.place and a.agency_source is b.agency_source
     assert a.report_year is b.report_year
@@ -93,12 +113,21 @@ def test_summaries_are_tuples_sharing_repeated_values():
 
 
 def test_cross_year_rows_are_made_from_compact_inputs_in_the_same_order():
-    def s(file: str, agency: str, year: int, co: float | None, cf: float | None, ok: bool = True) -> S.Summary:
+    def s(
+        file: str, agency: str, year: int, co: float | None, cf: float | None, ok: bool = True
+    ) -> S.Summary:
         return S.Summary(file, file, ok, agency, "某市", "text", year, "simplified", 1, co, cf, ())
 
-    summaries = [s("b1", "乙局", 2020, 1, 2), s("a2", "甲局", 2021, 5, 6), s("a1", "甲局", 2020, 4, 5),
-                 s("b2", "乙局", 2021, 3, None), s("c1", "丙局", 2019, 1, 1), s("bad", "甲局", 2022, 1, 1, ok=False),
-                 s("dup", "乙局", 2022, 1, 1), s("a3", "甲局", 2022, 6, 7)]
+    summaries = [
+        s("b1", "乙局", 2020, 1, 2),
+        s("a2", "甲局", 2021, 5, 6),
+        s("a1", "甲局", 2020, 4, 5),
+        s("b2", "乙局", 2021, 3, None),
+        s("c1", "丙局", 2019, 1, 1),
+        s("bad", "甲局", 2022, 1, 1, ok=False),
+        s("dup", "乙局", 2022, 1, 1),
+        s("a3", "甲局", 2022, 6, 7),
+    ]
     dups = {"dup": ("b2", "the same bytes")}
     inputs = C.cross_year_inputs(summaries, dups)
     assert all(isinstance(t, tuple) and len(t) == 5 for t in inputs)

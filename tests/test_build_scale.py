@@ -5,6 +5,7 @@ must stay true while the build is made fast: the same bytes however the work is 
 partitions that hold exactly the flat tables' rows, nothing rewritten when nothing
 changed, only the changed file re-read, and nothing left behind.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,13 +17,13 @@ import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 import pytest
+from conftest import RAW
 
+from analysis import tidy
 from analysis.build import run as R
 from analysis.build import versions as V
 from analysis.build import write as W
-from analysis import tidy
 from analysis.synth import generate
-from conftest import RAW
 
 TABLES = list(tidy.SCHEMAS)
 
@@ -46,11 +47,17 @@ def make_corpus(folder: Path, n: int, seed: int = 11) -> Path:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def stamps(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.stat().st_ino) for p in folder.rglob("*") if p.is_file()}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_mtime_ns, p.stat().st_ino)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
@@ -104,7 +111,9 @@ def test_same_bytes_however_the_work_is_split(corpus: Path, tmp_path: Path, monk
     # every table, flat and partitioned (the build's own state records how it was split)
     assert [k for k in a if a[k] != b[k]] == ["build-state.json"]
     assert pq.ParquetFile(many / "metrics.parquet").metadata.num_row_groups > 1
-    assert pq.ParquetFile(many / "texts.parquet").metadata.num_row_groups == -(-len(pq.read_table(many / "texts.parquet")) // 3)
+    assert pq.ParquetFile(many / "texts.parquet").metadata.num_row_groups == -(
+        -len(pq.read_table(many / "texts.parquet")) // 3
+    )
 
 
 def _sorted(t: pa.Table, keys: list[str]) -> pa.Table:
@@ -121,7 +130,11 @@ def test_year_partitions_hold_exactly_the_rows_of_the_flat_tables(built: Path):
         if flat.num_rows == 0:
             assert not root.exists()
             continue
-        ds = pads.dataset(root, format="parquet", partitioning=pads.partitioning(pa.schema([("report_year", pa.int64())]), flavor="hive"))
+        ds = pads.dataset(
+            root,
+            format="parquet",
+            partitioning=pads.partitioning(pa.schema([("report_year", pa.int64())]), flavor="hive"),
+        )
         parts = ds.to_table()
         assert parts.num_rows == flat.num_rows, name
         cols = [c for c in flat.schema.names if c != "report_year"]
@@ -132,9 +145,16 @@ def test_year_partitions_hold_exactly_the_rows_of_the_flat_tables(built: Path):
             assert _sorted(parts.select(flat.schema.names), keys).equals(_sorted(flat, keys)), name
         else:  # texts, issues: partitioned by their report's year
             assert _sorted(parts.select(cols), keys).equals(_sorted(flat, keys)), name
-            got = parts.select(["report_id", "report_year"]).to_pandas().drop_duplicates().set_index("report_id")
+            got = (
+                parts.select(["report_id", "report_year"])
+                .to_pandas()
+                .drop_duplicates()
+                .set_index("report_id")
+            )
             want = reports.loc[got.index, "report_year"]
-            assert (got["report_year"].fillna(-1).astype(int) == want.fillna(-1).astype(int)).all(), name
+            assert (
+                got["report_year"].fillna(-1).astype(int) == want.fillna(-1).astype(int)
+            ).all(), name
 
 
 def test_partitions_are_named_hive_style_with_a_null_year_folder(built: Path):
@@ -148,7 +168,9 @@ def test_partitions_are_named_hive_style_with_a_null_year_folder(built: Path):
 def test_duckdb_reads_the_partitions_when_installed(built: Path):
     duckdb = pytest.importorskip("duckdb")  # optional: pyarrow.dataset above is the required reader
     glob = str(built / tidy.PARTS_DIR / "metrics" / "*" / "*.parquet")
-    n, years = duckdb.sql(f"select count(*), count(distinct report_year) from read_parquet('{glob}', hive_partitioning=true)").fetchall()[0]
+    n, years = duckdb.sql(
+        f"select count(*), count(distinct report_year) from read_parquet('{glob}', hive_partitioning=true)"
+    ).fetchall()[0]
     assert n == pq.read_metadata(built / "metrics.parquet").num_rows
     assert years >= 2
 
@@ -161,7 +183,9 @@ def test_unchanged_corpus_rewrites_nothing_at_all(corpus: Path, built: Path, tmp
     assert json.loads(stats.read_text())["up_to_date"] is True
 
 
-def test_a_changed_file_is_the_only_one_read_again_and_other_years_stay_untouched(tmp_path: Path, monkeypatch):
+def test_a_changed_file_is_the_only_one_read_again_and_other_years_stay_untouched(
+    tmp_path: Path, monkeypatch
+):
     monkeypatch.setattr(W, "MIN_SLICE", 3)
     monkeypatch.setattr(W, "SLICE_EVERY", 2)
     raw = make_corpus(tmp_path / "raw", 20, seed=5)
@@ -171,7 +195,11 @@ def test_a_changed_file_is_the_only_one_read_again_and_other_years_stay_untouche
     first = json.loads(stats.read_text())
     assert first["slices"] >= 3 and first["slices_written"] == first["slices"]
     reports = pq.read_table(out / "reports.parquet").to_pandas()
-    row = reports[(reports["status"] == "ok") & reports["file"].str.endswith(".txt") & reports["report_year"].notna()].iloc[0]
+    row = reports[
+        (reports["status"] == "ok")
+        & reports["file"].str.endswith(".txt")
+        & reports["report_year"].notna()
+    ].iloc[0]
     year = int(row["report_year"])
     before = stamps(out)
     target = raw / row["file"]
@@ -179,12 +207,17 @@ def test_a_changed_file_is_the_only_one_read_again_and_other_years_stay_untouche
     assert run(raw, out, stats, jobs=2) == 0
     s = json.loads(stats.read_text())
     assert s["extracted"] == 1 and s["cached"] == s["files"] - 1
-    assert s["slices_written"] == 1 and s["slices"] == first["slices"]  # the other slices' rows are reused
+    assert (
+        s["slices_written"] == 1 and s["slices"] == first["slices"]
+    )  # the other slices' rows are reused
     after = stamps(out)
     this_year = f"report_year={year}/"
     other = [k for k in before if k.startswith(tidy.PARTS_DIR) and this_year not in k]
     assert other and all(after[k] == before[k] for k in other)
-    assert after[f"{tidy.PARTS_DIR}/reports/{this_year}part-0.parquet"] != before[f"{tidy.PARTS_DIR}/reports/{this_year}part-0.parquet"]
+    assert (
+        after[f"{tidy.PARTS_DIR}/reports/{this_year}part-0.parquet"]
+        != before[f"{tidy.PARTS_DIR}/reports/{this_year}part-0.parquet"]
+    )
 
 
 def test_a_year_that_leaves_the_corpus_loses_its_partitions(tmp_path: Path):
@@ -201,10 +234,14 @@ def test_a_year_that_leaves_the_corpus_loses_its_partitions(tmp_path: Path):
     assert year not in set(pq.read_table(out / "reports.parquet").column("report_year").to_pylist())
 
 
-def test_duplicates_across_slices_are_kept_once_and_bad_files_named(tmp_path: Path, monkeypatch, capsys):
+def test_duplicates_across_slices_are_kept_once_and_bad_files_named(
+    tmp_path: Path, monkeypatch, capsys
+):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
-    shutil.copy(raw / "004_61bfce714908b168.txt", raw / "zzz_mirror_of_004.txt")  # sorts last: another slice
+    shutil.copy(
+        raw / "004_61bfce714908b168.txt", raw / "zzz_mirror_of_004.txt"
+    )  # sorts last: another slice
     (raw / "broken.txt").write_bytes(b"")
     monkeypatch.setattr(W, "WRITE_CHUNK", 2)
     monkeypatch.setattr(W, "MIN_SLICE", 1)
@@ -214,20 +251,29 @@ def test_duplicates_across_slices_are_kept_once_and_bad_files_named(tmp_path: Pa
     reports = pq.read_table(out / "reports.parquet").to_pandas().set_index("report_id")
     assert reports.loc["zzz_mirror_of_004.txt", "status"] == "duplicate"
     assert reports.loc["zzz_mirror_of_004.txt", "duplicate_of"] == "004_61bfce714908b168.txt"
-    assert reports.loc["broken.txt", "status"] == "error" and "broken.txt" in reports.loc["broken.txt", "flags"]
+    assert (
+        reports.loc["broken.txt", "status"] == "error"
+        and "broken.txt" in reports.loc["broken.txt", "flags"]
+    )
     metrics = pq.read_table(out / "metrics.parquet").to_pandas()
     assert "zzz_mirror_of_004.txt" not in set(metrics["report_id"])
     issues = pq.read_table(out / "issues.parquet").to_pandas()
     dup = issues[(issues["report_id"] == "zzz_mirror_of_004.txt") & (issues["code"] == "duplicate")]
     assert len(dup) == 1 and "repeats 004_61bfce714908b168.txt" in dup["message"].iloc[0]
-    assert err.count("bad file: broken.txt") == 1 and err.count("duplicate: zzz_mirror_of_004.txt") == 1
+    assert (
+        err.count("bad file: broken.txt") == 1
+        and err.count("duplicate: zzz_mirror_of_004.txt") == 1
+    )
 
 
 def test_leftovers_of_a_killed_build_are_removed(corpus: Path, tmp_path: Path):
     out = tmp_path / "out"
     assert run(corpus, out) == 0
-    junk = [out / ".reports.parquet.k1l2.tmp", out / tidy.PARTS_DIR / "metrics" / ".part-0.parquet.x9.tmp",
-            out / ".cache" / "pieces" / ".piece-abc" / "reports.arrow"]
+    junk = [
+        out / ".reports.parquet.k1l2.tmp",
+        out / tidy.PARTS_DIR / "metrics" / ".part-0.parquet.x9.tmp",
+        out / ".cache" / "pieces" / ".piece-abc" / "reports.arrow",
+    ]
     for p in junk:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("half written")
@@ -249,14 +295,27 @@ def test_cache_keeps_this_extractor_version_and_the_one_before(corpus: Path, tmp
 
 def test_cache_version_follows_the_extractor_source_only(fixed_versions):
     extractor = set(V.closure("analysis.extract"))
-    assert {"analysis.extract", "analysis.document.normalize", "analysis.facts.figures", "analysis.facts.metadata",
-            "analysis.read.load", "analysis.tables.read", "analysis.tables.three", "analysis.issues"} <= extractor
+    assert {
+        "analysis.extract",
+        "analysis.document.normalize",
+        "analysis.facts.figures",
+        "analysis.facts.metadata",
+        "analysis.read.load",
+        "analysis.tables.read",
+        "analysis.tables.three",
+        "analysis.issues",
+    } <= extractor
     # the stage packages are in it too: importing a module runs its package's __init__
     assert {"analysis", "analysis.read", "analysis.tables"} <= extractor
     assert not {m for m in extractor if m.startswith(("analysis.build", "analysis.reports"))}
     assert not {"analysis.dataset", "analysis.tidy", "analysis.synth"} & extractor
     writer = set(V.closure("analysis.build.run"))
-    assert {"analysis.tidy", "analysis.atomic", "analysis.extract", "analysis.build.write"} <= writer
+    assert {
+        "analysis.tidy",
+        "analysis.atomic",
+        "analysis.extract",
+        "analysis.build.write",
+    } <= writer
     # a module under `skip` is left out with what only it imports
     pages = set(V.closure("analysis.reports.run", skip=["analysis.build.run"]))
     assert "analysis.reports.data" in pages and "analysis.extract" not in pages
@@ -267,7 +326,13 @@ def test_module_imports_are_read_afresh_when_a_source_changes():
     src = b"from ..read.load import load_bytes\n"
     assert V._imports_of(src, "analysis.facts.x", False) == ("analysis.read.load",)
     src += b"\ndef f():\n    from .. import tables\n"
-    assert V._imports_of(src, "analysis.facts.x", False) == ("analysis.read.load", "analysis.tables")
+    assert V._imports_of(src, "analysis.facts.x", False) == (
+        "analysis.read.load",
+        "analysis.tables",
+    )
     src = b"import analysis.facts.figures\nfrom analysis.facts.metadata import x\nfrom . import tokens\n"
-    assert V._imports_of(src, "analysis.tables", True) == ("analysis.facts.figures", "analysis.facts.metadata",
-                                                             "analysis.tables.tokens")
+    assert V._imports_of(src, "analysis.tables", True) == (
+        "analysis.facts.figures",
+        "analysis.facts.metadata",
+        "analysis.tables.tokens",
+    )

@@ -1,4 +1,5 @@
 """Charts: Chinese glyphs from the pip font, missing drawn as missing, names printed literally."""
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,8 @@ import pytest  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from analysis.reports import charts  # noqa: E402
 from analysis.metrics import label, unit  # noqa: E402
+from analysis.reports import charts  # noqa: E402
 
 
 def _render(fig) -> Image.Image:
@@ -38,7 +39,9 @@ def test_the_cjk_font_comes_from_the_wheel_and_is_registered():
     assert charts.setup() == "Noto Sans CJK SC"
     from matplotlib import font_manager
 
-    found = font_manager.findfont(font_manager.FontProperties(family="Noto Sans CJK SC"), fallback_to_default=False)
+    found = font_manager.findfont(
+        font_manager.FontProperties(family="Noto Sans CJK SC"), fallback_to_default=False
+    )
     assert found.endswith(".ttc")
 
 
@@ -57,7 +60,9 @@ def test_chinese_text_draws_real_glyphs_not_tofu_boxes():
 def test_year_bars_draw_a_missing_figure_as_a_hatched_box_not_a_zero_bar():
     values = pd.DataFrame({"proactive_total": [30.0, np.nan, 0.0]}, index=["2017", "2018", "2019"])
     approx = pd.DataFrame({"proactive_total": [True, False, False]}, index=values.index)
-    fig = charts.year_bars(values, approx, ["proactive_total"], charts.metric_title("proactive_total"))
+    fig = charts.year_bars(
+        values, approx, ["proactive_total"], charts.metric_title("proactive_total")
+    )
     ax = fig.axes[0]
     bars = [p for p in ax.containers for p in p]
     assert len(bars) == 2  # 2017 and 2019 only; 2018 gets no bar at all
@@ -72,7 +77,9 @@ def test_year_bars_draw_a_missing_figure_as_a_hatched_box_not_a_zero_bar():
 
 
 def test_one_year_says_so_and_keeps_a_usable_axis():
-    values = pd.DataFrame({"reconsideration_cases": [0.0], "litigation_cases": [0.0]}, index=["2016"])
+    values = pd.DataFrame(
+        {"reconsideration_cases": [0.0], "litigation_cases": [0.0]}, index=["2016"]
+    )
     approx = pd.DataFrame(False, index=values.index, columns=values.columns)
     fig = charts.year_bars(values, approx, ["reconsideration_cases", "litigation_cases"], "复议")
     ax = fig.axes[0]
@@ -87,9 +94,15 @@ def test_stacked_outcomes_skip_missing_parts_and_say_which_are_missing():
     idx = ["2019", "2020"]
     cols = charts.OUTCOMES + ["applications_received"]
     values = pd.DataFrame(np.nan, index=idx, columns=cols)
-    values.loc["2019", ["applications_granted", "applications_denied", "applications_received"]] = [3, 1, 4]
+    values.loc["2019", ["applications_granted", "applications_denied", "applications_received"]] = [
+        3,
+        1,
+        4,
+    ]
     approx = pd.DataFrame(False, index=idx, columns=cols)
-    fig = charts.year_bars(values, approx, charts.OUTCOMES, "申请", stacked=True, total="applications_received")
+    fig = charts.year_bars(
+        values, approx, charts.OUTCOMES, "申请", stacked=True, total="applications_received"
+    )
     ax = fig.axes[0]
     heights = sorted(p.get_height() for c in ax.containers for p in c)
     assert heights == [1, 3]  # no zero-height bars stand in for missing outcomes
@@ -100,9 +113,15 @@ def test_stacked_outcomes_skip_missing_parts_and_say_which_are_missing():
 
 
 def test_cross_agency_lines_never_put_a_missing_value_at_zero():
-    long = pd.DataFrame({
-        "report_id": ["a", "b", "c"], "agency": ["甲局", "甲局", "乙局"], "report_year": [2018, 2019, 2019],
-        "value": [5.0, np.nan, 7.0], "approximate": [False, False, True]})
+    long = pd.DataFrame(
+        {
+            "report_id": ["a", "b", "c"],
+            "agency": ["甲局", "甲局", "乙局"],
+            "report_year": [2018, 2019, 2019],
+            "value": [5.0, np.nan, 7.0],
+            "approximate": [False, False, True],
+        }
+    )
     colors = charts.agency_colors(["甲局", "乙局"])
     fig = charts.metric_across_agencies(long, "proactive_total", colors)
     ax = fig.axes[0]
@@ -110,7 +129,11 @@ def test_cross_agency_lines_never_put_a_missing_value_at_zero():
     for coll in ax.collections:
         if coll.get_offset_transform() is ax.transData:
             data_points += [tuple(p) for p in coll.get_offsets()]
-    assert (2019.0, 0.0) not in data_points and (2018.0, 5.0) in data_points and (2019.0, 7.0) in data_points
+    assert (
+        (2019.0, 0.0) not in data_points
+        and (2018.0, 5.0) in data_points
+        and (2019.0, 7.0) in data_points
+    )
     assert any("未找到" in t for t in _texts(fig))
     _render(fig)
 

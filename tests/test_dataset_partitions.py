@@ -1,4 +1,5 @@
 """analysis.dataset over the year partitions: the same rows and columns as the flat tables."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.dataset as pads
 import pytest
-
-from analysis.build import run as R
-from analysis import dataset, tidy
 from conftest import seeds_and_generated
+
+from analysis import dataset, tidy
+from analysis.build import run as R
 
 
 @pytest.fixture(scope="module")
@@ -40,31 +41,45 @@ def test_loading_some_years_gives_the_flat_rows_of_those_years(processed: Path, 
     a = part.sort_values(key).reset_index(drop=True)
     b = want.sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(a, b, check_dtype=False)
-    for c in a.columns:  # dtypes agree, except an integer column that has nulls only outside these years
+    for c in (
+        a.columns
+    ):  # dtypes agree, except an integer column that has nulls only outside these years
         assert a[c].dtype == b[c].dtype or (a[c].dtype.kind in "if" and b[c].dtype.kind in "if"), c
 
 
 def test_reports_by_year_leaves_out_duplicates(processed: Path):
-    y = int(dataset.reports(processed).set_index("report_id").loc["004_61bfce714908b168.txt", "report_year"])
+    y = int(
+        dataset.reports(processed)
+        .set_index("report_id")
+        .loc["004_61bfce714908b168.txt", "report_year"]
+    )
     got = dataset.reports(processed, years=[y])
     assert "004_61bfce714908b168.txt" in set(got["report_id"])
     assert "zz_copy_of_004.txt" not in set(got["report_id"])
-    assert "zz_copy_of_004.txt" in set(dataset.reports(processed, include_duplicates=True, years=[y])["report_id"])
+    assert "zz_copy_of_004.txt" in set(
+        dataset.reports(processed, include_duplicates=True, years=[y])["report_id"]
+    )
 
 
 def test_scan_is_lazy_and_typed(processed: Path):
     ds = dataset.scan("metrics", processed)
     assert ds.schema.field("report_year").type == "int64"
     assert ds.count_rows() == len(dataset.metrics(processed))
-    recent = ds.to_table(filter=pads.field("report_year") >= 2021, columns=["report_id", "report_year"])
+    recent = ds.to_table(
+        filter=pads.field("report_year") >= 2021, columns=["report_id", "report_year"]
+    )
     assert recent.num_rows and min(recent.column("report_year").to_pylist()) >= 2021
 
 
 def test_texts_can_be_read_with_their_year(processed: Path):
-    df = dataset.load("texts", processed, years=[2015, 2016, 2017, 2018], columns=["report_id", "report_year"])
+    df = dataset.load(
+        "texts", processed, years=[2015, 2016, 2017, 2018], columns=["report_id", "report_year"]
+    )
     assert set(df["report_year"]) <= {2015, 2016, 2017, 2018}
     reports = dataset.reports(processed).set_index("report_id")
-    assert (reports.loc[df["report_id"], "report_year"].to_numpy() == df["report_year"].to_numpy()).all()
+    assert (
+        reports.loc[df["report_id"], "report_year"].to_numpy() == df["report_year"].to_numpy()
+    ).all()
 
 
 def test_a_missing_build_says_what_to_run(tmp_path: Path):

@@ -1,7 +1,6 @@
 """Prose figures on short texts written the way reports state them, one trap per test."""
-from __future__ import annotations
 
-import pytest
+from __future__ import annotations
 
 from conftest import extract_text, value
 
@@ -36,7 +35,9 @@ def test_year_total_said_with_leiji_is_kept_and_flagged():
 
 
 def test_cumulative_so_far_is_rejected():
-    rec = rec_of("截至2020年底,累计主动公开政府信息8800条。自2008年以来共受理政府信息公开申请95件。\n")
+    rec = rec_of(
+        "截至2020年底,累计主动公开政府信息8800条。自2008年以来共受理政府信息公开申请95件。\n"
+    )
     assert value(rec, "proactive_total") is None
     assert value(rec, "applications_received") is None
 
@@ -62,8 +63,12 @@ def test_disagreeing_figures_are_left_empty_and_flagged():
 
 
 def test_zero_applications_said_in_words():
-    for sentence in ("本年度未收到政府信息公开申请。", "全年没有受理过政府信息依申请公开。", "本年度无政府信息公开申请。",
-                     "依申请受理信息公开申请:无。"):
+    for sentence in (
+        "本年度未收到政府信息公开申请。",
+        "全年没有受理过政府信息依申请公开。",
+        "本年度无政府信息公开申请。",
+        "依申请受理信息公开申请:无。",
+    ):
         rec = rec_of(sentence + "\n")
         assert value(rec, "applications_received") == 0, sentence
 
@@ -84,13 +89,17 @@ def test_reconsideration_only_denied_leaves_litigation_unknown():
 
 
 def test_applications_zero_not_taken_from_a_reconsideration_sentence():
-    rec = rec_of("2020年共收到政府信息公开申请18件。截至目前,未发生因政府信息公开申请而导致的行政复议。\n")
+    rec = rec_of(
+        "2020年共收到政府信息公开申请18件。截至目前,未发生因政府信息公开申请而导致的行政复议。\n"
+    )
     assert value(rec, "applications_received") == 18
     assert value(rec, "reconsideration_cases") == 0
 
 
 def test_litigation_parts_are_added():
-    rec = rec_of("四、行政复议和行政诉讼情况\n全年共收到行政复议2件;未经复议直接起诉1件,复议后起诉3件。\n")
+    rec = rec_of(
+        "四、行政复议和行政诉讼情况\n全年共收到行政复议2件;未经复议直接起诉1件,复议后起诉3件。\n"
+    )
     assert value(rec, "reconsideration_cases") == 2
     assert value(rec, "litigation_cases") == 4
 
@@ -155,7 +164,9 @@ def test_policy_interpretations_single_and_ambiguous():
 
 
 def test_heading_then_none():
-    rec = rec_of("四、因政府信息公开申请行政复议、提起行政诉讼的情况\n本年度无。\n五、政府信息公开的收费及减免情况\n无。\n")
+    rec = rec_of(
+        "四、因政府信息公开申请行政复议、提起行政诉讼的情况\n本年度无。\n五、政府信息公开的收费及减免情况\n无。\n"
+    )
     assert value(rec, "reconsideration_cases") == 0
     assert value(rec, "litigation_cases") == 0
     assert value(rec, "fees_collected_yuan") == 0
@@ -203,7 +214,7 @@ def test_one_category_of_information_is_not_the_total():
 
 
 def test_quoted_outcome_names():
-    rec = rec_of('在已办结的申请中,“同意公开”的5件,“同意部分公开”的2件,“不予公开”的1件。\n')
+    rec = rec_of("在已办结的申请中,“同意公开”的5件,“同意部分公开”的2件,“不予公开”的1件。\n")
     assert value(rec, "applications_granted") == 5
     assert value(rec, "applications_partially_granted") == 2
     assert value(rec, "applications_denied") == 1
@@ -247,6 +258,7 @@ def test_evidence_is_exact_after_length_changing_conversion():
 
 # --- phrasings found by an independent set of hand-labelled excerpts ------------------
 
+
 def test_unit_zong_in_outcomes_and_handled_applications():
     rec = rec_of("二、依申请公开情况\n我局共办理依申请公开事项15宗,其中同意公开9宗。\n")
     assert value(rec, "applications_received") == 15
@@ -266,10 +278,14 @@ def test_thousands_separators():
 
 
 def test_other_applications_under_a_disclosure_heading_are_not_requests():
-    rec = rec_of("(一)主动公开\n全年受理户口迁移申请1268件,主动公开政府信息27条。\n"
-                 "(二)依申请公开\n全年未收到政府信息公开申请。\n")
+    rec = rec_of(
+        "(一)主动公开\n全年受理户口迁移申请1268件,主动公开政府信息27条。\n"
+        "(二)依申请公开\n全年未收到政府信息公开申请。\n"
+    )
     assert value(rec, "applications_received") == 0
-    rec = rec_of("(一)主动公开\n受理家庭经济困难学生资助申请2136件。\n(二)依申请公开\n本年度未收到政府信息公开申请。\n")
+    rec = rec_of(
+        "(一)主动公开\n受理家庭经济困难学生资助申请2136件。\n(二)依申请公开\n本年度未收到政府信息公开申请。\n"
+    )
     assert value(rec, "applications_received") == 0
 
 
@@ -312,14 +328,18 @@ def test_administrative_fee_in_the_previous_clause_is_not_a_disclosure_fee():
 def test_less_common_ways_to_state_applications_and_free_service():
     rec = rec_of("二、依申请公开情况\n公民、法人和其他组织向我局提出政府信息公开申请7件。\n")
     assert value(rec, "applications_received") == 7
-    rec = rec_of("二、依申请公开情况\n全年共有6人次向我局申请公开政府信息。对申请人均免收检索、复制、邮寄等费用。\n")
+    rec = rec_of(
+        "二、依申请公开情况\n全年共有6人次向我局申请公开政府信息。对申请人均免收检索、复制、邮寄等费用。\n"
+    )
     assert value(rec, "applications_received") == 6
     assert value(rec, "fees_collected_yuan") == 0
 
 
 def test_this_years_figure_inside_a_cumulative_sentence():
-    rec = extract_text("某县林业局2009年政府信息公开工作年度报告\n"
-                       "自2008年5月1日以来,我局累计主动公开政府信息1023条,其中2009年主动公开政府信息612条。\n")
+    rec = extract_text(
+        "某县林业局2009年政府信息公开工作年度报告\n"
+        "自2008年5月1日以来,我局累计主动公开政府信息1023条,其中2009年主动公开政府信息612条。\n"
+    )
     assert value(rec, "proactive_total") == 612
 
 
@@ -345,7 +365,9 @@ def test_change_from_last_year_states_this_year():
 
 
 def test_none_under_headings_in_more_words():
-    rec = rec_of("四、行政复议和行政诉讼情况\n本年度没有发生相关情况。\n五、收费及减免情况\n我局2020年度未发生此类情况。\n")
+    rec = rec_of(
+        "四、行政复议和行政诉讼情况\n本年度没有发生相关情况。\n五、收费及减免情况\n我局2020年度未发生此类情况。\n"
+    )
     assert value(rec, "reconsideration_cases") == 0 and value(rec, "litigation_cases") == 0
     assert value(rec, "fees_collected_yuan") == 0
     rec = rec_of("三、依申请公开政府信息情况\n本年度无。\n")
@@ -355,9 +377,14 @@ def test_none_under_headings_in_more_words():
 def test_line_broken_mid_sentence_by_a_pdf_converter():
     rec = rec_of("(二)依申请公开\n全年共收到政府信息公开\n申请 17 件,上年结转 1 件。\n")
     assert value(rec, "applications_received") == 17
-    assert rec["metrics"]["applications_received"]["evidence"].replace("\n", "") == "全年共收到政府信息公开申请 17 件,上年结转 1 件。"
+    assert (
+        rec["metrics"]["applications_received"]["evidence"].replace("\n", "")
+        == "全年共收到政府信息公开申请 17 件,上年结转 1 件。"
+    )
 
 
 def test_two_disagreeing_places_resolved_by_the_section_on_the_topic():
-    rec = rec_of("一、概述\n全年主动公开政府信息1235条。\n二、主动公开政府信息情况\n全年主动公开政府信息1253条,其中网站1016条,微信237条。\n")
+    rec = rec_of(
+        "一、概述\n全年主动公开政府信息1235条。\n二、主动公开政府信息情况\n全年主动公开政府信息1253条,其中网站1016条,微信237条。\n"
+    )
     assert value(rec, "proactive_total") == 1253

@@ -1,4 +1,5 @@
 """One table type: readers give grids, the table reader reads their rows, text rows are one more producer."""
+
 from __future__ import annotations
 
 import json
@@ -23,14 +24,26 @@ def _cells(rec: dict) -> dict[tuple[str, str, str], object]:
 
 
 def test_span_rule_repeats_labels_and_never_figures():
-    texts, copies = expand([[("信息内容", 2, 1), ("本年制发件数", 1, 1), ("本年废止件数", 1, 1)],
-                            [("7", 1, 2)],
-                            [("合计", 1, 1), ("3", 1, 1), ("0", 1, 1)]])
-    assert texts == [["信息内容", "本年制发件数", "本年废止件数"], ["信息内容", "7", ""], ["合计", "3", "0"]]
+    texts, copies = expand(
+        [
+            [("信息内容", 2, 1), ("本年制发件数", 1, 1), ("本年废止件数", 1, 1)],
+            [("7", 1, 2)],
+            [("合计", 1, 1), ("3", 1, 1), ("0", 1, 1)],
+        ]
+    )
+    assert texts == [
+        ["信息内容", "本年制发件数", "本年废止件数"],
+        ["信息内容", "7", ""],
+        ["合计", "3", "0"],
+    ]
     assert copies == {(1, 0), (1, 2)}  # the copies say so
-    page = read_page("<table><tr><td rowspan=2>信息内容</td><td>甲</td></tr><tr><td>1</td></tr></table>")
+    page = read_page(
+        "<table><tr><td rowspan=2>信息内容</td><td>甲</td></tr><tr><td>1</td></tr></table>"
+    )
     assert [[(c.text, c.spanned) for c in row] for row in page.grids[0].rows] == [
-        [("信息内容", False), ("甲", False)], [("信息内容", True), ("1", False)]]
+        [("信息内容", False), ("甲", False)],
+        [("信息内容", True), ("1", False)],
+    ]
 
 
 def test_every_html_cell_points_at_its_text_and_every_row_at_its_line():
@@ -42,7 +55,7 @@ def test_every_html_cell_points_at_its_text_and_every_row_at_its_line():
             assert page.text[a - 1] == "\n" and page.text[b] == "\n"
             assert [c.col for c in row] == list(range(len(row)))
             for c in row:
-                assert page.text[c.start:c.end] == c.text and page.text[c.stop] == "|"
+                assert page.text[c.start : c.end] == c.text and page.text[c.stop] == "|"
 
 
 def _with_bar_in_label(html: str) -> str:
@@ -65,7 +78,9 @@ def test_a_bar_inside_an_html_cell_is_text_not_a_border():
 def test_the_row_with_the_bar_has_one_cell_per_html_cell():
     doc = build_document(load_bytes("a.html", _with_bar_in_label(HTML).encode("utf-8")))
     text = doc.norm.text
-    i = next(i for i, r in doc.rows.items() if r and any(text[a:b] == "(一)予以公开|" for a, b, _ in r))
+    i = next(
+        i for i, r in doc.rows.items() if r and any(text[a:b] == "(一)予以公开|" for a, b, _ in r)
+    )
     row = doc.rows[i]
     assert len(row) == 10 and i in doc.row_sources
     assert [text[a:b] for a, b, _ in row][3:] == ["21", "5", "1", "2", "2", "1", "32"]
@@ -83,7 +98,10 @@ def test_traditional_html_cells_are_carried_through_conversion(config):
     assert _cells(rec) == _cells(extract_bytes("a.html", HTML.encode("utf-8")))
     doc = build_document(load_bytes("a.html", trad.encode("utf-8")))
     assert len(doc.row_sources) > 40
-    for i, (grid, k) in doc.row_sources.items():  # a figure cell is its figure in the normalized text too
+    for i, (
+        grid,
+        k,
+    ) in doc.row_sources.items():  # a figure cell is its figure in the normalized text too
         for c, (start, end, _) in enumerate(doc.rows[i]):
             if grid.texts[k][c].isdigit():
                 assert doc.norm.text[start:end] == grid.texts[k][c]
@@ -93,7 +111,11 @@ def test_pipe_and_tab_lines_of_text_are_rows_and_prose_is_not():
     assert [c[:2] for c in text_row("| 规章 | 0 | 3 |", 0)] == [(2, 4), (7, 8), (11, 12), (14, 14)]
     assert [c[:2] for c in text_row("规章\t0\t3", 10)] == [(10, 12), (13, 14), (15, 16)]
     assert text_row("本年共收到申请 | 12件。", 0) is None
-    doc = build_document(load_bytes("a.txt", "三、收到和处理政府信息公开申请情况\n| 规章 | 0 | 3 |\n说明。\n".encode()))
+    doc = build_document(
+        load_bytes(
+            "a.txt", "三、收到和处理政府信息公开申请情况\n| 规章 | 0 | 3 |\n说明。\n".encode()
+        )
+    )
     assert list(doc.rows) == [1] and [s.in_table for s in doc.sentences] == [False, True, False]
 
 

@@ -3,6 +3,7 @@
 The figures come from scripts/import_graph.py, which reads every import of the source
 (also those inside functions); docs/architecture.md draws the same graph.
 """
+
 from __future__ import annotations
 
 import ast
@@ -74,7 +75,9 @@ def test_the_face_and_the_page_helpers_do_not_load_the_extractor():
         print(heavy)
         print(analysis.extract_bytes.__module__)
     """)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
     assert out.splitlines() == ["[]", "analysis.extract"]
 
 
@@ -85,13 +88,21 @@ def test_generated_corpora_stay_out_of_the_production_package():
 
 
 def test_the_character_data_module_is_up_to_date():
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_chardata.py"), "--check"],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_chardata.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
 
 
 def test_reading_a_file_needs_no_opencc():
-    code = "import sys; import analysis.read.load as L; L.load_bytes('a.txt', '政府資訊公開工作年度報告'.encode('big5')); " \
-           "print('opencc' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    code = (
+        "import sys; import analysis.read.load as L; L.load_bytes('a.txt', '政府資訊公開工作年度報告'.encode('big5')); "
+        "print('opencc' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout
     assert out.strip() == "False"

@@ -1,4 +1,5 @@
 """Reading reports in every encoding and shape they arrive in, and refusing what is not a report."""
+
 from __future__ import annotations
 
 import zlib
@@ -6,33 +7,49 @@ from pathlib import Path
 
 import opencc
 import pytest
-
-from analysis.document.sentences import build_document
-from analysis.read.encoding import UndecodableError, decode
-from analysis.extract import extract_bytes, extract_path
-from analysis.read.load import LoadError, load_bytes
 from conftest import RAW, value
 
-SIMPLIFIED = ("某县商务局2019年政府信息公开工作年度报告\n"
-              "一、主动公开政府信息情况\n2019年,我局主动公开政府信息120条。\n"
-              "二、依申请公开情况\n全年共受理政府信息公开申请5件,其中予以公开3件。\n"
-              "三、行政复议和行政诉讼\n本年度未发生因政府信息公开引起的行政复议和行政诉讼。\n")
+from analysis.document.sentences import build_document
+from analysis.extract import extract_bytes, extract_path
+from analysis.read.encoding import UndecodableError, decode
+from analysis.read.load import LoadError, load_bytes
+
+SIMPLIFIED = (
+    "某县商务局2019年政府信息公开工作年度报告\n"
+    "一、主动公开政府信息情况\n2019年,我局主动公开政府信息120条。\n"
+    "二、依申请公开情况\n全年共受理政府信息公开申请5件,其中予以公开3件。\n"
+    "三、行政复议和行政诉讼\n本年度未发生因政府信息公开引起的行政复议和行政诉讼。\n"
+)
 # the same report in traditional characters, every one of them in Big5
-TRADITIONAL = ("某縣商務局2019年政府信息公開工作年度報告\n"
-               "一、主動公開政府信息情況\n2019年,我局主動公開政府信息120條。\n"
-               "二、依申請公開情況\n全年共受理政府信息公開申請5件,其中予以公開3件。\n"
-               "三、行政複議和行政訴訟\n本年度未發生因政府信息公開引起的行政複議和行政訴訟。\n")
+TRADITIONAL = (
+    "某縣商務局2019年政府信息公開工作年度報告\n"
+    "一、主動公開政府信息情況\n2019年,我局主動公開政府信息120條。\n"
+    "二、依申請公開情況\n全年共受理政府信息公開申請5件,其中予以公開3件。\n"
+    "三、行政複議和行政訴訟\n本年度未發生因政府信息公開引起的行政複議和行政訴訟。\n"
+)
 
 
 def summary(rec: dict) -> tuple:
-    return (rec["agency"], rec["report_year"], rec["publish_date"],
-            {k: v["value"] for k, v in rec["metrics"].items()})
+    return (
+        rec["agency"],
+        rec["report_year"],
+        rec["publish_date"],
+        {k: v["value"] for k, v in rec["metrics"].items()},
+    )
 
 
-@pytest.mark.parametrize("encoding,expected", [
-    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8 (BOM)"), ("gbk", "gbk"), ("gb18030", "gbk"),
-    ("utf-16", "utf-16 (BOM, LE)"), ("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be"),
-])
+@pytest.mark.parametrize(
+    "encoding,expected",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8 (BOM)"),
+        ("gbk", "gbk"),
+        ("gb18030", "gbk"),
+        ("utf-16", "utf-16 (BOM, LE)"),
+        ("utf-16-le", "utf-16-le"),
+        ("utf-16-be", "utf-16-be"),
+    ],
+)
 def test_simplified_in_every_encoding_gives_the_same_record(encoding, expected):
     base = extract_bytes("a.txt", SIMPLIFIED.encode("utf-8"))
     rec = extract_bytes("a.txt", SIMPLIFIED.encode(encoding))
@@ -95,17 +112,24 @@ def test_lossy_mojibake_is_refused_not_guessed():
     assert rec["ok"] is False
     (issue,) = rec["issues"]
     assert issue["code"] == "mojibake"
-    assert issue["message"].startswith("moji.txt:") and "GBK" in issue["message"] and "original" in issue["message"]
+    assert (
+        issue["message"].startswith("moji.txt:")
+        and "GBK" in issue["message"]
+        and "original" in issue["message"]
+    )
 
 
-@pytest.mark.parametrize("data,code,words", [
-    (b"", "empty", "empty"),
-    (b"   \n\t \n", "empty", "white space"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "binary", "PNG image"),
-    (b"PK\x03\x04" + zlib.compress(b"x" * 5000), "binary", "ZIP"),
-    (b"%PDF-1.7\n" + bytes(range(256)) * 8, "binary", "PDF"),
-    (bytes([0x81, 0x20, 0xFF, 0xFE, 0x80]) * 400, "bad-bytes", "not valid"),
-])
+@pytest.mark.parametrize(
+    "data,code,words",
+    [
+        (b"", "empty", "empty"),
+        (b"   \n\t \n", "empty", "white space"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "binary", "PNG image"),
+        (b"PK\x03\x04" + zlib.compress(b"x" * 5000), "binary", "ZIP"),
+        (b"%PDF-1.7\n" + bytes(range(256)) * 8, "binary", "PDF"),
+        (bytes([0x81, 0x20, 0xFF, 0xFE, 0x80]) * 400, "bad-bytes", "not valid"),
+    ],
+)
 def test_unreadable_files_get_a_clear_error_naming_the_file(data, code, words):
     rec = extract_bytes("dir/bad_file.txt", data)
     assert rec["ok"] is False
@@ -175,8 +199,13 @@ def test_page_chrome_is_dropped_and_header_fields_kept():
 
 
 def test_navigation_trails_of_a_saved_page_are_dropped():
-    trails = ["首页 > 政务公开 > 政府信息公开年报", "当前位置:首页>信息公开>年报", "您的位置: 首页 / 年度报告",
-              "您当前的位置:年报", "主页 » 年度报告"]
+    trails = [
+        "首页 > 政务公开 > 政府信息公开年报",
+        "当前位置:首页>信息公开>年报",
+        "您的位置: 首页 / 年度报告",
+        "您当前的位置:年报",
+        "主页 » 年度报告",
+    ]
     body = "本机关2023年主动公开政府信息120条。"
     doc = build_document(load_bytes("page.txt", ("\n".join(trails) + "\n" + body + "\n").encode()))
     assert doc.dropped == trails

@@ -3,6 +3,7 @@
 nbval itself (`pytest --nbval-lax notebooks`, run by `make test`) executes them on the seed
 corpus; these checks keep the files in the shape nbval and papermill rely on.
 """
+
 from __future__ import annotations
 
 import ast
@@ -10,15 +11,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from analysis.reports import data as rd
-from analysis.build.run import build
-from analysis.reports.notebooks import MARK, problems, strip
 from conftest import RAW, ROOT
 
+from analysis.build.run import build
+from analysis.reports import data as rd
+from analysis.reports.notebooks import MARK, problems, strip
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-PARAMS = {"agency_summary": {"agency", "processed_dir"}, "cross_year": {"metrics", "agencies", "processed_dir"},
-          "corpus_overview": {"processed_dir"}}
+PARAMS = {
+    "agency_summary": {"agency", "processed_dir"},
+    "cross_year": {"metrics", "agencies", "processed_dir"},
+    "corpus_overview": {"processed_dir"},
+}
 
 
 def _nb(path: Path) -> nbformat.NotebookNode:
@@ -39,15 +43,35 @@ def test_parameters_cell_has_plain_defaults(path):
     cells = [c for c in _nb(path).cells if "parameters" in c.metadata.get("tags", [])]
     assert len(cells) == 1
     tree = ast.parse(cells[0].source)
-    values = {t.id: ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
+    values = {
+        t.id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+    }
     assert set(values) == PARAMS[path.stem]
-    assert all(v in ("", []) for v in values.values())  # empty = "the whole corpus / the project's data"
+    assert all(
+        v in ("", []) for v in values.values()
+    )  # empty = "the whole corpus / the project's data"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebooks_stay_thin_and_read_through_analysis(path):
-    code = "\n".join(line.split("#")[0] for c in _nb(path).cells if c.cell_type == "code" for line in c.source.splitlines())
-    for banned in ("read_parquet", "read_csv", "data/processed", "open(", "eval(", "exec(", "Markdown("):
+    code = "\n".join(
+        line.split("#")[0]
+        for c in _nb(path).cells
+        if c.cell_type == "code"
+        for line in c.source.splitlines()
+    )
+    for banned in (
+        "read_parquet",
+        "read_csv",
+        "data/processed",
+        "open(",
+        "eval(",
+        "exec(",
+        "Markdown(",
+    ):
         assert banned not in code, banned
     assert "from analysis.reports import" in code  # the page helpers, never the extractor
     assert all(len(c.source.splitlines()) <= 12 for c in _nb(path).cells if c.cell_type == "code")
@@ -55,14 +79,22 @@ def test_notebooks_stay_thin_and_read_through_analysis(path):
 
 @pytest.fixture(scope="module")
 def seed_corpus() -> rd.Corpus:
-    build(RAW, ROOT / "data" / "processed", jobs=1, quiet=True)  # nbval's data; a no-op when up to date
+    build(
+        RAW, ROOT / "data" / "processed", jobs=1, quiet=True
+    )  # nbval's data; a no-op when up to date
     return rd.load(ROOT / "data" / "processed")
 
 
 def _checked_output(name: str) -> str:
-    cells = [c for c in _nb(ROOT / "notebooks" / f"{name}.ipynb").cells if c.cell_type == "code" and MARK in c.source]
+    cells = [
+        c
+        for c in _nb(ROOT / "notebooks" / f"{name}.ipynb").cells
+        if c.cell_type == "code" and MARK in c.source
+    ]
     assert len(cells) == 1
-    return "".join(o["text"] for o in cells[0].outputs if o.get("output_type") == "stream").rstrip("\n")
+    return "".join(o["text"] for o in cells[0].outputs if o.get("output_type") == "stream").rstrip(
+        "\n"
+    )
 
 
 def test_stored_figures_table_matches_the_seed_corpus(seed_corpus):
@@ -76,13 +108,27 @@ def test_stored_overview_matches_the_seed_corpus(seed_corpus):
 
 
 def test_strip_keeps_only_stdout_of_checked_cells():
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("x = 1", execution_count=3,
-                                  outputs=[nbformat.v4.new_output("stream", name="stdout", text="noise")]),
-        nbformat.v4.new_code_cell(f"{MARK}\nprint(1)", execution_count=4)])
-    executed = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"{MARK}\nprint(1)", outputs=[
-        nbformat.v4.new_output("stream", name="stdout", text="1\n"),
-        nbformat.v4.new_output("stream", name="stderr", text="warning")])])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "x = 1",
+                execution_count=3,
+                outputs=[nbformat.v4.new_output("stream", name="stdout", text="noise")],
+            ),
+            nbformat.v4.new_code_cell(f"{MARK}\nprint(1)", execution_count=4),
+        ]
+    )
+    executed = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                f"{MARK}\nprint(1)",
+                outputs=[
+                    nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warning"),
+                ],
+            )
+        ]
+    )
     out = strip(nb, executed)
     assert out.cells[0].outputs == [] and out.cells[0].execution_count is None
     assert [o["text"] for o in out.cells[1].outputs] == ["1\n"]

@@ -14,6 +14,7 @@ precision = correct / (correct + wrong + spurious), recall = correct / (correct 
 The bars are the project's: precision >= 0.95, recall >= 0.80, report year right in >= 90 %.
 Run with `-s` (or read a failure) for the per-metric table and every error.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,15 @@ from analysis.extract import extract_path
 
 HERE = Path(__file__).resolve().parent / "fixtures" / "prose"
 METRICS = [
-    "proactive_total", "applications_received", "applications_granted", "reconsideration_cases",
-    "litigation_cases", "fees_collected_yuan", "policy_interpretations", "npc_suggestions", "cppcc_proposals",
+    "proactive_total",
+    "applications_received",
+    "applications_granted",
+    "reconsideration_cases",
+    "litigation_cases",
+    "fees_collected_yuan",
+    "policy_interpretations",
+    "npc_suggestions",
+    "cppcc_proposals",
 ]
 PRECISION_BAR, RECALL_BAR, YEAR_BAR = 0.95, 0.80, 0.90
 
@@ -61,7 +69,10 @@ def _evidence_ok(ev: str, val, haystacks: tuple[str, str]) -> bool:
     digits = re.sub(r"\D", "", str(int(val))) if _same(val, int(val)) else str(val)
     fe = _fold(ev)
     return any(fe in h for h in haystacks) and (
-        digits == "0" or digits in re.sub(r"\D", "", fe) or bool(re.search(r"[〇零一二三四五六七八九十百千万两]", fe)))
+        digits == "0"
+        or digits in re.sub(r"\D", "", fe)
+        or bool(re.search(r"[〇零一二三四五六七八九十百千万两]", fe))
+    )
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +92,9 @@ def score() -> dict:
             if rec.get("report_year") == lab["report_year"]:
                 year[0] += 1
             else:
-                errors.append(f"{lab['id']}: report_year {rec.get('report_year')!r} != {lab['report_year']}")
+                errors.append(
+                    f"{lab['id']}: report_year {rec.get('report_year')!r} != {lab['report_year']}"
+                )
         want = lab.get("agency")
         if want and _fold(want) in haystacks[1]:  # scored only where the text names it
             agency[1] += 1
@@ -93,7 +106,11 @@ def score() -> dict:
         for m in METRICS:
             truth = lab[m]
             entry = metrics.get(m) or {}
-            val, ev, approx = entry.get("value"), entry.get("evidence"), bool(entry.get("approximate"))
+            val, ev, approx = (
+                entry.get("value"),
+                entry.get("evidence"),
+                bool(entry.get("approximate")),
+            )
             if val is not None and ev is not None and not _evidence_ok(ev, val, haystacks):
                 bad_evidence.append(f"{lab['id']}: {m} evidence {ev!r}")
             if truth is None:
@@ -111,16 +128,26 @@ def score() -> dict:
     tot = {k: sum(t[k] for t in tally.values()) for k in ("correct", "wrong", "missed", "spurious")}
     p_den = tot["correct"] + tot["wrong"] + tot["spurious"]
     r_den = tot["correct"] + tot["wrong"] + tot["missed"]
-    return dict(tally=tally, total=tot, errors=errors, year=year, agency=agency, bad_evidence=bad_evidence,
-                precision=tot["correct"] / p_den if p_den else 0.0, recall=tot["correct"] / r_den if r_den else 0.0)
+    return dict(
+        tally=tally,
+        total=tot,
+        errors=errors,
+        year=year,
+        agency=agency,
+        bad_evidence=bad_evidence,
+        precision=tot["correct"] / p_den if p_den else 0.0,
+        recall=tot["correct"] / r_den if r_den else 0.0,
+    )
 
 
 def report(s: dict) -> str:
     rows = [f"{'metric':26} correct wrong missed spurious"]
     for m, t in s["tally"].items():
         rows.append(f"{m:26} {t['correct']:7} {t['wrong']:5} {t['missed']:6} {t['spurious']:8}")
-    rows.append(f"precision {s['precision']:.3f} recall {s['recall']:.3f}; year {s['year'][0]}/{s['year'][1]}; "
-                f"agency {s['agency'][0]}/{s['agency'][1]}")
+    rows.append(
+        f"precision {s['precision']:.3f} recall {s['recall']:.3f}; year {s['year'][0]}/{s['year'][1]}; "
+        f"agency {s['agency'][0]}/{s['agency'][1]}"
+    )
     return "\n".join(rows + [""] + s["errors"])
 
 
@@ -128,7 +155,9 @@ def test_every_fixture_is_labelled_and_its_evidence_is_in_the_text():
     labels = _labels()
     ids = [lab["id"] for lab in labels]
     assert len(ids) == len(set(ids)), "duplicate ids in labels.jsonl"
-    assert sorted(ids) == sorted(p.stem for p in HERE.glob("*.txt")), "every fixture needs exactly one label"
+    assert sorted(ids) == sorted(p.stem for p in HERE.glob("*.txt")), (
+        "every fixture needs exactly one label"
+    )
     assert 40 <= len(ids) <= 60
     for lab in labels:
         text = (HERE / f"{lab['id']}.txt").read_text(encoding="utf-8")
@@ -136,8 +165,12 @@ def test_every_fixture_is_labelled_and_its_evidence_is_in_the_text():
         for m in METRICS:
             assert m in lab, f"{lab['id']}: {m} missing (null when the text does not state it)"
             if lab[m] is not None:
-                assert lab["evidence"].get(m) and lab["evidence"][m] in text, f"{lab['id']}: evidence for {m} not in the text"
-        assert set(lab["evidence"]) <= {m for m in METRICS if lab[m] is not None}, f"{lab['id']}: evidence for a null metric"
+                assert lab["evidence"].get(m) and lab["evidence"][m] in text, (
+                    f"{lab['id']}: evidence for {m} not in the text"
+                )
+        assert set(lab["evidence"]) <= {m for m in METRICS if lab[m] is not None}, (
+            f"{lab['id']}: evidence for a null metric"
+        )
 
 
 def test_precision_meets_the_project_bar():
@@ -163,5 +196,7 @@ def test_every_figure_comes_with_a_sentence_of_the_report_that_holds_it():
     assert not s["bad_evidence"], "\n".join(s["bad_evidence"])
 
 
-if __name__ == "__main__":  # pragma: no cover - `python tests/test_prose_corpus.py` prints the table
+if (
+    __name__ == "__main__"
+):  # pragma: no cover - `python tests/test_prose_corpus.py` prints the table
     print(report(score()))

@@ -1,4 +1,5 @@
 """`make reports` over the seeds plus bad files: every seed report and chart is still produced."""
+
 from __future__ import annotations
 
 import html
@@ -9,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-
 from conftest import RAW, ROOT
 
 
@@ -19,13 +19,40 @@ def test_reports_survive_bad_files_and_duplicates(tmp_path: Path):
     (raw / "empty.txt").write_bytes(b"")
     (raw / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
     shutil.copy(RAW / "004_61bfce714908b168.txt", raw / "copy_of_004.txt")
-    (raw / "gbk.txt").write_bytes("某县交通运输局2017年政府信息公开工作年度报告\n2017年,我局主动公开政府信息31条。\n".encode("gbk"))
+    (raw / "gbk.txt").write_bytes(
+        "某县交通运输局2017年政府信息公开工作年度报告\n2017年,我局主动公开政府信息31条。\n".encode(
+            "gbk"
+        )
+    )
     out, processed = tmp_path / "reports", tmp_path / "processed"
-    res = subprocess.run([sys.executable, "-m", "analysis.reports", "--raw", str(raw), "--processed", str(processed),
-                          "--out", str(out), "--quiet"], capture_output=True, text=True, cwd=ROOT, timeout=900)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis.reports",
+            "--raw",
+            str(raw),
+            "--processed",
+            str(processed),
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     agencies = set(pd.read_parquet(processed / "reports.parquet").query("status == 'ok'")["agency"])
-    assert {"福州市商务局", "张店区商务局", "呼和浩特市商务局", "贵州省工商局", "新余市商务局", "某县交通运输局"} <= agencies
+    assert {
+        "福州市商务局",
+        "张店区商务局",
+        "呼和浩特市商务局",
+        "贵州省工商局",
+        "新余市商务局",
+        "某县交通运输局",
+    } <= agencies
     index = (out / "index.html").read_text(encoding="utf-8")
     for agency in agencies:
         assert agency in index, agency  # readable, not entity-escaped

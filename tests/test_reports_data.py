@@ -4,6 +4,7 @@ The corpus: the five seeds, four of them assigned by the manifest to one agency 
 four years, one of which lacks the proactive-disclosure figure), plus a byte-identical
 copy of a seed that must count once.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,16 +14,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis.reports import data as rd
-from analysis.reports import html as rh
-from analysis.build.run import build
-from analysis.metrics import label
 from conftest import RAW
 
+from analysis.build.run import build
+from analysis.metrics import label
+from analysis.reports import data as rd
+from analysis.reports import html as rh
+
 MULTI = "测试市商务局"
-SEEDS = {"000_5c8a14d5fa55ccf4.txt": 2018, "001_fc4f34c734b4c5a9.txt": 2017, "002_ee0bfc924291661c.txt": 2014,
-         "004_61bfce714908b168.txt": 2019}
+SEEDS = {
+    "000_5c8a14d5fa55ccf4.txt": 2018,
+    "001_fc4f34c734b4c5a9.txt": 2017,
+    "002_ee0bfc924291661c.txt": 2014,
+    "004_61bfce714908b168.txt": 2019,
+}
 OTHER = "003_fafa9730c6863b04.txt"
 
 
@@ -50,12 +55,20 @@ def corpus(corpus_dirs) -> rd.Corpus:
 
 def test_duplicates_are_listed_but_never_counted(corpus):
     assert len(corpus.all_reports) == 6 and len(corpus.reports) == 5
-    assert rd.counts(corpus, "report_year").to_dict() == {"2014": 1, "2016": 1, "2017": 1, "2018": 1, "2019": 1}
+    assert rd.counts(corpus, "report_year").to_dict() == {
+        "2014": 1,
+        "2016": 1,
+        "2017": 1,
+        "2018": 1,
+        "2019": 1,
+    }
     assert rd.agencies(corpus) == sorted([MULTI, "贵州省工商局"])
     probs = rd.problem_reports(corpus)
     assert "005_copy.txt" in set(probs["报告"]) and (probs["代码"] == "duplicate").any()
     view = rd.agency_view(corpus, "贵州省工商局")
-    assert list(view.reports["report_id"]) == [OTHER] and list(view.duplicates["report_id"]) == ["005_copy.txt"]
+    assert list(view.reports["report_id"]) == [OTHER] and list(view.duplicates["report_id"]) == [
+        "005_copy.txt"
+    ]
 
 
 def test_year_frame_keeps_a_missing_figure_missing(corpus):
@@ -63,7 +76,9 @@ def test_year_frame_keeps_a_missing_figure_missing(corpus):
     values, approx = rd.year_frame(view, ["proactive_total", "applications_received"])
     assert list(values.index) == ["2014", "2017", "2018", "2019"]
     assert np.isnan(values.loc["2014", "proactive_total"])  # 002 never states it: NaN, not 0
-    assert values.loc["2017", "proactive_total"] == 78 and values.loc["2019", "proactive_total"] == 998
+    assert (
+        values.loc["2017", "proactive_total"] == 78 and values.loc["2019", "proactive_total"] == 998
+    )
     assert values.loc["2014", "applications_received"] == 0  # a stated zero stays a zero
     assert not approx.any().any()
 
@@ -75,7 +90,9 @@ def test_figures_table_gives_every_figure_with_its_original_sentence(corpus, cor
     assert list(table["年份"]) == sorted(table["年份"])  # by year
     for _, row in table.iterrows():
         text = (corpus_dirs[0] / row["报告"]).read_text(encoding="utf-8")
-        assert row["原文依据"] and row["原文依据"] in text  # the exact source sentence, original script
+        assert (
+            row["原文依据"] and row["原文依据"] in text
+        )  # the exact source sentence, original script
     assert set(table["指标"]) >= {label("proactive_total"), label("applications_received")}
 
 
@@ -128,7 +145,9 @@ def test_figures_text_is_sorted_and_exact(corpus, corpus_dirs):
     assert lines[0] == f"{len(corpus.metrics)} figures in 5 reports"
     keys = [(ln.split()[0], ln.split()[2]) for ln in lines[1:]]
     assert keys == sorted(keys)
-    assert any(ln.startswith(OTHER) and "proactive_total" in ln and "2,437 条" in ln for ln in lines)
+    assert any(
+        ln.startswith(OTHER) and "proactive_total" in ln and "2,437 条" in ln for ln in lines
+    )
     assert rd.figures_text(rd.load(corpus_dirs[1])) == text  # same data, same text
 
 
@@ -146,13 +165,24 @@ def test_agency_fingerprint_changes_only_with_that_agencys_data(corpus):
 def test_table_cells_pivot_rows_and_columns_and_leave_gaps_blank(corpus):
     view = rd.agency_view(corpus, "贵州省工商局")
     assert rd.table_cells(view) == {}  # prose report: no standard table, said as none
-    cells = pd.DataFrame({
-        "report_id": [OTHER] * 3, "agency": ["贵州省工商局"] * 3, "report_year": [2016] * 3, "table": ["三"] * 3,
-        "layout": ["template2019"] * 3, "row_key": ["granted", "granted", "partial"], "col_key": ["natural", "total", "total"],
-        "row_label": ["（一）予以公开", "（一）予以公开", "（二）部分公开"], "col_label": ["自然人", "总计", "总计"],
-        "value": [3.0, 5.0, 1.0], "line": [10, 10, 11], "evidence": ["", "", ""]})
+    cells = pd.DataFrame(
+        {
+            "report_id": [OTHER] * 3,
+            "agency": ["贵州省工商局"] * 3,
+            "report_year": [2016] * 3,
+            "table": ["三"] * 3,
+            "layout": ["template2019"] * 3,
+            "row_key": ["granted", "granted", "partial"],
+            "col_key": ["natural", "total", "total"],
+            "row_label": ["（一）予以公开", "（一）予以公开", "（二）部分公开"],
+            "col_label": ["自然人", "总计", "总计"],
+            "value": [3.0, 5.0, 1.0],
+            "line": [10, 10, 11],
+            "evidence": ["", "", ""],
+        }
+    )
     view.cells = cells
     tables = rd.table_cells(view)
-    (name, t), = tables.items()
+    ((name, t),) = tables.items()
     assert "表三" in name
     assert t.loc["（一）予以公开", "总计"] == "5" and t.loc["（二）部分公开", "自然人"] == ""

@@ -3,6 +3,7 @@
 Names such as `../../etc/x`, `a/b` next to `a_b`, `<script>`, quotes, backslashes, a newline,
 emoji, `$…$` and a 300-character name are set through the manifest on copies of a seed.
 """
+
 from __future__ import annotations
 
 import ast
@@ -12,11 +13,9 @@ import re
 import subprocess
 import sys
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import unquote
 
 import nbformat
-
 from conftest import RAW, ROOT
 
 SEED = "001_fc4f34c734b4c5a9.txt"
@@ -37,11 +36,18 @@ def _text(page: str) -> str:
     return "".join(p.parts)
 
 
-HOSTILE = ["../../etc/x", "a/b", "a_b", "<script>alert(1)</script> quote\"s' back\\slash\\ 😀$x$\n第二行",
-           "局" * 300]
+HOSTILE = [
+    "../../etc/x",
+    "a/b",
+    "a_b",
+    "<script>alert(1)</script> quote\"s' back\\slash\\ 😀$x$\n第二行",
+    "局" * 300,
+]
 
 
-def test_hostile_agency_names_give_safe_distinct_files_escaped_pages_and_running_notebooks(tmp_path):
+def test_hostile_agency_names_give_safe_distinct_files_escaped_pages_and_running_notebooks(
+    tmp_path,
+):
     raw = tmp_path / "raw"
     raw.mkdir()
     seed = (RAW / SEED).read_bytes()
@@ -53,9 +59,25 @@ def test_hostile_agency_names_give_safe_distinct_files_escaped_pages_and_running
         w = csv.writer(fh)
         w.writerow(["file", "agency"])
         w.writerows(manifest.items())
-    proc = subprocess.run([sys.executable, "-m", "analysis.reports", "--raw", str(raw), "--processed",
-                           str(tmp_path / "processed"), "--out", str(tmp_path / "reports"), "--jobs", "2"],
-                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis.reports",
+            "--raw",
+            str(raw),
+            "--processed",
+            str(tmp_path / "processed"),
+            "--out",
+            str(tmp_path / "reports"),
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     out = (tmp_path / "reports").resolve()
     for p in tmp_path.rglob("*"):
@@ -71,8 +93,12 @@ def test_hostile_agency_names_give_safe_distinct_files_escaped_pages_and_running
     for nb_path in (out / "agency").glob("*.ipynb"):
         nb = nbformat.read(str(nb_path), as_version=4)
         injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
-        params = {t.id: ast.literal_eval(n.value) for n in ast.parse(injected.source).body
-                  if isinstance(n, ast.Assign) for t in n.targets}
+        params = {
+            t.id: ast.literal_eval(n.value)
+            for n in ast.parse(injected.source).body
+            if isinstance(n, ast.Assign)
+            for t in n.targets
+        }
         name = params["agency"]
         seen.add(name)
         text = _text(nb_path.with_suffix(".html").read_text(encoding="utf-8"))
@@ -85,5 +111,9 @@ def test_hostile_agency_names_give_safe_distinct_files_escaped_pages_and_running
     for href in links:
         target = (out / unquote(html.unescape(href))).resolve()
         assert target.is_file() and out in target.parents
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in index and "局" * 300 in index and "😀" in index
-    assert [p for p in out.rglob("*") if p.name.startswith(".run.") or p.name.endswith(".tmp")] == []
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt;" in index and "局" * 300 in index and "😀" in index
+    )
+    assert [
+        p for p in out.rglob("*") if p.name.startswith(".run.") or p.name.endswith(".tmp")
+    ] == []

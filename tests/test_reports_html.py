@@ -1,4 +1,5 @@
 """HTML fragments and the index page: names and report text are escaped, Chinese stays readable."""
+
 from __future__ import annotations
 
 import re
@@ -8,7 +9,14 @@ import pandas as pd
 
 from analysis.reports import html as rh
 
-EVIL = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "a'b", "x & y", "多行\n名称", "福州市商务局"]
+EVIL = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "a'b",
+    "x & y",
+    "多行\n名称",
+    "福州市商务局",
+]
 
 
 class _Tags(HTMLParser):
@@ -31,17 +39,52 @@ def _parse(html: str) -> _Tags:
 
 
 def test_index_escapes_names_but_keeps_chinese_readable():
-    agencies = [{"title": n, "html": f"agency/{i}.html", "years": "2018", "n_reports": 1, "n_figures": 3}
-                for i, n in enumerate(EVIL)]
-    page = rh.index_page([{"title": "语料总览", "html": "corpus_overview.html"}], agencies,
-                         [{"notebook": "notebooks/agency_summary.ipynb", "title": EVIL[0], "error": "<b>boom</b>",
-                           "failed_copy": "failed/agency/x.ipynb"}], "摘要")
+    agencies = [
+        {"title": n, "html": f"agency/{i}.html", "years": "2018", "n_reports": 1, "n_figures": 3}
+        for i, n in enumerate(EVIL)
+    ]
+    page = rh.index_page(
+        [{"title": "语料总览", "html": "corpus_overview.html"}],
+        agencies,
+        [
+            {
+                "notebook": "notebooks/agency_summary.ipynb",
+                "title": EVIL[0],
+                "error": "<b>boom</b>",
+                "failed_copy": "failed/agency/x.ipynb",
+            }
+        ],
+        "摘要",
+    )
     p = _parse(page)
-    assert {t for t, _ in p.tags} <= {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "ul", "li", "a",
-                                      "span", "table", "thead", "tbody", "tr", "th", "td", "b", "br"}
+    assert {t for t, _ in p.tags} <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "h1",
+        "h2",
+        "p",
+        "ul",
+        "li",
+        "a",
+        "span",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "b",
+        "br",
+    }
     assert not any(k.startswith("on") for _, a in p.tags for k in a)
     assert "福州市商务局" in page  # UTF-8 text, and no numeric entity for anything beyond ASCII
-    codes = [int(h, 16) for h in re.findall(r"&#x([0-9a-fA-F]+);", page)] + [int(d) for d in re.findall(r"&#(\d+);", page)]
+    codes = [int(h, 16) for h in re.findall(r"&#x([0-9a-fA-F]+);", page)] + [
+        int(d) for d in re.findall(r"&#(\d+);", page)
+    ]
     assert codes and all(c < 128 for c in codes)
     text = "".join(p.text)
     for name in EVIL:
@@ -64,6 +107,8 @@ def test_tables_escape_cells_and_show_missing_as_missing():
 
 
 def test_matrix_marks_absent_cells():
-    m = pd.DataFrame({"自然人": ["3", ""], "总计": ["5", "1"]}, index=["予以公开", "<i>部分公开</i>"])
+    m = pd.DataFrame(
+        {"自然人": ["3", ""], "总计": ["5", "1"]}, index=["予以公开", "<i>部分公开</i>"]
+    )
     html = rh.matrix(m)
     assert 'class="missing"' in html and "&lt;i&gt;" in html and "<i>" not in html

@@ -1,4 +1,5 @@
 """Report file names from agency names: safe, distinct, readable, inside reports/."""
+
 from __future__ import annotations
 
 import re
@@ -6,9 +7,36 @@ from pathlib import Path
 
 from analysis.reports.names import MAX_CHARS, slug, unique_slugs
 
-NASTY = ["../../etc/x", "a/b", "a_b", "a b", "<script>alert(1)</script>", "quote\"s'", "back\\slash\\", "new\nline",
-         "tab\there", "😀机关", "局" * 300, "x" * 300, "x" * 301, "", ".", "..", ".hidden", "-rf", "CON", "con.txt",
-         "ABC", "abc", "福州市商务局", "福州市商务局 ", "nul\x00byte", "%2e%2e%2f", "C:\\Windows", "~/home"]
+NASTY = [
+    "../../etc/x",
+    "a/b",
+    "a_b",
+    "a b",
+    "<script>alert(1)</script>",
+    "quote\"s'",
+    "back\\slash\\",
+    "new\nline",
+    "tab\there",
+    "😀机关",
+    "局" * 300,
+    "x" * 300,
+    "x" * 301,
+    "",
+    ".",
+    "..",
+    ".hidden",
+    "-rf",
+    "CON",
+    "con.txt",
+    "ABC",
+    "abc",
+    "福州市商务局",
+    "福州市商务局 ",
+    "nul\x00byte",
+    "%2e%2e%2f",
+    "C:\\Windows",
+    "~/home",
+]
 
 
 def test_every_name_gives_a_plain_safe_file_stem(tmp_path: Path):
@@ -16,7 +44,10 @@ def test_every_name_gives_a_plain_safe_file_stem(tmp_path: Path):
     out.mkdir(parents=True)
     for name in NASTY:
         s = slug(name)
-        assert re.fullmatch(r"[^\W][\w.\-]*", s), (name, s)  # word characters, never a leading . or -
+        assert re.fullmatch(r"[^\W][\w.\-]*", s), (
+            name,
+            s,
+        )  # word characters, never a leading . or -
         assert ".." not in s and "/" not in s and "\\" not in s and "\x00" not in s
         assert len(s) <= MAX_CHARS + 9 and len(s.encode("utf-8")) + len(".ipynb") < 255
         path = out / f"{s}.html"

@@ -5,6 +5,7 @@ notebook (the others still run, the old good report survives, exit 1 naming the 
 Hostile agency names are in test_reports_hostile.py (a separate module, so xdist can run
 the two slow end-to-end tests on different workers).
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,15 +16,32 @@ import sys
 from pathlib import Path
 
 import nbformat
-
 from conftest import RAW, ROOT
 
-SEED_A, SEED_B, SEED_C = "000_5c8a14d5fa55ccf4.txt", "001_fc4f34c734b4c5a9.txt", "004_61bfce714908b168.txt"
+SEED_A, SEED_B, SEED_C = (
+    "000_5c8a14d5fa55ccf4.txt",
+    "001_fc4f34c734b4c5a9.txt",
+    "004_61bfce714908b168.txt",
+)
 
 
 def _run(base: Path, *extra: str, notebooks: Path | None = None) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "analysis.reports", "--raw", str(base / "raw"), "--processed", str(base / "processed"),
-           "--out", str(base / "reports"), "--notebooks", str(notebooks or ROOT / "notebooks"), "--jobs", "2", *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "analysis.reports",
+        "--raw",
+        str(base / "raw"),
+        "--processed",
+        str(base / "processed"),
+        "--out",
+        str(base / "reports"),
+        "--notebooks",
+        str(notebooks or ROOT / "notebooks"),
+        "--jobs",
+        "2",
+        *extra,
+    ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
 
 
@@ -49,17 +67,28 @@ def _no_temp_files(out: Path) -> None:
     assert leftovers == []
 
 
-def test_skips_unchanged_work_reruns_only_what_a_change_touches_and_survives_a_failing_notebook(tmp_path):
+def test_skips_unchanged_work_reruns_only_what_a_change_touches_and_survives_a_failing_notebook(
+    tmp_path,
+):
     _corpus(tmp_path, [SEED_A, SEED_B])
     out = tmp_path / "reports"
     cold = _run(tmp_path)
     assert cold.returncode == 0, cold.stderr
     assert "4 ran, 0 skipped (unchanged)" in cold.stderr
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
-    assert pages == ["agency/张店区商务局.html", "agency/福州市商务局.html", "corpus_overview.html", "cross_year.html",
-                     "index.html"]
+    assert pages == [
+        "agency/张店区商务局.html",
+        "agency/福州市商务局.html",
+        "corpus_overview.html",
+        "cross_year.html",
+        "index.html",
+    ]
     assert len(list(out.rglob("*.ipynb"))) == 4
-    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".ipynb")}
+    stamps = {
+        p: p.stat().st_mtime_ns
+        for p in out.rglob("*")
+        if p.is_file() and p.suffix in (".html", ".ipynb")
+    }
 
     # nothing changed: nothing runs, nothing is rewritten (the index included)
     warm = _run(tmp_path)
@@ -73,7 +102,11 @@ def test_skips_unchanged_work_reruns_only_what_a_change_touches_and_survives_a_f
     nb_dir = tmp_path / "notebooks"
     shutil.copytree(ROOT / "notebooks", nb_dir)
     nb = nbformat.read(str(nb_dir / "cross_year.ipynb"), as_version=4)
-    first = next(c for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", []))
+    first = next(
+        c
+        for c in nb.cells
+        if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    )
     first.source = 'raise RuntimeError("boom: broken template")\n' + first.source
     nbformat.write(nb, str(nb_dir / "cross_year.ipynb"))
     with (tmp_path / "raw" / SEED_B).open("a", encoding="utf-8") as fh:
@@ -82,9 +115,15 @@ def test_skips_unchanged_work_reruns_only_what_a_change_touches_and_survives_a_f
     assert bad.returncode == 1
     assert _ran(bad) == {"agency_summary · 张店区商务局", "cross_year", "corpus_overview"}
     assert "2 ran, 1 skipped (unchanged), 1 failed" in bad.stderr
-    assert f"FAILED {nb_dir / 'cross_year.ipynb'}" in bad.stderr and "boom: broken template" in bad.stderr
+    assert (
+        f"FAILED {nb_dir / 'cross_year.ipynb'}" in bad.stderr
+        and "boom: broken template" in bad.stderr
+    )
     untouched, changed = out / "agency" / "福州市商务局.html", out / "agency" / "张店区商务局.html"
-    assert untouched.stat().st_mtime_ns == stamps[untouched] and changed.stat().st_mtime_ns != stamps[changed]
+    assert (
+        untouched.stat().st_mtime_ns == stamps[untouched]
+        and changed.stat().st_mtime_ns != stamps[changed]
+    )
     assert (out / "cross_year.html").read_bytes() == good
     failed = out / "failed" / "cross_year.ipynb"
     assert failed.is_file() and "boom: broken template" in failed.read_text(encoding="utf-8")
@@ -100,5 +139,10 @@ def test_skips_unchanged_work_reruns_only_what_a_change_touches_and_survives_a_f
 
 
 def test_help_describes_the_command():
-    proc = subprocess.run([sys.executable, "-m", "analysis.reports", "--help"], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "analysis.reports", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0 and "papermill" in proc.stdout and "--force" in proc.stdout

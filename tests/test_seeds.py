@@ -2,6 +2,7 @@
 
 Expected values are read from ../shared at test time, never copied into the project.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,11 +12,12 @@ import sys
 
 import opencc
 import pytest
-
 from conftest import RAW, ROOT, SHARED
 
 LABELS = SHARED / "seeds" / "labels.jsonl"
-pytestmark = pytest.mark.skipif(not LABELS.exists(), reason="../shared/seeds is not beside the project")
+pytestmark = pytest.mark.skipif(
+    not LABELS.exists(), reason="../shared/seeds is not beside the project"
+)
 
 
 def fold(s: str) -> str:
@@ -25,15 +27,22 @@ def fold(s: str) -> str:
 @pytest.fixture(scope="module")
 def records() -> dict[str, dict]:
     files = sorted(p for p in RAW.iterdir() if p.suffix == ".txt")
-    out = subprocess.run([sys.executable, "-m", "analysis", "extract", *map(str, files), "--format", "jsonl"],
-                         capture_output=True, text=True, check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "analysis", "extract", *map(str, files), "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     recs = [json.loads(line) for line in out.stdout.splitlines()]
     assert len(recs) == len(files)
     return {r["file"].rsplit(".", 1)[0]: r for r in recs}
 
 
 def labels() -> list[dict]:
-    return [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 @pytest.mark.parametrize("label", labels(), ids=lambda lab: lab["id"])
@@ -43,11 +52,22 @@ def test_seed_matches_its_labels(records, label):
     simplified = opencc.OpenCC("t2s").convert(raw)
     assert rec["report_year"] == label["report_year"]
     assert rec["script"] == label["script"]
-    assert opencc.OpenCC("t2s").convert(rec["agency"]) == label["agency"]  # 002 through the manifest
+    assert (
+        opencc.OpenCC("t2s").convert(rec["agency"]) == label["agency"]
+    )  # 002 through the manifest
     if label.get("publish_date"):
         assert rec["publish_date"] == label["publish_date"]
     for metric, truth in label.items():
-        if metric in ("id", "agency", "report_year", "script", "format", "evidence", "notes", "publish_date"):
+        if metric in (
+            "id",
+            "agency",
+            "report_year",
+            "script",
+            "format",
+            "evidence",
+            "notes",
+            "publish_date",
+        ):
             continue
         got = rec["metrics"].get(metric)
         if truth is None:
@@ -56,8 +76,9 @@ def test_seed_matches_its_labels(records, label):
         assert got is not None and got["value"] == truth, (metric, got)
         # the evidence is the report's own sentence, and it contains the labelled clause
         assert fold(got["evidence"]) in fold(raw)
-        assert fold(label["evidence"][metric]) in fold(got["evidence"]) or \
-            fold(opencc.OpenCC("t2s").convert(label["evidence"][metric])) in fold(opencc.OpenCC("t2s").convert(got["evidence"]))
+        assert fold(label["evidence"][metric]) in fold(got["evidence"]) or fold(
+            opencc.OpenCC("t2s").convert(label["evidence"][metric])
+        ) in fold(opencc.OpenCC("t2s").convert(got["evidence"]))
         assert fold(got["span"]) in fold(raw) or fold(got["span"]) in fold(simplified)
 
 
@@ -69,8 +90,19 @@ def test_overrides_are_reported(records):
 
 def _score(corpus: str, tmp_path) -> dict:
     result = tmp_path / "score.json"
-    subprocess.run([sys.executable, str(SHARED / "eval" / "score.py"), str(SHARED / corpus), "--json", str(result)],
-                   capture_output=True, text=True, cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(SHARED / "eval" / "score.py"),
+            str(SHARED / corpus),
+            "--json",
+            str(result),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     return json.loads(result.read_text(encoding="utf-8"))
 
 
@@ -81,7 +113,9 @@ def test_scorer_on_seeds_is_perfect(tmp_path):
     assert res["bad_evidence"] == 0 and res["no_output"] == 0
 
 
-@pytest.mark.skipif(not (SHARED / "corpus" / "real" / "labels.jsonl").exists(), reason="no real corpus")
+@pytest.mark.skipif(
+    not (SHARED / "corpus" / "real" / "labels.jsonl").exists(), reason="no real corpus"
+)
 def test_scorer_on_real_excerpts_meets_the_bar(tmp_path):
     res = _score("corpus/real", tmp_path)
     assert res["precision"] >= 0.95

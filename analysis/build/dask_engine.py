@@ -8,6 +8,7 @@ flight so memory stays flat on any corpus size, and hands each record back to th
 which caches and writes it exactly as the local engine does. dask is an optional extra
 (`pip install -r requirements-dask.txt`); nothing here schedules work by itself.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
@@ -25,19 +26,25 @@ def check_available(scheduler: str | None) -> str | None:
     try:
         import distributed  # noqa: F401
     except ImportError:
-        return ("--engine dask needs the optional dask extra: .venv/bin/pip install --no-deps -r requirements-dask.txt "
-                "(or pip install 'gov-disclosure-reports[dask]')")
+        return (
+            "--engine dask needs the optional dask extra: .venv/bin/pip install --no-deps -r requirements-dask.txt "
+            "(or pip install 'gov-disclosure-reports[dask]')"
+        )
     if not scheduler:
         return "--engine dask needs --scheduler ADDRESS of a running dask.distributed scheduler (e.g. tcp://10.0.0.5:8786)"
     return None
 
 
-def _run_batch(fn: Callable[[str, bytes, dict[str, str]], R], batch: list[tuple[str, bytes, dict[str, str]]]) -> list[R]:
+def _run_batch(
+    fn: Callable[[str, bytes, dict[str, str]], R], batch: list[tuple[str, bytes, dict[str, str]]]
+) -> list[R]:
     """Worker side: the records of one batch of files, in order."""
     return [fn(source, data, row) for source, data, row in batch]
 
 
-def _batches(items: Iterable[tuple[str, bytes, dict[str, str]]]) -> Iterator[tuple[int, list[tuple[str, bytes, dict[str, str]]]]]:
+def _batches(
+    items: Iterable[tuple[str, bytes, dict[str, str]]],
+) -> Iterator[tuple[int, list[tuple[str, bytes, dict[str, str]]]]]:
     """(index of the first item, items) in groups of at most BATCH_FILES files or BATCH_BYTES bytes."""
     batch: list[tuple[str, bytes, dict[str, str]]] = []
     start = size = 0
@@ -53,8 +60,11 @@ def _batches(items: Iterable[tuple[str, bytes, dict[str, str]]]) -> Iterator[tup
         yield start, batch
 
 
-def run_jobs(items: Iterable[tuple[str, bytes, dict[str, str]]], scheduler: str | None,
-             fn: Callable[[str, bytes, dict[str, str]], R]) -> Iterator[tuple[int, R]]:
+def run_jobs(
+    items: Iterable[tuple[str, bytes, dict[str, str]]],
+    scheduler: str | None,
+    fn: Callable[[str, bytes, dict[str, str]], R],
+) -> Iterator[tuple[int, R]]:
     """Yield (position in `items`, fn(source, data, manifest_row)) for every item, run on the cluster.
 
     Results come in completion order; `items` is consumed lazily, so at most a few

@@ -5,6 +5,7 @@ it is cached under a key made of those and the extractor's version, and may run 
 worker process or on a dask.distributed cluster with identical results. What the build
 keeps of each record in memory is a small `Summary`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -76,7 +77,9 @@ def work(job: Job) -> Summary:
     except OSError:
         data = None
     if data is None:  # unreadable or too large: extract_path words the error
-        text, summary = cached_form(extract_path(job.path, job.manifest_row, with_text=True), job.name)
+        text, summary = cached_form(
+            extract_path(job.path, job.manifest_row, with_text=True), job.name
+        )
     else:
         text, summary = record_json(job.path, data, job.manifest_row)
     store(job, text)
@@ -87,8 +90,16 @@ def _chunksize(total: int, n_jobs: int) -> int:
     return max(1, min(64, total // (n_jobs * 8) or 1))
 
 
-def extract_all(todo: list[tuple[int, Job]], pool: Any, n_jobs: int, engine: str, scheduler: str | None, quiet: bool,
-                 summaries: list[Summary | None], shared: Interner) -> None:
+def extract_all(
+    todo: list[tuple[int, Job]],
+    pool: Any,
+    n_jobs: int,
+    engine: str,
+    scheduler: str | None,
+    quiet: bool,
+    summaries: list[Summary | None],
+    shared: Interner,
+) -> None:
     progress = Progress("extracting", len(todo), quiet)
     if engine == "dask":
         from .dask_engine import run_jobs  # optional: only with --engine dask
@@ -100,7 +111,9 @@ def extract_all(todo: list[tuple[int, Job]], pool: Any, n_jobs: int, engine: str
             except OSError:
                 readable = False
             if Path(job.cache_file).exists() or not readable:
-                summaries[i] = shared(work(job))  # cached, or an error record: nothing for the cluster to do
+                summaries[i] = shared(
+                    work(job)
+                )  # cached, or an error record: nothing for the cluster to do
                 progress.step()
             else:
                 remote.append((i, job))

@@ -1,4 +1,5 @@
 """A progress line on stderr for the long steps of a run (extraction, writing, pages)."""
+
 from __future__ import annotations
 
 import sys
@@ -20,4 +21,9 @@ class Progress:
             self.last = now
             rate = self.done / max(now - self.start, 1e-9)
             end = "\n" if self.done == self.total else ""
-            print(f"\r  {self.what} {self.done}/{self.total} ({rate:,.0f}/s)", end=end, file=sys.stderr, flush=True)
+            print(
+                f"\r  {self.what} {self.done}/{self.total} ({rate:,.0f}/s)",
+                end=end,
+                file=sys.stderr,
+                flush=True,
+            )

@@ -12,6 +12,7 @@ Every file is written to a temporary file and renamed into place only if its con
 changed. A bad file becomes an error row with a message naming it; the rest of the batch
 runs. Duplicates (the same bytes, or the same agency and year) are kept once and listed.
 """
+
 from __future__ import annotations
 
 import gc
@@ -29,11 +30,11 @@ from .. import tidy
 from ..atomic import write_text
 from ..read.manifest import read_manifest
 from ..tidy import PARTS_DIR
+from . import write
 from .corpus import cross_year_inputs, find_duplicates
 from .jobs import Job, cache_key, extract_all
 from .summary import Interner, Summary, summary_from_state
 from .versions import code_version, writer_version
-from . import write
 from .write import Item, write_tables
 
 SKIP_NAMES = {"manifest.csv", "README.md", "readme.md", ".gitkeep"}
@@ -41,8 +42,14 @@ STATS_ENV = "ANALYSIS_BUILD_STATS"  # if set, a JSON file with the phase timings
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
-    return sorted(p for p in raw_dir.iterdir()
-                  if p.is_file() and p.name not in SKIP_NAMES and not p.name.startswith(".") and not p.is_symlink())
+    return sorted(
+        p
+        for p in raw_dir.iterdir()
+        if p.is_file()
+        and p.name not in SKIP_NAMES
+        and not p.name.startswith(".")
+        and not p.is_symlink()
+    )
 
 
 def _file_sha(path: Path, st: os.stat_result, state: dict[str, Any]) -> str:
@@ -60,8 +67,11 @@ def _prune_cache(cache_root: Path, version: str) -> None:
     """Keep the cache of this extractor version and of the one before it; older ones can never be used again."""
     if not cache_root.is_dir():
         return
-    others = sorted((d for d in cache_root.iterdir() if d.is_dir() and d.name != version),
-                    key=lambda d: d.stat().st_mtime, reverse=True)
+    others = sorted(
+        (d for d in cache_root.iterdir() if d.is_dir() and d.name != version),
+        key=lambda d: d.stat().st_mtime,
+        reverse=True,
+    )
     for d in others[1:]:
         shutil.rmtree(d, ignore_errors=True)
 
@@ -70,7 +80,11 @@ def _remove_leftovers(out_dir: Path) -> None:
     """Temporary files of a build that was killed (atomic writes, write pieces): never outputs."""
     if not out_dir.is_dir():
         return
-    folders = [out_dir] + ([d for d in (out_dir / PARTS_DIR).rglob("*") if d.is_dir()] if (out_dir / PARTS_DIR).is_dir() else [])
+    folders = [out_dir] + (
+        [d for d in (out_dir / PARTS_DIR).rglob("*") if d.is_dir()]
+        if (out_dir / PARTS_DIR).is_dir()
+        else []
+    )
     for d in folders:
         for p in d.glob(".*.tmp"):
             p.unlink(missing_ok=True)
@@ -89,8 +103,14 @@ def _n_jobs(jobs: int) -> int:
         return os.cpu_count() or 1
 
 
-def build(raw_dir: Path = Path("data/raw"), out_dir: Path = Path("data/processed"), jobs: int = 0,
-          engine: str = "local", scheduler: str | None = None, quiet: bool = False) -> int:
+def build(
+    raw_dir: Path = Path("data/raw"),
+    out_dir: Path = Path("data/processed"),
+    jobs: int = 0,
+    engine: str = "local",
+    scheduler: str | None = None,
+    quiet: bool = False,
+) -> int:
     raw_dir, out_dir = Path(raw_dir), Path(out_dir)
     if not raw_dir.is_dir():
         print(f"error: {raw_dir} is not a folder of reports", file=sys.stderr)
@@ -118,7 +138,9 @@ def build(raw_dir: Path = Path("data/raw"), out_dir: Path = Path("data/processed
         state = {}
     prev_files: dict[str, dict[str, Any]] = state.get("files") or {}
     known: dict[str, dict[str, Any]] = state.get("summaries") or {}
-    old_parts: dict[str, str] = state.get("partitions") if isinstance(state.get("partitions"), dict) else {}
+    old_parts: dict[str, str] = (
+        state.get("partitions") if isinstance(state.get("partitions"), dict) else {}
+    )
     prev_fingerprint = state.get("fingerprint")
     del state  # a national corpus's state is large: keep only the parts in use
     version = code_version()
@@ -134,22 +156,45 @@ def build(raw_dir: Path = Path("data/raw"), out_dir: Path = Path("data/processed
         key = cache_key(sha, p.name, row, version)
         keys.append(key)
         jobs_list.append(Job(str(p), row, str(cache_root / version / key[:2] / (key + ".json"))))
-    fingerprint = hashlib.sha1(json.dumps([version, writer_version(), {k: v["sha256"] for k, v in file_state.items()},
-                                           sorted(manifest.rows.items()), manifest.problems],
-                                          sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    fingerprint = hashlib.sha1(
+        json.dumps(
+            [
+                version,
+                writer_version(),
+                {k: v["sha256"] for k, v in file_state.items()},
+                sorted(manifest.rows.items()),
+                manifest.problems,
+            ],
+            sort_keys=True,
+            ensure_ascii=False,
+        ).encode()
+    ).hexdigest()
     outputs = [out_dir / f"{n}.{ext}" for n in tidy.SCHEMAS for ext in ("parquet", "csv")]
     outputs += [out_dir / PARTS_DIR / rel for rel in old_parts]
     stats["scan_s"] = time.monotonic() - t0
 
     def new_state(summ: dict[str, Any], parts: dict[str, str]) -> str:
         # compact: at national scale this file holds a summary per report
-        return json.dumps({"fingerprint": fingerprint, "files": file_state, "summaries": summ, "partitions": parts},
-                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return json.dumps(
+            {
+                "fingerprint": fingerprint,
+                "files": file_state,
+                "summaries": summ,
+                "partitions": parts,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
 
     if prev_fingerprint == fingerprint and all(p.exists() for p in outputs):
         if not quiet:
-            print(f"{out_dir} is up to date ({len(files)} reports, nothing changed)", file=sys.stderr)
-        if file_state != prev_files:  # touched but not changed: remember the new times, so they are not hashed again
+            print(
+                f"{out_dir} is up to date ({len(files)} reports, nothing changed)", file=sys.stderr
+            )
+        if (
+            file_state != prev_files
+        ):  # touched but not changed: remember the new times, so they are not hashed again
             write_text(state_file, new_state(known, old_parts))
         stats.update(total_s=time.monotonic() - t0, files=len(files), extracted=0, up_to_date=True)
         _write_stats(stats)
@@ -167,7 +212,11 @@ def build(raw_dir: Path = Path("data/raw"), out_dir: Path = Path("data/processed
         else:
             todo.append((i, job))
     n_files = len(files)
-    del known, files, prev_files  # the summaries and jobs hold all that is needed of them, and the pool is forked next
+    del (
+        known,
+        files,
+        prev_files,
+    )  # the summaries and jobs hold all that is needed of them, and the pool is forked next
     stats.update(files=n_files, extracted=len(todo), cached=n_files - len(todo), jobs=n_jobs)
     pool = None
     if n_jobs > 1 and (len(todo) >= 8 or n_files >= 2 * write.MIN_SLICE):
@@ -187,7 +236,10 @@ def build(raw_dir: Path = Path("data/raw"), out_dir: Path = Path("data/processed
         t2 = time.monotonic()
         dups = find_duplicates(done)
         cross = cross_year_inputs(done, dups)
-        items = [Item(job.cache_file, s.file, *(dups.get(s.file) or (None, ""))) for job, s in zip(jobs_list, done)]
+        items = [
+            Item(job.cache_file, s.file, *(dups.get(s.file) or (None, "")))
+            for job, s in zip(jobs_list, done)
+        ]
         (out_dir / ".cache").mkdir(parents=True, exist_ok=True)
         parts = write_tables(out_dir, items, cross, pool, quiet, old_parts, stats)
         stats["write_s"] = time.monotonic() - t2
@@ -214,12 +266,19 @@ def _write_stats(stats: dict[str, Any]) -> None:
         write_text(Path(target), json.dumps(stats, indent=1, sort_keys=True))
 
 
-def _print_summary(summaries: list[Summary], dups: dict[str, tuple[str, str]], manifest_problems: list[str],
-                   seconds: float, quiet: bool) -> None:
+def _print_summary(
+    summaries: list[Summary],
+    dups: dict[str, tuple[str, str]],
+    manifest_problems: list[str],
+    seconds: float,
+    quiet: bool,
+) -> None:
     bad = [s for s in summaries if not s.ok]
     good = len(summaries) - len(bad) - len(dups)
-    lines = [f"{len(summaries)} files: {good} reports extracted, {len(bad)} could not be read, {len(dups)} duplicates "
-             f"({seconds:.1f} s)"]
+    lines = [
+        f"{len(summaries)} files: {good} reports extracted, {len(bad)} could not be read, {len(dups)} duplicates "
+        f"({seconds:.1f} s)"
+    ]
     for s in bad:
         lines.append(f"  bad file: {s.errors[0] if s.errors else s.file}")
     for name, (kept, why) in sorted(dups.items()):

@@ -3,6 +3,7 @@
 Enough for duplicates, the cross-year checks, the state file and the closing summary,
 and small: the main process holds one per report for the whole write phase.
 """
+
 from __future__ import annotations
 
 from typing import Any, NamedTuple
@@ -39,18 +40,38 @@ class Summary(NamedTuple):
 
 def summary_of(rec: dict[str, Any], name: str) -> Summary:
     m = rec.get("metrics", {})
-    return Summary(name, rec.get("sha256"), rec.get("ok"), rec.get("agency"), rec.get("place"), rec.get("agency_source"),
-                   rec.get("report_year"), rec.get("script"), sum(1 for v in m.values() if v.get("value") is not None),
-                   (m.get("applications_carried_over") or {}).get("value"),
-                   (m.get("applications_carried_forward") or {}).get("value"),
-                   tuple(i["message"] for i in rec.get("issues", []) if i.get("level") == "error"))
+    return Summary(
+        name,
+        rec.get("sha256"),
+        rec.get("ok"),
+        rec.get("agency"),
+        rec.get("place"),
+        rec.get("agency_source"),
+        rec.get("report_year"),
+        rec.get("script"),
+        sum(1 for v in m.values() if v.get("value") is not None),
+        (m.get("applications_carried_over") or {}).get("value"),
+        (m.get("applications_carried_forward") or {}).get("value"),
+        tuple(i["message"] for i in rec.get("issues", []) if i.get("level") == "error"),
+    )
 
 
 def summary_from_state(d: dict[str, Any], name: str) -> Summary:
     """A summary read back from build-state.json (older states may lack a field: it is then empty)."""
-    return Summary(name, d.get("sha256"), d.get("ok"), d.get("agency"), d.get("place"), d.get("agency_source"),
-                   d.get("report_year"), d.get("script"), d.get("n_metrics") or 0, d.get("carried_over"),
-                   d.get("carried_forward"), tuple(d.get("errors") or ()))
+    return Summary(
+        name,
+        d.get("sha256"),
+        d.get("ok"),
+        d.get("agency"),
+        d.get("place"),
+        d.get("agency_source"),
+        d.get("report_year"),
+        d.get("script"),
+        d.get("n_metrics") or 0,
+        d.get("carried_over"),
+        d.get("carried_forward"),
+        tuple(d.get("errors") or ()),
+    )
 
 
 class Interner:
@@ -62,7 +83,13 @@ class Interner:
 
     def __call__(self, s: Summary) -> Summary:
         seen = self._seen  # keyed with the type too: a year 2021.0 must not become the int 2021
-        return s._replace(**{f: seen.setdefault((type(v), v), v) for f in _SHARED_FIELDS if (v := getattr(s, f)) is not None})
+        return s._replace(
+            **{
+                f: seen.setdefault((type(v), v), v)
+                for f in _SHARED_FIELDS
+                if (v := getattr(s, f)) is not None
+            }
+        )
 
 
 _SHARED_FIELDS = ("agency", "place", "agency_source", "report_year", "script")

@@ -7,6 +7,7 @@ same way. All three are hashes of an import closure read statically from the sou
 they do not depend on what else happens to be imported, and an edit to an unrelated
 module (a notebook helper, the benchmark) does not throw a cache away.
 """
+
 from __future__ import annotations
 
 import ast

@@ -9,6 +9,7 @@ stays low at national scale: a table's year partitions are written a few years p
 (each open one holds up to a row group), and Arrow buffers come from malloc and are
 trimmed after each task. A slice whose reports did not change keeps its pieces.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -44,9 +45,13 @@ BATCH_ROWS = 5000  # rows per Parquet row group of the flat and partitioned tabl
 ROW_GROUP_ROWS = {"texts": 500}  # whole report texts: smaller groups keep memory low
 WRITE_CHUNK = 2000  # at most this many reports per write task; any split gives the same bytes
 MIN_SLICE = 50  # at least this many (the last slice aside)
-SLICE_EVERY = 400  # on average a slice ends after MIN_SLICE + this many reports (where a name's CRC says so)
+SLICE_EVERY = (
+    400  # on average a slice ends after MIN_SLICE + this many reports (where a name's CRC says so)
+)
 YEARS_PER_PASS = 6  # year partitions open at once while a table is merged (see _year_passes)
-NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"  # Hive's, Spark's, pyarrow's and DuckDB's name for a missing year
+NULL_PARTITION = (
+    "__HIVE_DEFAULT_PARTITION__"  # Hive's, Spark's, pyarrow's and DuckDB's name for a missing year
+)
 
 
 # ---------------------------------------------------------------------------------------
@@ -109,7 +114,9 @@ class _Pieces:
         arrays.append(pa.array(self.years, type=pa.int64()))
         schema = _piece_schema(self.schema)
         if self._file is None:
-            self._file = pa.ipc.new_file(str(self.folder / f"{self.name}.arrow"), schema, options=_IPC_OPTIONS)
+            self._file = pa.ipc.new_file(
+                str(self.folder / f"{self.name}.arrow"), schema, options=_IPC_OPTIONS
+            )
         self._file.write_table(pa.Table.from_arrays(arrays, schema=schema))
         self.rows, self.years = [], []
 
@@ -169,14 +176,21 @@ def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) ->
         status = "ok"
         if it.duplicate_of:
             status = "duplicate"
-            rec["issues"] = list(rec.get("issues", [])) + [Issue(
-                "warning", "duplicate", f"{it.file}: repeats {it.duplicate_of} ({it.why}); kept once, not counted again").as_dict()]
+            rec["issues"] = list(rec.get("issues", [])) + [
+                Issue(
+                    "warning",
+                    "duplicate",
+                    f"{it.file}: repeats {it.duplicate_of} ({it.why}); kept once, not counted again",
+                ).as_dict()
+            ]
         pieces["reports"].add([tidy.report_row(rec, status, it.duplicate_of)], year)
         pieces["issues"].add(tidy.issue_rows(rec), year)
         if status == "duplicate" or not rec.get("ok"):
             continue
         pieces["metrics"].add(tidy.metric_rows(rec), year)
-        pieces["texts"].add([{"report_id": it.file, "script": rec.get("script"), "text": rec.get("text", "")}], year)
+        pieces["texts"].add(
+            [{"report_id": it.file, "script": rec.get("script"), "text": rec.get("text", "")}], year
+        )
         pieces["cells"].add(tidy.cell_rows(rec), year)
         pieces["checks"].add(tidy.check_rows(rec), year)
     for row in cross_year_rows(cross) if cross else ():
@@ -228,10 +242,19 @@ def _ipc_batches(path: Path) -> Iterator[pa.RecordBatch]:
 class _ParquetOut:
     """One Parquet file (and optionally its CSV twin) being written atomically from batches."""
 
-    def __init__(self, stack: contextlib.ExitStack, target: Path, schema: pa.Schema, rows: int, csv_target: Path | None = None):
+    def __init__(
+        self,
+        stack: contextlib.ExitStack,
+        target: Path,
+        schema: pa.Schema,
+        rows: int,
+        csv_target: Path | None = None,
+    ):
         self.schema = schema
         tmp = stack.enter_context(atomic_path(target))
-        self.rech = _Rechunker(stack.enter_context(pq.ParquetWriter(tmp, schema, compression="zstd")), rows)
+        self.rech = _Rechunker(
+            stack.enter_context(pq.ParquetWriter(tmp, schema, compression="zstd")), rows
+        )
         self.csv = None
         if csv_target is not None:
             csv_tmp = stack.enter_context(atomic_path(csv_target))
@@ -283,10 +306,12 @@ def _year_passes(years: list[int | None]) -> list[list[int | None]]:
     """
     n = max(1, -(-len(years) // YEARS_PER_PASS))
     size = -(-len(years) // n) if years else 0
-    return [years[i * size:(i + 1) * size] for i in range(n)]
+    return [years[i * size : (i + 1) * size] for i in range(n)]
 
 
-def _merge_pass(out: Path, name: str, folders: list[Path], years: list[int | None], flat: bool) -> None:
+def _merge_pass(
+    out: Path, name: str, folders: list[Path], years: list[int | None], flat: bool
+) -> None:
     """One read of a table's pieces: the flat files (if `flat`) and the partitions of `years`."""
     schema = tidy.SCHEMAS[name]
     rows = ROW_GROUP_ROWS.get(name, BATCH_ROWS)
@@ -295,8 +320,15 @@ def _merge_pass(out: Path, name: str, folders: list[Path], years: list[int | Non
     if not flat and not years:
         return
     with contextlib.ExitStack() as stack:
-        whole = _ParquetOut(stack, out / f"{name}.parquet", schema, rows, out / f"{name}.csv") if flat else None
-        parts = {y: _ParquetOut(stack, part_root / _year_dir(y) / "part-0.parquet", part_schema, rows) for y in years}
+        whole = (
+            _ParquetOut(stack, out / f"{name}.parquet", schema, rows, out / f"{name}.csv")
+            if flat
+            else None
+        )
+        parts = {
+            y: _ParquetOut(stack, part_root / _year_dir(y) / "part-0.parquet", part_schema, rows)
+            for y in years
+        }
         for f in folders:
             for batch in _ipc_batches(f / f"{name}.arrow"):
                 if whole is not None:
@@ -316,8 +348,13 @@ def _add_by_year(batch: pa.RecordBatch, parts: dict[int | None, _ParquetOut]) ->
         w = parts.get(y)
         if w is None:
             continue
-        w.add(batch if len(present) == 1 else
-              batch.filter(pc.is_null(col) if y is None else pc.equal(col, pa.scalar(y, pa.int64()))))
+        w.add(
+            batch
+            if len(present) == 1
+            else batch.filter(
+                pc.is_null(col) if y is None else pc.equal(col, pa.scalar(y, pa.int64()))
+            )
+        )
 
 
 @contextlib.contextmanager
@@ -356,7 +393,11 @@ def _slices(items: list[Item]) -> list[list[Item]]:
     out: list[list[Item]] = []
     cur: list[Item] = []
     for it in items:
-        if cur and len(cur) >= MIN_SLICE and (zlib.crc32(it.file.encode("utf-8")) % SLICE_EVERY == 0 or len(cur) >= WRITE_CHUNK):
+        if (
+            cur
+            and len(cur) >= MIN_SLICE
+            and (zlib.crc32(it.file.encode("utf-8")) % SLICE_EVERY == 0 or len(cur) >= WRITE_CHUNK)
+        ):
             out.append(cur)
             cur = []
         cur.append(it)
@@ -368,15 +409,32 @@ def _slices(items: list[Item]) -> list[list[Item]]:
 def _slice_key(version: str, items: list[Item], extra: list[CrossInput] | None) -> str:
     h = hashlib.sha1(version.encode())
     for it in items:
-        h.update(json.dumps([Path(it.cache_file).parent.parent.name, Path(it.cache_file).name, it.file, it.duplicate_of,
-                             it.why], ensure_ascii=False).encode())
+        h.update(
+            json.dumps(
+                [
+                    Path(it.cache_file).parent.parent.name,
+                    Path(it.cache_file).name,
+                    it.file,
+                    it.duplicate_of,
+                    it.why,
+                ],
+                ensure_ascii=False,
+            ).encode()
+        )
     if extra:
         h.update(json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str).encode())
     return h.hexdigest()[:24]
 
 
-def write_tables(out_dir: Path, items: list[Item], cross: list[CrossInput], pool: Any, quiet: bool,
-                  old_parts: dict[str, str], stats: dict[str, Any]) -> dict[str, str]:
+def write_tables(
+    out_dir: Path,
+    items: list[Item],
+    cross: list[CrossInput],
+    pool: Any,
+    quiet: bool,
+    old_parts: dict[str, str],
+    stats: dict[str, Any],
+) -> dict[str, str]:
     """Write every table; returns {partition file (relative to parquet/): fingerprint of its pieces}."""
     root = out_dir / ".cache" / "pieces"
     root.mkdir(parents=True, exist_ok=True)
@@ -388,8 +446,14 @@ def write_tables(out_dir: Path, items: list[Item], cross: list[CrossInput], pool
         tasks.append((str(root / _slice_key(wv, [], cross)), [], cross))
     todo = [t for t in tasks if not (Path(t[0]) / "result.json").exists()]
     stats.update(slices=len(tasks), slices_written=len(todo))
-    progress = Progress(f"writing slices ({len(tasks) - len(todo)} unchanged, reused)", len(todo), quiet)
-    mapped = pool.imap_unordered(_write_slice, todo) if pool is not None and len(todo) > 1 else map(_write_slice, todo)
+    progress = Progress(
+        f"writing slices ({len(tasks) - len(todo)} unchanged, reused)", len(todo), quiet
+    )
+    mapped = (
+        pool.imap_unordered(_write_slice, todo)
+        if pool is not None and len(todo) > 1
+        else map(_write_slice, todo)
+    )
     for _ in mapped:
         progress.step()
     results = [_write_slice(t) for t in tasks]  # all made now: this reads each result.json
@@ -412,7 +476,9 @@ def write_tables(out_dir: Path, items: list[Item], cross: list[CrossInput], pool
         merges.append((str(out_dir), name, folders, years, write))
     if not quiet:
         print(f"  merging {len(merges)} tables into {out_dir}", file=sys.stderr, flush=True)
-    for _ in (pool.imap_unordered(_merge_table, merges) if pool is not None else map(_merge_table, merges)):
+    for _ in (
+        pool.imap_unordered(_merge_table, merges) if pool is not None else map(_merge_table, merges)
+    ):
         pass
     used = {Path(f).name for f in folders}
     for d in root.iterdir():  # pieces no build will ask for again

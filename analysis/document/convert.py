@@ -6,6 +6,7 @@ slower and installs a module of the same name). Traditional text is converted wi
 網際網路→互联网, 程式→程序); that conversion may change the length of a line, so
 `align` works out which characters of the original each converted character comes from.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -46,7 +47,10 @@ def _script_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     trad_only = [c for c, s in zip(block, simp) if s != c and len(s) == 1]
     simp_only = [c for c, t in zip(block, trad) if t != c and len(t) == 1]
     # runs, not characters: one match costs the engine ~0.2 µs, so runs are counted by length
-    return (re.compile("[" + "".join(trad_only) + "]+"), re.compile("[" + "".join(simp_only) + "]+"))
+    return (
+        re.compile("[" + "".join(trad_only) + "]+"),
+        re.compile("[" + "".join(simp_only) + "]+"),
+    )
 
 
 def _script_sample(text: str, size: int) -> str:
@@ -58,7 +62,7 @@ def _script_sample(text: str, size: int) -> str:
     if len(text) <= 2 * size:
         return text
     mid = len(text) // 2
-    return text[:size] + "\n" + text[mid:mid + size]
+    return text[:size] + "\n" + text[mid : mid + size]
 
 
 def detect_script(text: str) -> str:
@@ -72,7 +76,11 @@ def detect_script(text: str) -> str:
         sample = _script_sample(text, size)
         n_trad = sum(map(len, trad_re.findall(sample)))
         n_simp = sum(map(len, simp_re.findall(sample)))
-        if len(sample) == len(text) or max(n_trad, n_simp) >= enough and min(n_trad, n_simp) * 10 <= max(n_trad, n_simp):
+        if (
+            len(sample) == len(text)
+            or max(n_trad, n_simp) >= enough
+            and min(n_trad, n_simp) * 10 <= max(n_trad, n_simp)
+        ):
             break
     if n_trad == 0 and n_simp == 0:
         return "none"
@@ -95,7 +103,7 @@ def _chunks(a: str, b: str) -> list[tuple[int, int, str, str]]:
     out: list[tuple[int, int, str, str]] = []
     i = j = 0
     for ma, mb in zip(_PUNCT.finditer(a), _PUNCT.finditer(b)):
-        ca, cb = a[i:ma.start()], b[j:mb.start()]
+        ca, cb = a[i : ma.start()], b[j : mb.start()]
         if ca != cb:
             out.append((i, j, ca, cb))
         i, j = ma.end(), mb.end()
@@ -125,7 +133,7 @@ def _align_line(a: str, b: str) -> StepMap:
     # only the stretch between the first and last difference needs comparing
     pre = _common_prefix(base, b)
     suf = _common_prefix(base[pre:][::-1], b[pre:][::-1])
-    mid_a, mid_b = base[pre:len(base) - suf], b[pre:len(b) - suf]
+    mid_a, mid_b = base[pre : len(base) - suf], b[pre : len(b) - suf]
     for i0, j0, ca, cb in _chunks(mid_a, mid_b):
         sm = difflib.SequenceMatcher(None, ca, cb, autojunk=False)
         for tag, i1, i2, j1, j2 in sm.get_opcodes():
@@ -145,8 +153,12 @@ class LineAligned:
 
     def __init__(self, old_lines: list[str], new_lines: list[str]):
         self.old_lines, self.new_lines = old_lines, new_lines
-        self.old_starts = list(itertools.accumulate((len(x) + 1 for x in old_lines[:-1]), initial=0))
-        self.new_starts = list(itertools.accumulate((len(x) + 1 for x in new_lines[:-1]), initial=0))
+        self.old_starts = list(
+            itertools.accumulate((len(x) + 1 for x in old_lines[:-1]), initial=0)
+        )
+        self.new_starts = list(
+            itertools.accumulate((len(x) + 1 for x in new_lines[:-1]), initial=0)
+        )
         self._lines: dict[int, StepMap] = {}
 
     def back(self, pos: int, is_end: bool) -> int:

@@ -5,6 +5,7 @@ punctuation. Everything else (traditional script, Taiwan vocabulary from Big5 ga
 wiki mirrors, inline pinyin, full-width forms, Chinese numerals, stray spaces inside words)
 is folded here. Each step is tracked so evidence can be cut from the original text.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,13 +17,37 @@ from .offsets import Tracked
 
 # Full-width ASCII to half-width, odd spaces to plain space; all one-for-one.
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x200B: 0x20,
-               0xFEFF: 0x20, 0x202F: 0x20, 0x2005: 0x20, 0xFE5D: ord("〔"), 0xFE5E: ord("〕"),
-               0x2014: ord("-"), 0x2013: ord("-"), 0x2012: ord("-"), 0xFF0E: ord("."), 0x3002: 0x3002,
-               0x2022: 0x2022, 0x00B7: 0x00B7, 0x200C: 0x20, 0x200D: 0x20})
+_WIDTH.update(
+    {
+        0x3000: 0x20,
+        0x00A0: 0x20,
+        0x2002: 0x20,
+        0x2003: 0x20,
+        0x2009: 0x20,
+        0x200B: 0x20,
+        0xFEFF: 0x20,
+        0x202F: 0x20,
+        0x2005: 0x20,
+        0xFE5D: ord("〔"),
+        0xFE5E: ord("〕"),
+        0x2014: ord("-"),
+        0x2013: ord("-"),
+        0x2012: ord("-"),
+        0xFF0E: ord("."),
+        0x3002: 0x3002,
+        0x2022: 0x2022,
+        0x00B7: 0x00B7,
+        0x200C: 0x20,
+        0x200D: 0x20,
+    }
+)
 # str.translate costs ~150 ns a character on CJK text; replacing just the few distinct
 # characters a report uses is ~10x cheaper and gives the same text
-_WIDTH_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c, h in sorted(_WIDTH.items()) if c != h) + "\u3220-\u3229\u2460-\u2473]")
+_WIDTH_CHARS = re.compile(
+    "["
+    + "".join(re.escape(chr(c)) for c, h in sorted(_WIDTH.items()) if c != h)
+    + "\u3220-\u3229\u2460-\u2473]"
+)
 
 
 def fold_width(text: str) -> tuple[str, bool]:
@@ -40,13 +65,16 @@ def fold_width(text: str) -> tuple[str, bool]:
             text = text.replace(c, chr(h))
     return text, enclosed
 
+
 # ㈠..㈩ (parenthesized ideographs) and ①..⑳ (circled digits)
 _ENCLOSED = re.compile(r"[\u3220-\u3229\u2460-\u2473]")
 _ENCLOSED_MAP = {chr(0x3220 + i): f"({c})" for i, c in enumerate("一二三四五六七八九十")}
 _ENCLOSED_MAP.update({chr(0x2460 + i): f"{i + 1}." for i in range(20)})
 
 # inline pinyin after a character, as Big5 mirrors add it: 主動(dòng)公開
-_PINYIN = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)")
+_PINYIN = re.compile(
+    r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,7}\)"
+)
 
 # words OpenCC leaves in Taiwan or gateway form, applied to traditional sources only
 _PROJECT_DICT = {
@@ -86,7 +114,9 @@ def _inner_space(m: re.Match[str]) -> str:
     if a == 0 or b >= len(s):
         return m.group(0)
     before, after = s[a - 1], s[b]
-    if (_CJK_OR_DIGIT.match(before) and _CJK_CHAR.match(after)) or (_CJK_CHAR.match(before) and after.isdigit()):
+    if (_CJK_OR_DIGIT.match(before) and _CJK_CHAR.match(after)) or (
+        _CJK_CHAR.match(before) and after.isdigit()
+    ):
         return ""
     return m.group(0)
 
@@ -96,7 +126,9 @@ HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|\([一二三四五六七八九十]{1,3}\)|（[一二三四五六七八九十]{1,3}）|"
     r"第[一二三四五六七八九十]{1,3}[部章节]分?|[0-9]{1,2}[、.](?!\d))"
 )
-_WRAP_KEY = re.compile(r"^\s*(?:标题|索引号|文号|发文日期|发布日期|发布机构|来源|日期|发布时间|成文日期)\s*[:：]")
+_WRAP_KEY = re.compile(
+    r"^\s*(?:标题|索引号|文号|发文日期|发布日期|发布机构|来源|日期|发布时间|成文日期)\s*[:：]"
+)
 _WRAP_DATE = re.compile(r"^\s*\d{4}[-年./]\d{1,2}")
 # only a newline between a word (possibly followed by spaces) and a word or digit can be a
 # PDF line break; the others are never joined, so they need not reach _unwrap at all
@@ -107,14 +139,25 @@ _LIST_ITEM = re.compile(r"[一二三四五六七八九十]是|其次|同时|另�
 def _unwrap(m: re.Match[str]) -> str:
     """Join a line that a PDF converter broke in mid-sentence ('收到政府信息公开' / '申请17件')."""
     s, i = m.string, m.start()
-    prev = s[s.rfind("\n", 0, i) + 1:i].rstrip()
+    prev = s[s.rfind("\n", 0, i) + 1 : i].rstrip()
     end = s.find("\n", i + 1)
-    nxt = s[i + 1:end if end >= 0 else len(s)].lstrip()
-    if len(prev) < 8 or not nxt or _LIST_ITEM.match(nxt) or prev[-1] in "。;:!?)”」》】|." or prev.endswith(("报告", "总结", "年报", "情况")):
+    nxt = s[i + 1 : end if end >= 0 else len(s)].lstrip()
+    if (
+        len(prev) < 8
+        or not nxt
+        or _LIST_ITEM.match(nxt)
+        or prev[-1] in "。;:!?)”」》】|."
+        or prev.endswith(("报告", "总结", "年报", "情况"))
+    ):
         return "\n"
     if "|" in prev or "|" in nxt or "\t" in prev or not _CJK_OR_DIGIT.match(nxt):
         return "\n"
-    if HEADING.match(nxt) or _WRAP_KEY.match(nxt) or _WRAP_DATE.match(nxt) or HEADING.match(prev.lstrip()):
+    if (
+        HEADING.match(nxt)
+        or _WRAP_KEY.match(nxt)
+        or _WRAP_DATE.match(nxt)
+        or HEADING.match(prev.lstrip())
+    ):
         return "\n"
     if not _CJK_CHAR.match(prev[-1]):
         return "\n"  # rows of figures and codes end in digits; a sentence broken mid-way ends in a word
@@ -138,13 +181,21 @@ def normalize(text: str, script: str | None = None) -> Normalized:
     if enclosed:
         t = t.sub(_ENCLOSED, lambda m: _ENCLOSED_MAP[m.group(0)])
     if "(" in t.text:
-        t = t.sub(_PINYIN, lambda m: "" if m.start() and "\u4e00" <= m.string[m.start() - 1] <= "\u9fff" else m.group(0))
+        t = t.sub(
+            _PINYIN,
+            lambda m: (
+                "" if m.start() and "\u4e00" <= m.string[m.start() - 1] <= "\u9fff" else m.group(0)
+            ),
+        )
     if script is None:
         script = convert.detect_script(t.text)
     if script == "traditional":
         t = t.replace_aligned(convert.tw2sp(t.text), convert.align)
         t = t.sub(_PROJECT_RE, lambda m: _PROJECT_DICT[m.group(0)])
-    t = t.sub(_INLINE_HEADING, lambda m: "\n" if m.start() and _HEADING_AFTER.match(m.string, m.start() - 1) else " ")
+    t = t.sub(
+        _INLINE_HEADING,
+        lambda m: "\n" if m.start() and _HEADING_AFTER.match(m.string, m.start() - 1) else " ",
+    )
     t = t.sub(_NEWLINE, _unwrap)
     t = t.sub(_SPACES, _inner_space)
     t = convert_numerals(t)

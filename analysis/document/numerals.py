@@ -4,13 +4,28 @@ Reports write 二〇一八年一月二十日 or 收到申请三件 as often as 2
 that are names or ordinals (一是, 第三, 三公经费, 一站式, 十三五) must stay as they are, so
 conversion is limited to numerals followed by a counting unit or forming a date.
 """
+
 from __future__ import annotations
 
 import re
 
 from .offsets import Tracked
 
-_DIGIT = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGIT = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _SMALL_UNIT = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNIT = {"万": 10_000, "亿": 100_000_000}
 
@@ -59,8 +74,10 @@ def parse_numeral(s: str) -> int | None:
 # so the others are not even matched: a callback per 一 of 进一步 and 统一 is most of the cost
 # (a run is matched from its first character only, without backtracking: no character of a
 # run can stand for what follows it, so a shorter piece of a run never matches)
-_NUMERAL_RUN = re.compile(r"[零〇○一二两三四五六七八九十百千万亿](?<![零〇○一二两三四五六七八九十百千万亿][零〇○一二两三四五六七八九十百千万亿])"
-                          r"[零〇○一二两三四五六七八九十百千万亿]*+(?=[年月日号]|(?:余|多)?(?:个)?[" + COUNT_UNITS + r"])")
+_NUMERAL_RUN = re.compile(
+    r"[零〇○一二两三四五六七八九十百千万亿](?<![零〇○一二两三四五六七八九十百千万亿][零〇○一二两三四五六七八九十百千万亿])"
+    r"[零〇○一二两三四五六七八九十百千万亿]*+(?=[年月日号]|(?:余|多)?(?:个)?[" + COUNT_UNITS + r"])"
+)
 _COUNT_AFTER = re.compile(r"(?:余|多)?(?:个)?[" + COUNT_UNITS + r"]")
 _COUNT_NOT_AFTER = re.compile(r"次性|条龙|件事|个人")
 # a numeral run right after one of these is an ordinal, a vague amount or part of a word
@@ -77,16 +94,24 @@ def _numeral(m: re.Match[str]) -> str:
     text = m.string
     start, end = m.start(), m.end()
     prev = text[start - 1] if start else ""
-    nxt = text[end:end + 1]
+    nxt = text[end : end + 1]
     if nxt == "年" and len(run) == 4 and all(c in _DIGITS_ONLY for c in run):
         return str(parse_numeral(run))  # 二〇一八年
     if nxt == "月" and prev == "年" and len(run) <= 3 and all(c in _SMALL for c in run):
         return str(parse_numeral(run))
     if nxt in "日号" and prev == "月" and len(run) <= 3 and all(c in _SMALL for c in run):
         return str(parse_numeral(run))
-    if prev in _NOT_BEFORE or not _COUNT_AFTER.match(text, end) or _COUNT_NOT_AFTER.match(text, end + (1 if nxt in "余多个" else 0)):
+    if (
+        prev in _NOT_BEFORE
+        or not _COUNT_AFTER.match(text, end)
+        or _COUNT_NOT_AFTER.match(text, end + (1 if nxt in "余多个" else 0))
+    ):
         return run
-    if _IDIOMS.match(text, start) or (run == "一" and nxt == "个") or run in ("百", "千", "万", "亿"):
+    if (
+        _IDIOMS.match(text, start)
+        or (run == "一" and nxt == "个")
+        or run in ("百", "千", "万", "亿")
+    ):
         return run  # a bare 万 is a unit (单位:万元), not ten thousand
     v = parse_numeral(run)
     return run if v is None else str(v)

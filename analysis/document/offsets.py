@@ -10,6 +10,7 @@ be found in the normalized text (`to_normalized`).
 >>> t.text, t.to_normalized(3, 5), t.to_original(2, 5)
 ('申请10件', (2, 5), (3, 5))
 """
+
 from __future__ import annotations
 
 import bisect
@@ -38,7 +39,9 @@ class StepMap:
         i = bisect.bisect_right(self.out_starts, pos) - 1
         if i < 0:
             return pos
-        if pos < self.out_ends[i] or (is_end and pos == self.out_ends[i] and pos > self.out_starts[i]):
+        if pos < self.out_ends[i] or (
+            is_end and pos == self.out_ends[i] and pos > self.out_starts[i]
+        ):
             # inside a replaced region: a start maps to its start, an end to its end
             return self.in_ends[i] if is_end else self.in_starts[i]
         return pos - self.out_ends[i] + self.in_ends[i]
@@ -89,7 +92,9 @@ class Tracked:
             start, end = step.forward(start, False), step.forward(end, True)
         return start, end
 
-    def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str] | str) -> "Tracked":
+    def sub(
+        self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str] | str
+    ) -> "Tracked":
         """re.sub that records where the length changed."""
         out: list[str] = []
         step = StepMap()
@@ -101,7 +106,7 @@ class Tracked:
             old = m.group(0)
             if new == old:
                 continue
-            chunk = text[last:m.start()]
+            chunk = text[last : m.start()]
             out.append(chunk)
             out_len += len(chunk)
             if len(new) != len(old):

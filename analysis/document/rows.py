@@ -18,6 +18,7 @@ reader finds its runs of figures there.
 >>> text_row("主动公开 | 30条", 0) is None
 True
 """
+
 from __future__ import annotations
 
 from ..read.grid import Grid
@@ -70,7 +71,9 @@ def text_row(line: str, base: int) -> Row | None:
     return tuple(cells)
 
 
-def reader_rows(grids: list[Grid], original: str, tracked: Tracked) -> dict[int, tuple[int, Row, Grid, int]]:
+def reader_rows(
+    grids: list[Grid], original: str, tracked: Tracked
+) -> dict[int, tuple[int, Row, Grid, int]]:
     """The readers' grid rows by the normalized offset their line starts at:
     (line end, row, grid, index of the row in the grid).
 
@@ -87,6 +90,8 @@ def reader_rows(grids: list[Grid], original: str, tracked: Tracked) -> dict[int,
             if norm[ns:ne] == original[ls:le]:
                 row = tuple([(a + ns, b + ns, stop + ns) for a, b, stop in spans])
             else:
-                row = tuple([(*to(ls + a, ls + b), to(ls + stop, ls + stop)[0]) for a, b, stop in spans])
+                row = tuple(
+                    [(*to(ls + a, ls + b), to(ls + stop, ls + stop)[0]) for a, b, stop in spans]
+                )
             out[ns] = (ne, row, grid, k)
     return out

@@ -4,6 +4,7 @@ Page chrome (字号, 打印, 相关词条, navigation) is dropped here, and the 
 government page (标题, 索引号, 发文日期, 发布机构) is kept aside as metadata rather than
 read as report text. Sentences stay tied to the exact original text they came from.
 """
+
 from __future__ import annotations
 
 import functools
@@ -16,13 +17,47 @@ from . import normalize as normalize_module
 from .normalize import Normalized, normalize
 from .rows import Row, is_text_row, reader_rows, text_row
 
-HEADER_KEYS = ("标题", "索引号", "文号", "发文字号", "发文日期", "成文日期", "发布日期", "发布时间", "发布机构", "发布单位",
-               "发文机关", "来源", "信息来源", "主题分类", "日期", "生效日期", "公开方式", "公开范围", "所属机构", "主题词",
-               "中文名", "点击数", "浏览次数", "分享", "分类", "体裁分类", "组配分类", "有效性", "公开时限")
-_HEADER_RE = re.compile(r"(?:^|(?<=[\s|\x21-\x7e]))(" + "|".join(sorted(HEADER_KEYS, key=len, reverse=True)) + r")\s*[:]\s*")
+HEADER_KEYS = (
+    "标题",
+    "索引号",
+    "文号",
+    "发文字号",
+    "发文日期",
+    "成文日期",
+    "发布日期",
+    "发布时间",
+    "发布机构",
+    "发布单位",
+    "发文机关",
+    "来源",
+    "信息来源",
+    "主题分类",
+    "日期",
+    "生效日期",
+    "公开方式",
+    "公开范围",
+    "所属机构",
+    "主题词",
+    "中文名",
+    "点击数",
+    "浏览次数",
+    "分享",
+    "分类",
+    "体裁分类",
+    "组配分类",
+    "有效性",
+    "公开时限",
+)
+_HEADER_RE = re.compile(
+    r"(?:^|(?<=[\s|\x21-\x7e]))("
+    + "|".join(sorted(HEADER_KEYS, key=len, reverse=True))
+    + r")\s*[:]\s*"
+)
 # page widgets that sit on the same line as a header field: 来源:某局  字号:[大 中 小]
 _HEADER_VALUE_END = re.compile(r"字号|字体|【|\[|打印|浏览|点击|阅读|分享|关闭")
-_HEADER_LINE = re.compile(r"^[\s|•·]*(" + "|".join(sorted(HEADER_KEYS, key=len, reverse=True)) + r")\s*[:]")
+_HEADER_LINE = re.compile(
+    r"^[\s|•·]*(" + "|".join(sorted(HEADER_KEYS, key=len, reverse=True)) + r")\s*[:]"
+)
 
 _CHROME = re.compile(
     r"^[\s|•·\-【\[]*(字号|字体|打印|关闭|收藏|分享|分享到|相关词条|热门词条|联络我们|联系我们|听全文|无障碍|点击收听|"
@@ -92,7 +127,7 @@ def _parse_header(line: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for i, m in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(clean)
-        value = _HEADER_VALUE_END.split(clean[m.end():end], maxsplit=1)[0].strip(" •·:")
+        value = _HEADER_VALUE_END.split(clean[m.end() : end], maxsplit=1)[0].strip(" •·:")
         if value and m.group(1) not in out:
             out[m.group(1)] = value
     return out
@@ -120,7 +155,11 @@ def build_document(loaded: Loaded) -> Document:
                     doc.header.setdefault(k, v)
                 continue
         # (every branch of _NAV holds 首页, 主页 or 位置: most lines need not be searched)
-        nav = len(line) < 100 and ("首页" in line or "主页" in line or "位置" in line) and _NAV.search(line)
+        nav = (
+            len(line) < 100
+            and ("首页" in line or "主页" in line or "位置" in line)
+            and _NAV.search(line)
+        )
         if _CHROME.match(line) or _ONLY_PUNCT.match(line) or nav:
             doc.dropped.append(line)
             continue
@@ -161,6 +200,8 @@ def build_document(loaded: Loaded) -> Document:
         add = doc.sentences.append
         for m in _SENTENCE.finditer(text, lstart, lend):
             st = m.group()
-            if st[-1] in _ENDS or st.strip():  # the rest of a line after its last stop only if not blank
+            if (
+                st[-1] in _ENDS or st.strip()
+            ):  # the rest of a line after its last stop only if not blank
                 add(Sentence(m.start(), m.end(), st, line_no, heading, False))
     return doc

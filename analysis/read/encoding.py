@@ -6,6 +6,7 @@ sometimes as mojibake (UTF-8 that was once read as GBK and saved again). Several
 decode each other's bytes without error, so the choice is made by how much of the result
 is ordinary Chinese, not by which decoder happens not to fail first.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -134,16 +135,37 @@ def _repair_mojibake(text: str) -> tuple[str, str, float] | None:
 def decode(data: bytes, declared: str | None = None) -> Decoded:
     """Decode report bytes; raise UndecodableError with a plain reason when we cannot."""
     if not data.strip():
-        raise UndecodableError("empty", "the file is empty" if not data else "the file holds only white space")
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        raise UndecodableError(
+            "empty", "the file is empty" if not data else "the file holds only white space"
+        )
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 text = data.decode(enc)
             except UnicodeDecodeError as e:
-                raise UndecodableError("bad-bytes", f"starts with a {enc} byte-order mark but is not valid {enc}: {e.reason} at byte {e.start}") from e
-            if enc == "utf-16" and chinese_score(text, 2000) < 0.2 and len(_CONTROL.findall(text[:2000])) > 0.02 * min(len(text), 2000):
-                raise UndecodableError("bad-bytes", "starts with a UTF-16 byte-order mark but the rest is not UTF-16 text")
-            return Decoded(text, "utf-8 (BOM)" if enc == "utf-8-sig" else enc + (" (BOM, LE)" if bom == codecs.BOM_UTF16_LE else " (BOM, BE)"))
+                raise UndecodableError(
+                    "bad-bytes",
+                    f"starts with a {enc} byte-order mark but is not valid {enc}: {e.reason} at byte {e.start}",
+                ) from e
+            if (
+                enc == "utf-16"
+                and chinese_score(text, 2000) < 0.2
+                and len(_CONTROL.findall(text[:2000])) > 0.02 * min(len(text), 2000)
+            ):
+                raise UndecodableError(
+                    "bad-bytes",
+                    "starts with a UTF-16 byte-order mark but the rest is not UTF-16 text",
+                )
+            return Decoded(
+                text,
+                "utf-8 (BOM)"
+                if enc == "utf-8-sig"
+                else enc + (" (BOM, LE)" if bom == codecs.BOM_UTF16_LE else " (BOM, BE)"),
+            )
     u16 = _looks_utf16(data) if b"\x00" in data[:4096] else None
     if u16:
         try:
@@ -166,10 +188,16 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
             if repaired is not None:
                 fixed, wrong, lost = repaired
                 if lost <= 0.01:
-                    return Decoded(fixed, "utf-8", f"mojibake repaired: the text had been decoded as {wrong} once and saved as UTF-8")
+                    return Decoded(
+                        fixed,
+                        "utf-8",
+                        f"mojibake repaired: the text had been decoded as {wrong} once and saved as UTF-8",
+                    )
                 raise UndecodableError(
-                    "mojibake", f"the text is mojibake (UTF-8 that was decoded as {wrong.upper()} and saved again); "
-                    f"{lost:.0%} of its characters are lost and cannot be restored: fetch the original file")
+                    "mojibake",
+                    f"the text is mojibake (UTF-8 that was decoded as {wrong.upper()} and saved again); "
+                    f"{lost:.0%} of its characters are lost and cannot be restored: fetch the original file",
+                )
         return Decoded(text, "utf-8")
     except UnicodeDecodeError:
         pass
@@ -198,11 +226,13 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
             except UnicodeDecodeError:
                 pass
         raise UndecodableError(
-            "bad-bytes", "its bytes are not valid UTF-8, GBK/GB18030, Big5 or UTF-16 (damaged or not a text file)"
+            "bad-bytes",
+            "its bytes are not valid UTF-8, GBK/GB18030, Big5 or UTF-16 (damaged or not a text file)",
         )
     best_score, best = max(candidates, key=lambda c: c[0])
     if best_score < 0.2 and best_score != -1:
         raise UndecodableError(
-            "bad-bytes", f"no encoding gives readable Chinese (best guess {best.encoding} makes mostly rare characters)"
+            "bad-bytes",
+            f"no encoding gives readable Chinese (best guess {best.encoding} makes mostly rare characters)",
         )
     return best

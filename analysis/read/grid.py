@@ -21,6 +21,7 @@ strategies). Two rules are applied here once, for every reader:
 >>> row_line(["a|b", "", "3"])
 ('| a|b | | 3 |', [(2, 5, 6), (8, 8, 8), (10, 11, 12)])
 """
+
 from __future__ import annotations
 
 import re
@@ -55,7 +56,9 @@ class Cell(NamedTuple):
     stop: int
     row: int
     col: int
-    spanned: bool = False  # a copy of a spanning cell's label, or an empty place under a spanning figure
+    spanned: bool = (
+        False  # a copy of a spanning cell's label, or an empty place under a spanning figure
+    )
     page: int | None = None
     box: tuple[float, float, float, float] | None = None
 
@@ -72,15 +75,26 @@ class Grid:
     lines: list[tuple[int, int]]  # where each row's line stands in the reader's text
     spans: list[list[tuple[int, int, int]]]  # each cell's (start, end, stop) in its row's line
     source: str  # the reader that made it: "html", "docx", "pdf", "ocr"
-    copies: set[tuple[int, int]] = field(default_factory=set)  # (row, col) of cells that copy a spanning one
+    copies: set[tuple[int, int]] = field(
+        default_factory=set
+    )  # (row, col) of cells that copy a spanning one
     pages: list[int] | None = None  # the page of each row, for readers with pages
     boxes: dict[tuple[int, int], tuple[float, float, float, float]] = field(default_factory=dict)
 
     def cell(self, r: int, c: int) -> Cell:
         a, b, stop = self.spans[r][c]
         base = self.lines[r][0]
-        return Cell(self.texts[r][c], base + a, base + b, base + stop, r, c, (r, c) in self.copies,
-                    self.pages[r] if self.pages else None, self.boxes.get((r, c)))
+        return Cell(
+            self.texts[r][c],
+            base + a,
+            base + b,
+            base + stop,
+            r,
+            c,
+            (r, c) in self.copies,
+            self.pages[r] if self.pages else None,
+            self.boxes.get((r, c)),
+        )
 
     @property
     def rows(self) -> list[list[Cell]]:

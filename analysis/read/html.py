@@ -7,6 +7,7 @@ repeated into every row and column it covers, a spanned figure stands once), and
 its rows is written into the text as one line, whose cells the grid locates. Tables used
 only for page layout are unwrapped.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,19 +16,93 @@ from html.parser import HTMLParser
 
 from .grid import Grid, expand, row_line
 
-_SKIP = {"script", "style", "noscript", "template", "iframe", "select", "option", "button", "svg", "canvas",
-         "nav", "footer", "object", "embed", "textarea", "map"}
-_VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "param", "source", "track", "wbr"}
-_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "dd", "dt",
-          "dl", "blockquote", "pre", "hr", "header", "main", "aside", "center", "form", "fieldset", "address",
-          "caption", "figure", "figcaption"}
-_CHROME_ATTR = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|breadcrumbs?|crumbs?|share|sidebar|toolbar|topbar|"
-                          r"position|location|copyright|fenxiang|dyfx)([\s_-]|$)", re.I)
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "select",
+    "option",
+    "button",
+    "svg",
+    "canvas",
+    "nav",
+    "footer",
+    "object",
+    "embed",
+    "textarea",
+    "map",
+}
+_VOID = {
+    "br",
+    "hr",
+    "img",
+    "input",
+    "meta",
+    "link",
+    "area",
+    "base",
+    "col",
+    "embed",
+    "param",
+    "source",
+    "track",
+    "wbr",
+}
+_BLOCK = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "dd",
+    "dt",
+    "dl",
+    "blockquote",
+    "pre",
+    "hr",
+    "header",
+    "main",
+    "aside",
+    "center",
+    "form",
+    "fieldset",
+    "address",
+    "caption",
+    "figure",
+    "figcaption",
+}
+_CHROME_ATTR = re.compile(
+    r"(^|[\s_-])(nav|navbar|menu|footer|breadcrumbs?|crumbs?|share|sidebar|toolbar|topbar|"
+    r"position|location|copyright|fenxiang|dyfx)([\s_-]|$)",
+    re.I,
+)
 # lower-case names of tags that take no special parsing (not script or style, whose
 # content is raw text)
-_BARE_TAGS = frozenset("p td tr th div span li br table tbody thead tfoot ul ol dl dt dd b i u em strong font a "
-                       "h1 h2 h3 h4 h5 h6 center section article header main aside nav footer title head body html".split())
-_CHROME_TAGS = {"div", "ul", "ol", "span", "p", "section", "table", "dl"}  # tags a chrome class or id removes
+_BARE_TAGS = frozenset(
+    "p td tr th div span li br table tbody thead tfoot ul ol dl dt dd b i u em strong font a "
+    "h1 h2 h3 h4 h5 h6 center section article header main aside nav footer title head body html".split()
+)
+_CHROME_TAGS = {
+    "div",
+    "ul",
+    "ol",
+    "span",
+    "p",
+    "section",
+    "table",
+    "dl",
+}  # tags a chrome class or id removes
 _WS = re.compile(r"[ \t\r\f\v\u3000\u00a0]+")
 
 
@@ -57,7 +132,9 @@ class _Converter(HTMLParser):
         self.charset: str | None = None
         # the data tables, in the order their rows stand in the text: each row's line,
         # and for each cell its text, spanned flag, grid position and place in the line
-        self.tables: list[list[tuple[str, list[tuple[str, bool, int, int, tuple[int, int, int]]]]]] = []
+        self.tables: list[
+            list[tuple[str, list[tuple[str, bool, int, int, tuple[int, int, int]]]]]
+        ] = []
 
     # Bare tags (<p>, <td>, </tr>) are most of a page. For them the parser's general
     # path (the tag-end, name and attribute regexes) gives the name and no attributes; these
@@ -65,7 +142,7 @@ class _Converter(HTMLParser):
     def parse_starttag(self, i: int) -> int:
         j = self.rawdata.find(">", i + 2, i + 12)
         if j > 0:
-            tag = self.rawdata[i + 1:j]
+            tag = self.rawdata[i + 1 : j]
             if tag in _BARE_TAGS:
                 self.lasttag = tag
                 self.handle_starttag(tag, [])
@@ -76,7 +153,7 @@ class _Converter(HTMLParser):
         if self.cdata_elem is None:  # inside <script> or <style> an end tag may be text
             j = self.rawdata.find(">", i + 3, i + 13)
             if j > 0:
-                tag = self.rawdata[i + 2:j]
+                tag = self.rawdata[i + 2 : j]
                 if tag in _BARE_TAGS:
                     self.handle_endtag(tag)
                     return j + 1
@@ -106,7 +183,11 @@ class _Converter(HTMLParser):
             if tag not in _VOID:
                 self._skip_depth += 1
             return
-        if tag in _SKIP or (a and tag in _CHROME_TAGS and _CHROME_ATTR.search(a.get("class", "") + " " + a.get("id", ""))):
+        if tag in _SKIP or (
+            a
+            and tag in _CHROME_TAGS
+            and _CHROME_ATTR.search(a.get("class", "") + " " + a.get("id", ""))
+        ):
             if tag not in _VOID:
                 self._skip_depth = 1
             return
@@ -180,8 +261,10 @@ def _render(table: _Table, data_tables: list) -> list[str]:
     )
     if layout:
         return [t for t in flat if t]
-    spec = [[(text.replace("\n", ""), cell.rowspan, cell.colspan) for cell, text in zip(row, texts[r])]
-            for r, row in enumerate(table.rows)]
+    spec = [
+        [(text.replace("\n", ""), cell.rowspan, cell.colspan) for cell, text in zip(row, texts[r])]
+        for r, row in enumerate(table.rows)
+    ]
     grid, copies = expand(spec)
     lines = []
     rows = []
@@ -212,7 +295,9 @@ def _locate(text: str, tables: list) -> list[Grid]:
             lines.append((j, j + len(line)))
             spans.append(sp)
         if texts:
-            grids.append(Grid(texts, lines, spans, "html", {(kept[r], c) for r, c in copies if r in kept}))
+            grids.append(
+                Grid(texts, lines, spans, "html", {(kept[r], c) for r, c in copies if r in kept})
+            )
     return grids
 
 
@@ -245,7 +330,9 @@ def html_to_text(html: str) -> tuple[str, str, str | None]:
     return page.text, page.title, page.charset
 
 
-_HTML_SNIFF = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<meta|<body)", re.I | re.S)
+_HTML_SNIFF = re.compile(
+    rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html|<head|<meta|<body)", re.I | re.S
+)
 
 
 def looks_like_html(head: bytes) -> bool:
@@ -254,7 +341,10 @@ def looks_like_html(head: bytes) -> bool:
     if b"<" not in head[:8192]:
         return False
     sample = head[:8192].lower()
-    return sum(sample.count(t) for t in (b"<div", b"<p>", b"<p ", b"<td", b"<br", b"<span", b"</a>")) >= 8
+    return (
+        sum(sample.count(t) for t in (b"<div", b"<p>", b"<p ", b"<td", b"<br", b"<span", b"</a>"))
+        >= 8
+    )
 
 
 def sniff_charset(head: bytes) -> str | None:

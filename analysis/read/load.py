@@ -3,6 +3,7 @@
 Never writes anything. Problems that make a file unusable raise `LoadError` with a message
 that names the file; the caller turns it into an error record and goes on with the batch.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,7 +31,9 @@ class Loaded:
     text: str  # the report as text; for HTML, the rendered page text
     page_title: str = ""
     issues: list[Issue] = field(default_factory=list)
-    grids: list[Grid] = field(default_factory=list)  # the tables the reader found, cells pointing into `text`
+    grids: list[Grid] = field(
+        default_factory=list
+    )  # the tables the reader found, cells pointing into `text`
 
 
 class LoadError(Exception):
@@ -43,8 +46,13 @@ class LoadError(Exception):
 
 def too_large(name: str, size: int, sha256: str) -> LoadError:
     """The refusal of a file over MAX_BYTES (said the same way wherever it is noticed)."""
-    return LoadError("too-large", f"{name}: the file is {size / 2**20:.1f} MB, over the "
-                     f"{MAX_BYTES // 2**20} MB limit for one report; it is probably not a single report", sha256, size)
+    return LoadError(
+        "too-large",
+        f"{name}: the file is {size / 2**20:.1f} MB, over the "
+        f"{MAX_BYTES // 2**20} MB limit for one report; it is probably not a single report",
+        sha256,
+        size,
+    )
 
 
 def load_bytes(source: str, data: bytes) -> Loaded:
@@ -71,14 +79,30 @@ def load_bytes(source: str, data: bytes) -> Loaded:
         text, title, grids = page.text, page.title, page.grids
         file_format = "html"
         if suffix not in HTML_SUFFIXES:
-            issues.append(Issue("warning", "html-page", f"{name}: the file is an HTML page saved as {suffix or 'no extension'}; "
-                                "its scripts, styles and menus were dropped and the page text kept"))
+            issues.append(
+                Issue(
+                    "warning",
+                    "html-page",
+                    f"{name}: the file is an HTML page saved as {suffix or 'no extension'}; "
+                    "its scripts, styles and menus were dropped and the page text kept",
+                )
+            )
     if not text.strip():
-        raise LoadError("no-text", f"{name}: no text is left after reading it as {dec.encoding}"
-                        + (" and removing the page markup" if is_html else ""), digest, len(data))
+        raise LoadError(
+            "no-text",
+            f"{name}: no text is left after reading it as {dec.encoding}"
+            + (" and removing the page markup" if is_html else ""),
+            digest,
+            len(data),
+        )
     if text.find("\ufffd", 0, 50000) >= 0:
-        issues.append(Issue("warning", "replacement-chars",
-                            f"{name}: {text.count(chr(0xFFFD))} characters could not be decoded and show as �"))
+        issues.append(
+            Issue(
+                "warning",
+                "replacement-chars",
+                f"{name}: {text.count(chr(0xFFFD))} characters could not be decoded and show as �",
+            )
+        )
     return Loaded(source, digest, len(data), dec.encoding, file_format, text, title, issues, grids)
 
 

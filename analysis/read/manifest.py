@@ -5,6 +5,7 @@ file (002 calls itself only 市商务局; the analyst knows it is Hohhot's). Eve
 reported on the record, never applied silently, and a malformed manifest is reported with
 the line number of each problem.
 """
+
 from __future__ import annotations
 
 import csv
@@ -46,9 +47,17 @@ def read_manifest(path: Path, known_files: set[str] | None = None) -> Manifest:
     unknown = [h for h in header if h not in COLUMNS]
     missing = REQUIRED - set(header)
     if missing or unknown:
-        man.problems.append(f"{path.name} line 1: " + "; ".join(
-            ([f"missing column(s) {', '.join(sorted(missing))}"] if missing else [])
-            + ([f"unknown column(s) {', '.join(unknown)} (allowed: {', '.join(COLUMNS)})"] if unknown else [])))
+        man.problems.append(
+            f"{path.name} line 1: "
+            + "; ".join(
+                ([f"missing column(s) {', '.join(sorted(missing))}"] if missing else [])
+                + (
+                    [f"unknown column(s) {', '.join(unknown)} (allowed: {', '.join(COLUMNS)})"]
+                    if unknown
+                    else []
+                )
+            )
+        )
         if missing:
             return man
     seen: dict[str, int] = {}
@@ -56,7 +65,9 @@ def read_manifest(path: Path, known_files: set[str] | None = None) -> Manifest:
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
-            man.problems.append(f"{path.name} line {line_no}: {len(values)} fields, expected {len(header)}")
+            man.problems.append(
+                f"{path.name} line {line_no}: {len(values)} fields, expected {len(header)}"
+            )
             continue
         row = {h: v.strip() for h, v in zip(header, values) if h in COLUMNS}
         name = row.get("file", "")
@@ -72,7 +83,9 @@ def read_manifest(path: Path, known_files: set[str] | None = None) -> Manifest:
         y = row.get("report_year", "")
         if y:
             if not y.isdigit() or not 1990 <= int(y) <= dt.date.today().year + 1:
-                bad.append(f"report_year {y!r} is not a year between 1990 and {dt.date.today().year + 1}")
+                bad.append(
+                    f"report_year {y!r} is not a year between 1990 and {dt.date.today().year + 1}"
+                )
         d = row.get("publish_date", "")
         if d:
             try:

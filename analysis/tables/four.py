@@ -5,11 +5,11 @@
 it is read only when exactly fifteen come and each 总计 is the sum of its four results,
 because nothing else says which figure is which.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..issues import Issue
 from .template import T4_COLS, T4_HEADER, T4_HEADER_ORDER, T4_ROWS
@@ -18,8 +18,10 @@ from .tokens import GAP_CHARS, Run, Tokens, Value
 T4_FIND = re.compile(r"结果维持|结果纠正|尚未审结")
 T4_RESULTS = re.compile(r"结果维持|结果纠正|其他结果|尚未审结")
 _CLAUSE_END = re.compile(r"[,;。:!?]")
-_HEADER_WORDS = re.compile(r"四、|政府信息公开|行政复议|行政诉讼|未经复议|直接起诉|复议后起诉|结果维持|结果纠正|其他结果|尚未审结|"
-                           r"总计|情况|数量|[,、()。:]")
+_HEADER_WORDS = re.compile(
+    r"四、|政府信息公开|行政复议|行政诉讼|未经复议|直接起诉|复议后起诉|结果维持|结果纠正|其他结果|尚未审结|"
+    r"总计|情况|数量|[,、()。:]"
+)
 N = len(T4_ROWS) * len(T4_COLS)
 
 
@@ -40,7 +42,7 @@ def locate_table4(tok: Tokens, lo: int) -> int | None:
     a sentence saying "5件结果维持,1件结果纠正" names two at most, and is not the table.
     """
     for m in T4_FIND.finditer(tok.label, lo):
-        window = _CLAUSE_END.split(tok.label[m.start():m.start() + 40], 1)[0]
+        window = _CLAUSE_END.split(tok.label[m.start() : m.start() + 40], 1)[0]
         if len(set(T4_RESULTS.findall(window))) < 3:
             continue
         start = tok.label.rfind("行政复议", max(lo, m.start() - 300), m.start())
@@ -54,41 +56,86 @@ def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: s
     for r in tok.runs:
         if r.start < start or r.start >= hi_offset:
             continue
-        if not runs and len(_HEADER_WORDS.sub("", tok.label[li:tok.label_index(r.start)])) > 20:
+        if not runs and len(_HEADER_WORDS.sub("", tok.label[li : tok.label_index(r.start)])) > 20:
             break  # text other than the table's headers first: these figures are not the table's
         if runs:
             gap = tok.label_index(r.start) - tok.label_index(runs[-1].end)
-            if gap > GAP_CHARS or r.cells != runs[0].cells or (r.cells and len(runs[0].values) >= N):
+            if (
+                gap > GAP_CHARS
+                or r.cells != runs[0].cells
+                or (r.cells and len(runs[0].values) >= N)
+            ):
                 break  # prose or another table after it
         runs.append(r)
     empty = {k: [None] * len(T4_COLS) for k, _ in T4_ROWS}
-    empty_spans: dict[str, list[tuple[int, int] | None]] = {k: [None] * len(T4_COLS) for k, _ in T4_ROWS}
+    empty_spans: dict[str, list[tuple[int, int] | None]] = {
+        k: [None] * len(T4_COLS) for k, _ in T4_ROWS
+    }
     flags: dict[str, str] = {}
     if not runs:
         for k, _ in T4_ROWS:
             flags[k] = "no figures found" if not reaches_end else "the text ends before the figures"
         code = "table-cut-off" if reaches_end else "table-row-missing"
-        return Table4(empty, empty_spans, (start, start), "none", flags,
-                      [Issue("warning", code, f"{name}: table 四 has its headers but no figures; left empty")])
+        return Table4(
+            empty,
+            empty_spans,
+            (start, start),
+            "none",
+            flags,
+            [
+                Issue(
+                    "warning", code, f"{name}: table 四 has its headers but no figures; left empty"
+                )
+            ],
+        )
     headers = T4_HEADER.findall(tok.label, li, tok.label_index(runs[0].start))
     cells = runs[0].cells
     vals: list[Value] = [v for r in runs for v in r.values]
     shown = " ".join("·" if v.value is None else f"{v.value:g}" for v in vals)
-    where = (runs[0].line_start if cells else runs[0].start, runs[-1].line_end if cells else runs[-1].end)
+    where = (
+        runs[0].line_start if cells else runs[0].start,
+        runs[-1].line_end if cells else runs[-1].end,
+    )
     if len(headers) >= 5 and headers[:5] != T4_HEADER_ORDER:
         for k, _ in T4_ROWS:
             flags[k] = "columns in an unexpected order; not placed"
-        return Table4(empty, empty_spans, where, "refused", flags, [Issue("warning", 
-            "table-header-order", f"{name}: table 四 columns come as {'/'.join(headers[:5])}, not the template's "
-                                  f"order; its figures ({shown}) are left empty")])
-    between = "".join(tok.label[tok.label_index(a.end):tok.label_index(b.start)] for a, b in zip(runs, runs[1:]))
+        return Table4(
+            empty,
+            empty_spans,
+            where,
+            "refused",
+            flags,
+            [
+                Issue(
+                    "warning",
+                    "table-header-order",
+                    f"{name}: table 四 columns come as {'/'.join(headers[:5])}, not the template's "
+                    f"order; its figures ({shown}) are left empty",
+                )
+            ],
+        )
+    between = "".join(
+        tok.label[tok.label_index(a.end) : tok.label_index(b.start)] for a, b in zip(runs, runs[1:])
+    )
     if T4_HEADER.search(between):
         # results as rows (结果维持 | 2 | 0 | 1 …): the figures do not run in the template's order
         for k, _ in T4_ROWS:
             flags[k] = "results laid out as rows; not placed"
-        return Table4(empty, empty_spans, where, "refused", flags, [Issue("warning", 
-            "table-header-order", f"{name}: table 四 has its results as rows rather than columns; its figures "
-                                  f"({shown}) are left empty rather than guessed")])
+        return Table4(
+            empty,
+            empty_spans,
+            where,
+            "refused",
+            flags,
+            [
+                Issue(
+                    "warning",
+                    "table-header-order",
+                    f"{name}: table 四 has its results as rows rather than columns; its figures "
+                    f"({shown}) are left empty rather than guessed",
+                )
+            ],
+        )
     if cells and len(vals) > N:
         lead = 0
         while lead < len(vals) - N and vals[lead].value is None:
@@ -98,9 +145,21 @@ def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: s
     if len(vals) > N or (len(vals) < N and not cut):
         for k, _ in T4_ROWS:
             flags[k] = f"{len(vals)} figures for {N} cells; not placed"
-        return Table4(empty, empty_spans, where, "refused", flags, [Issue("warning", 
-            "table-row-count", f"{name}: table 四 has {len(vals)} figures ({shown}) for its {N} cells; "
-                               f"left empty rather than guessed")])
+        return Table4(
+            empty,
+            empty_spans,
+            where,
+            "refused",
+            flags,
+            [
+                Issue(
+                    "warning",
+                    "table-row-count",
+                    f"{name}: table 四 has {len(vals)} figures ({shown}) for its {N} cells; "
+                    f"left empty rather than guessed",
+                )
+            ],
+        )
     grid = {k: [None] * len(T4_COLS) for k, _ in T4_ROWS}
     spans: dict[str, list[tuple[int, int] | None]] = {k: [None] * len(T4_COLS) for k, _ in T4_ROWS}
     for i, v in enumerate(vals):
@@ -112,15 +171,35 @@ def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: s
         for k, _ in T4_ROWS:
             if None in grid[k]:
                 flags[k] = f"cut off: the text ends after {len(vals)} of {N} figures"
-        issues.append(Issue("warning", "table-cut-off", f"{name}: table 四 stops after {len(vals)} of {N} figures (the text "
-                                              f"ends there); the rest are left empty"))
+        issues.append(
+            Issue(
+                "warning",
+                "table-cut-off",
+                f"{name}: table 四 stops after {len(vals)} of {N} figures (the text "
+                f"ends there); the rest are left empty",
+            )
+        )
     elif not cells:
-        bad = [label for k, label in T4_ROWS
-               if None not in grid[k] and abs(sum(grid[k][:4]) - grid[k][4]) > 1e-6]  # type: ignore[arg-type]
+        bad = [
+            label
+            for k, label in T4_ROWS
+            if None not in grid[k] and abs(sum(grid[k][:4]) - grid[k][4]) > 1e-6
+        ]  # type: ignore[arg-type]
         if bad:
-            return Table4(empty, empty_spans, where, "refused", {k: "flattened figures do not add up; not placed"
-                                                                 for k, _ in T4_ROWS}, [Issue("warning", 
-                "table-stream-refused", f"{name}: table 四 is a flattened stream of {N} figures ({shown}), but "
-                                        f"{'、'.join(bad)} 总计 is not the sum of its four results, so which figure "
-                                        f"is which cannot be trusted; left empty")])
+            return Table4(
+                empty,
+                empty_spans,
+                where,
+                "refused",
+                {k: "flattened figures do not add up; not placed" for k, _ in T4_ROWS},
+                [
+                    Issue(
+                        "warning",
+                        "table-stream-refused",
+                        f"{name}: table 四 is a flattened stream of {N} figures ({shown}), but "
+                        f"{'、'.join(bad)} 总计 is not the sum of its four results, so which figure "
+                        f"is which cannot be trusted; left empty",
+                    )
+                ],
+            )
     return Table4(grid, spans, where, "cells" if cells else "stream", flags, issues)

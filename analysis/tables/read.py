@@ -12,19 +12,30 @@ what the prose rules found, and the prose figure is kept beside it for compariso
 prose report costs a few substring tests: nothing else here runs unless the text has
 words only the standard tables use.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 from typing import Any
 
-from .checks import FAIL, cell_id, prose_vs_table, table3_checks, table4_checks
 from ..document.rows import has_cell_border
 from ..document.sentences import Document
 from ..issues import Issue
+from .checks import FAIL, cell_id, prose_vs_table, table3_checks, table4_checks
 from .four import Table4, locate_table4, read_table4
-from .template import (T2_BY_KEY, T2_HEADER_2019, T2_HEADER_2021, T2_METRICS, T3_GROUP_ITEMS, T3_METRICS,
-                           T3_OTHER_2019, T4_COLS, T4_ROWS, t3_row_label)
+from .template import (
+    T2_BY_KEY,
+    T2_HEADER_2019,
+    T2_HEADER_2021,
+    T2_METRICS,
+    T3_GROUP_ITEMS,
+    T3_METRICS,
+    T3_OTHER_2019,
+    T4_COLS,
+    T4_ROWS,
+    t3_row_label,
+)
 from .three import Table3, read_table3
 from .tokens import LineIndex, tokenize
 from .two import Table2, read_table2
@@ -45,7 +56,7 @@ _WEAK_GATE = ("信息内容", "第二十条")
 
 def _in_prose(text: str, i: int) -> bool:
     ls, le = text.rfind("\n", 0, i) + 1, text.find("\n", i)
-    line = text[ls:le if le >= 0 else len(text)]
+    line = text[ls : le if le >= 0 else len(text)]
     return not has_cell_border(line) and ("。" in line or len(line) > 80)
 
 
@@ -74,11 +85,15 @@ def _area(doc: Document) -> tuple[int, int] | None:
         return None
     # take in the short header lines above (a heading, column headers), not prose paragraphs
     k = li
-    while k > 0 and li - k < 8 and len(doc.lines[k - 1][2]) <= 80 and "。" not in doc.lines[k - 1][2]:
+    while (
+        k > 0 and li - k < 8 and len(doc.lines[k - 1][2]) <= 80 and "。" not in doc.lines[k - 1][2]
+    ):
         k -= 1
     start = doc.lines[k][0]
     end = len(text)
-    last = max(text.rfind(w) for w in _GATE)  # the 五、 heading that ends the tables comes after them all
+    last = max(
+        text.rfind(w) for w in _GATE
+    )  # the 五、 heading that ends the tables comes after them all
     for i in range(li + 1, len(doc.lines)):
         s, e, t = doc.lines[i]
         if s > last and _AREA_END.match(t) and i not in doc.rows and len(t) <= 60:
@@ -107,7 +122,9 @@ def read_tables(doc: Document) -> dict[str, Any]:
     t3_hi = t4_li if t4_li is not None else n
     t3 = read_table3(tok, 0, t3_hi, offset(t3_hi), reaches_end and t4_li is None, None, name)
     t2_hi = t3.first_li if t3 is not None else t3_hi
-    t2 = read_table2(tok, 0, t2_hi, offset(t2_hi), reaches_end and t3 is None and t4_li is None, name)
+    t2 = read_table2(
+        tok, 0, t2_hi, offset(t2_hi), reaches_end and t3 is None and t4_li is None, name
+    )
     hint = t2.layout if t2 is not None else _header_layout(tok.label[:t2_hi])
     if t3 is not None and t3.layout is None and hint:
         t3 = read_table3(tok, 0, t3_hi, offset(t3_hi), reaches_end and t4_li is None, hint, name)
@@ -115,14 +132,24 @@ def read_tables(doc: Document) -> dict[str, Any]:
 
     issues: list[Issue] = []
     if tok.dropped_tail is not None:
-        issues.append(Issue("warning", "table-cut-off",
-                            f"{name}: the text ends right after the figure {doc.original(tok.dropped_tail.start, tok.dropped_tail.end)!r}, "
-                            f"which may be cut short; left empty"))
+        issues.append(
+            Issue(
+                "warning",
+                "table-cut-off",
+                f"{name}: the text ends right after the figure {doc.original(tok.dropped_tail.start, tok.dropped_tail.end)!r}, "
+                f"which may be cut short; left empty",
+            )
+        )
     layouts = [x for x in ((t3.layout if t3 else None), (t2.layout if t2 else None), hint) if x]
     if t3 and t2 and t3.layout and t2.layout and t3.layout != t2.layout:
-        issues.append(Issue("info", "table-layout-mixed",
-                            f"{name}: table 二 has the {t2.layout} layout but table 三 the {t3.layout} one; "
-                            f"each is read in its own"))
+        issues.append(
+            Issue(
+                "info",
+                "table-layout-mixed",
+                f"{name}: table 二 has the {t2.layout} layout but table 三 the {t3.layout} one; "
+                f"each is read in its own",
+            )
+        )
     if not layouts and t3 is None and t2 is None and t4 is None:
         return _empty()
     layout = "template" + (layouts[0] if layouts else "2019")
@@ -148,7 +175,13 @@ def read_tables(doc: Document) -> dict[str, Any]:
     if failed:
         shown = "; ".join(c["message"] for c in failed[:3])
         more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
-        issues.append(Issue("warning", "table-check-failed", f"{name}: {len(failed)} table check(s) fail: {shown}{more}"))
+        issues.append(
+            Issue(
+                "warning",
+                "table-check-failed",
+                f"{name}: {len(failed)} table check(s) fail: {shown}{more}",
+            )
+        )
     bad_cells = {c for chk in failed for c in chk["cells"]}
     by_id = {cell_id(c["table"], c["row_key"], c["col_key"]): c for c in cells}
     if t2 is not None and t2.layout:
@@ -157,7 +190,13 @@ def read_tables(doc: Document) -> dict[str, Any]:
         metrics.update(_metrics3(doc, t3, by_id, bad_cells))
     if t4 is not None:
         metrics.update(_metrics4(doc, t4, by_id, bad_cells))
-    return {"layout": layout, "cells": cells, "metrics": metrics, "checks": checks, "issues": issues}
+    return {
+        "layout": layout,
+        "cells": cells,
+        "metrics": metrics,
+        "checks": checks,
+        "issues": issues,
+    }
 
 
 def _header_layout(label: str) -> str | None:
@@ -168,9 +207,18 @@ def _header_layout(label: str) -> str | None:
 _EMPTY_CELL = "the cell is empty in the report"
 
 
-def _row(lines: LineIndex, table: str, row: str, row_label: str, columns: list[tuple[str, str]], values: list[Any],
-         spans: list[tuple[int, int] | None], where: tuple[int, int] | None, evidence: str | None,
-         flag: str | None) -> list[dict[str, Any]]:
+def _row(
+    lines: LineIndex,
+    table: str,
+    row: str,
+    row_label: str,
+    columns: list[tuple[str, str]],
+    values: list[Any],
+    spans: list[tuple[int, int] | None],
+    where: tuple[int, int] | None,
+    evidence: str | None,
+    flag: str | None,
+) -> list[dict[str, Any]]:
     """The cell records of one table row, in column order.
 
     What the cells of a row share (labels, evidence, the row's line and flag) is worked
@@ -191,8 +239,19 @@ def _row(lines: LineIndex, table: str, row: str, row_label: str, columns: list[t
             at = row_line
         else:
             at = lines.line(span[0])
-        out.append({"table": table, "row_key": row, "col_key": col, "row_label": row_label, "col_label": col_label,
-                    "value": value, "line": at, "evidence": evidence, "flag": empty_flag if value is None else flag})
+        out.append(
+            {
+                "table": table,
+                "row_key": row,
+                "col_key": col,
+                "row_label": row_label,
+                "col_label": col_label,
+                "value": value,
+                "line": at,
+                "evidence": evidence,
+                "flag": empty_flag if value is None else flag,
+            }
+        )
     return out
 
 
@@ -204,8 +263,20 @@ def _cells2(doc: Document, t: Table2, lines: LineIndex) -> list[dict[str, Any]]:
     out = []
     for r in t.rows:
         w = t.where.get(r)
-        out.extend(_row(lines, "二", r, T2_BY_KEY[r].label, t.columns[r], t.grid[r], t.spans[r], w,
-                        _evidence(doc, w), t.flags.get(r)))
+        out.extend(
+            _row(
+                lines,
+                "二",
+                r,
+                T2_BY_KEY[r].label,
+                t.columns[r],
+                t.grid[r],
+                t.spans[r],
+                w,
+                _evidence(doc, w),
+                t.flags.get(r),
+            )
+        )
     return out
 
 
@@ -213,8 +284,20 @@ def _cells3(doc: Document, t: Table3, lines: LineIndex) -> list[dict[str, Any]]:
     out = []
     for r in t.rows:
         w = t.where.get(r)
-        out.extend(_row(lines, "三", r, t3_row_label(r), t.columns, t.grid[r], t.spans[r], w, _evidence(doc, w),
-                        t.flags.get(r)))
+        out.extend(
+            _row(
+                lines,
+                "三",
+                r,
+                t3_row_label(r),
+                t.columns,
+                t.grid[r],
+                t.spans[r],
+                w,
+                _evidence(doc, w),
+                t.flags.get(r),
+            )
+        )
     return out
 
 
@@ -223,12 +306,23 @@ def _cells4(doc: Document, t: Table4, lines: LineIndex) -> list[dict[str, Any]]:
     where = t.where if t.where[1] > t.where[0] else None
     ev = _evidence(doc, where)
     for r, rlabel in T4_ROWS:
-        out.extend(_row(lines, "四", r, rlabel, T4_COLS, t.grid[r], t.spans[r], where, ev, t.flags.get(r)))
+        out.extend(
+            _row(lines, "四", r, rlabel, T4_COLS, t.grid[r], t.spans[r], where, ev, t.flags.get(r))
+        )
     return out
 
 
-def _record(value: Any, ids: list[str], by_id: dict[str, dict], bad: set[str], evidence: str | None,
-            span: str | None, rule: str, placement: str, extra_flags: list[str] | None = None) -> dict[str, Any]:
+def _record(
+    value: Any,
+    ids: list[str],
+    by_id: dict[str, dict],
+    bad: set[str],
+    evidence: str | None,
+    span: str | None,
+    rule: str,
+    placement: str,
+    extra_flags: list[str] | None = None,
+) -> dict[str, Any]:
     flags = list(extra_flags or [])
     conf = _CONFIDENCE.get(placement, 0.85)
     doubtful = [i for i in ids if i in bad]
@@ -240,8 +334,18 @@ def _record(value: Any, ids: list[str], by_id: dict[str, dict], bad: set[str], e
         if f:
             flags.append(f"{i}: {f}")
     line = by_id[ids[0]].get("line")
-    return {"value": value, "evidence": evidence, "span": span, "approximate": False, "confidence": round(conf, 2),
-            "source": "table", "rule": rule, "line": line, "flags": flags, "cells": ids}
+    return {
+        "value": value,
+        "evidence": evidence,
+        "span": span,
+        "approximate": False,
+        "confidence": round(conf, 2),
+        "source": "table",
+        "rule": rule,
+        "line": line,
+        "flags": flags,
+        "cells": ids,
+    }
 
 
 def _span_text(doc: Document, span: tuple[int, int] | None) -> str | None:
@@ -257,8 +361,16 @@ def _metrics2(t: Table2, by_id: dict[str, dict], bad: set[str]) -> dict[str, dic
         cell = by_id.get(cid)
         if cell is None or cell["value"] is None:
             continue
-        out[metric] = _record(cell["value"], [cid], by_id, bad, cell["evidence"], None,
-                              f"表二 {cell['row_label']} × {cell['col_label']}", "cells")
+        out[metric] = _record(
+            cell["value"],
+            [cid],
+            by_id,
+            bad,
+            cell["evidence"],
+            None,
+            f"表二 {cell['row_label']} × {cell['col_label']}",
+            "cells",
+        )
     return out
 
 
@@ -283,10 +395,17 @@ def _metrics3(doc: Document, t: Table3, by_id: dict[str, dict], bad: set[str]) -
         spans = [t.where[p] for p in parts if p in t.where]
         ev = (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
         label = t3_row_label(parts[0]) if len(parts) == 1 else t3_row_label(row) + " (各项之和)"
-        rec = _record(value, ids, by_id, bad, doc.original(*ev) if ev else None,
-                      _span_text(doc, t.spans[parts[0]][ti]) if len(parts) == 1 else None,
-                      f"表三 {label} × 总计", t.placement,
-                      [f"sum of {len(parts)} rows of table 三"] if len(parts) > 1 else None)
+        rec = _record(
+            value,
+            ids,
+            by_id,
+            bad,
+            doc.original(*ev) if ev else None,
+            _span_text(doc, t.spans[parts[0]][ti]) if len(parts) == 1 else None,
+            f"表三 {label} × 总计",
+            t.placement,
+            [f"sum of {len(parts)} rows of table 三"] if len(parts) > 1 else None,
+        )
         out[metric] = rec
     return out
 
@@ -296,15 +415,32 @@ def _metrics4(doc: Document, t: Table4, by_id: dict[str, dict], bad: set[str]) -
     ev = doc.original(*t.where) if t.where[1] > t.where[0] else None
     rec_total = t.grid["reconsideration"][4]
     if rec_total is not None:
-        out["reconsideration_cases"] = _record(rec_total, [cell_id("四", "reconsideration", "total")], by_id, bad, ev,
-                                               _span_text(doc, t.spans["reconsideration"][4]), "表四 行政复议 × 总计",
-                                               t.placement)
+        out["reconsideration_cases"] = _record(
+            rec_total,
+            [cell_id("四", "reconsideration", "total")],
+            by_id,
+            bad,
+            ev,
+            _span_text(doc, t.spans["reconsideration"][4]),
+            "表四 行政复议 × 总计",
+            t.placement,
+        )
     a, b = t.grid["litigation_direct"][4], t.grid["litigation_after_reconsideration"][4]
     if a is not None and b is not None:
-        out["litigation_cases"] = _record(a + b, [cell_id("四", "litigation_direct", "total"),
-                                                  cell_id("四", "litigation_after_reconsideration", "total")],
-                                          by_id, bad, ev, None, "表四 行政诉讼 未经复议直接起诉 总计 + 复议后起诉 总计",
-                                          t.placement, [f"sum of 未经复议直接起诉 总计 ({a:g}) and 复议后起诉 总计 ({b:g})"])
+        out["litigation_cases"] = _record(
+            a + b,
+            [
+                cell_id("四", "litigation_direct", "total"),
+                cell_id("四", "litigation_after_reconsideration", "total"),
+            ],
+            by_id,
+            bad,
+            ev,
+            None,
+            "表四 行政诉讼 未经复议直接起诉 总计 + 复议后起诉 总计",
+            t.placement,
+            [f"sum of 未经复议直接起诉 总计 ({a:g}) and 复议后起诉 总计 ({b:g})"],
+        )
     return out
 
 

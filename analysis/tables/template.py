@@ -5,10 +5,12 @@ the words that identify a row however its label was broken or abbreviated, the c
 of each layout, and the Chinese labels analysts read. Keys are stable English names so
 the processed cells table can be filtered without typing Chinese.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
 
 @dataclass(frozen=True)
 class Row:
@@ -30,7 +32,12 @@ T3_ROWS: list[Row] = [
     Row("partial", "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", r"部分公开"),
     Row("denied", "(三)不予公开", r"不予公开", data=False),
     Row("denied_state_secret", "1.属于国家秘密", r"国家秘密", "denied"),
-    Row("denied_prohibited_by_law", "2.其他法律行政法规禁止公开", r"法律行政法规禁止公开|法规禁止公开", "denied"),
+    Row(
+        "denied_prohibited_by_law",
+        "2.其他法律行政法规禁止公开",
+        r"法律行政法规禁止公开|法规禁止公开",
+        "denied",
+    ),
     Row("denied_three_safeties", "3.危及“三安全一稳定”", r"危及", "denied"),
     Row("denied_third_party", "4.保护第三方合法权益", r"第三方合法权益", "denied"),
     Row("denied_internal_affairs", "5.属于三类内部事务信息", r"内部事务", "denied"),
@@ -46,11 +53,31 @@ T3_ROWS: list[Row] = [
     Row("not_processed_repeat", "2.重复申请", r"重复申请", "not_processed"),
     Row("not_processed_publication", "3.要求提供公开出版物", r"公开出版物", "not_processed"),
     Row("not_processed_massive", "4.无正当理由大量反复申请", r"大量反复", "not_processed"),
-    Row("not_processed_confirm", "5.要求行政机关确认或重新出具已获取信息", r"重新出具|确认或重新", "not_processed"),
+    Row(
+        "not_processed_confirm",
+        "5.要求行政机关确认或重新出具已获取信息",
+        r"重新出具|确认或重新",
+        "not_processed",
+    ),
     Row("other", "(六)其他处理", r"其他处理", data=False),
-    Row("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", r"逾期不补正", "other"),
-    Row("other_no_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", r"收费通知|缴纳费用", "other"),
-    Row("other_other", "3.其他", r"其(?<=[.、．\d]其)他(?!法律|处理|结果|组织|对外|行政|需要|事项|情形)", "other"),  # 3.其他
+    Row(
+        "other_no_correction",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        r"逾期不补正",
+        "other",
+    ),
+    Row(
+        "other_no_fee",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        r"收费通知|缴纳费用",
+        "other",
+    ),
+    Row(
+        "other_other",
+        "3.其他",
+        r"其(?<=[.、．\d]其)他(?!法律|处理|结果|组织|对外|行政|需要|事项|情形)",
+        "other",
+    ),  # 3.其他
     Row("total", "(七)总计", r"\(七\)(?:总计|合计)|七、总计|总(?<!小总)计"),  # not 小总计
     Row("carried_forward", "四、结转下年度继续办理", r"结转(?:至|到)?下一?年"),
 ]
@@ -104,10 +131,16 @@ T4_ROWS = [
     ("litigation_direct", "行政诉讼 未经复议直接起诉"),
     ("litigation_after_reconsideration", "行政诉讼 复议后起诉"),
 ]
-T4_COLS = [("upheld", "结果维持"), ("corrected", "结果纠正"), ("other_result", "其他结果"), ("pending", "尚未审结"),
-           ("total", "总计")]
+T4_COLS = [
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other_result", "其他结果"),
+    ("pending", "尚未审结"),
+    ("total", "总计"),
+]
 T4_HEADER = re.compile(r"结果维持|结果纠正|其他结果|尚未审结|总计")
 T4_HEADER_ORDER = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
 
 # ---------------------------------------------------------------- table 二
 @dataclass(frozen=True)
@@ -120,7 +153,12 @@ class Row2:
 
 T2_ROWS = [
     Row2("regulations", "规章", r"规章", "一"),
-    Row2("normative_documents", "行政规范性文件", r"行政规范性(?:文件|文档)|规范性(?:文件|文档)", "一"),  # tw2sp: 文件→文档
+    Row2(
+        "normative_documents",
+        "行政规范性文件",
+        r"行政规范性(?:文件|文档)|规范性(?:文件|文档)",
+        "一",
+    ),  # tw2sp: 文件→文档
     Row2("licensing", "行政许可", r"行政许可", "五"),
     Row2("other_services", "其他对外管理服务事项", r"其他对外管理服务事项|对外管理服务", "五"),
     Row2("penalty", "行政处罚", r"行政处罚", "六"),
@@ -134,21 +172,39 @@ T2_BLOCK = re.compile(r"第二十条第?\(([一二三四五六七八九十]+)\)�
 # columns by layout and block
 T2_COLS = {
     "2021": {
-        "一": [("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数")],
+        "一": [
+            ("issued", "本年制发件数"),
+            ("repealed", "本年废止件数"),
+            ("in_force", "现行有效件数"),
+        ],
         "五": [("decisions", "本年处理决定数量")],
         "六": [("decisions", "本年处理决定数量")],
         "八": [("amount_10k_yuan", "本年收费金额(单位:万元)")],
     },
     "2019": {
-        "一": [("new_made", "本年新制作数量"), ("new_published", "本年新公开数量"), ("published_total", "对外公开总数量")],
-        "五": [("previous_items", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量")],
-        "六": [("previous_items", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量")],
+        "一": [
+            ("new_made", "本年新制作数量"),
+            ("new_published", "本年新公开数量"),
+            ("published_total", "对外公开总数量"),
+        ],
+        "五": [
+            ("previous_items", "上一年项目数量"),
+            ("change", "本年增/减"),
+            ("decisions", "处理决定数量"),
+        ],
+        "六": [
+            ("previous_items", "上一年项目数量"),
+            ("change", "本年增/减"),
+            ("decisions", "处理决定数量"),
+        ],
         "八": [("previous_items", "上一年项目数量"), ("change", "本年增/减")],
         "九": [("procurement_items", "采购项目数量"), ("procurement_amount", "采购总金额")],
     },
 }
 T2_HEADER_2021 = re.compile(r"制发件数|废止件数|现行有效|本年处理决定|本年收费金额")
-T2_HEADER_2019 = re.compile(r"新制作数量|新公开数量|对外公开总数|上一年项目数|增/减|增减|采购项目数|采购总金额")
+T2_HEADER_2019 = re.compile(
+    r"新制作数量|新公开数量|对外公开总数|上一年项目数|增/减|增减|采购项目数|采购总金额"
+)
 
 # metrics read from table 二: (layout, row, col) -> metric name
 T2_METRICS = {

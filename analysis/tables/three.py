@@ -9,15 +9,38 @@ their places and the rest stay empty. When a PDF has put all labels first and al
 figures after them, the figures are placed by the template's row order only if the
 table's own identities then hold.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..issues import Issue
-from .template import (SUBTOTAL_PATTERN, T3_BY_KEY, T3_GROUP_ITEMS, T3_GROUPS, T3_INDEX, T3_OTHER_2019, T3_ROWS,
-                           T3_ROWS_2019, T3_ROWS_2021, t3_columns, t3_row_label)
-from .tokens import MARKER, Anchor, Owned, Run, Tokens, Value, alternation, assign, chain, extend_to_markers, find_anchors
+from .template import (
+    SUBTOTAL_PATTERN,
+    T3_BY_KEY,
+    T3_GROUP_ITEMS,
+    T3_GROUPS,
+    T3_INDEX,
+    T3_OTHER_2019,
+    T3_ROWS,
+    T3_ROWS_2019,
+    T3_ROWS_2021,
+    t3_columns,
+    t3_row_label,
+)
+from .tokens import (
+    MARKER,
+    Anchor,
+    Owned,
+    Run,
+    Tokens,
+    Value,
+    alternation,
+    assign,
+    chain,
+    extend_to_markers,
+    find_anchors,
+)
 
 T3_PATTERN = alternation([r.pattern for r in T3_ROWS])
 T3_KEYS = [r.key for r in T3_ROWS]
@@ -45,7 +68,9 @@ class Table3:
     subtotal_rows: bool = False
     subtotal_column: bool = False
     issues: list[Issue] = field(default_factory=list)
-    flags: dict[str, str] = field(default_factory=dict)  # row key -> why its figures are missing or doubtful
+    flags: dict[str, str] = field(
+        default_factory=dict
+    )  # row key -> why its figures are missing or doubtful
     first_li: int = 0  # label index of its first row label
 
 
@@ -75,8 +100,15 @@ def _header_subtotal(header: str) -> int | None:
     return 1 if 0 <= i < j else 6
 
 
-def read_table3(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool, layout_hint: str | None,
-                name: str) -> Table3 | None:
+def read_table3(
+    tok: Tokens,
+    lo: int,
+    hi: int,
+    hi_offset: int,
+    reaches_end: bool,
+    layout_hint: str | None,
+    name: str,
+) -> Table3 | None:
     """Table 三 from the label text between indexes lo and hi (hi_offset: the same end as a text offset).
 
     None when there is no table there (a few row names in a sentence are not one).
@@ -87,7 +119,9 @@ def read_table3(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool
     if len(chained) < 2 or (not any(a.key == "new" for a in chained) and len(data_found) < 4):
         return None
     first = chained[0]
-    all_anchors = sorted(chained + _subtotal_anchors(tok, chained, first.li, hi), key=lambda a: a.li)
+    all_anchors = sorted(
+        chained + _subtotal_anchors(tok, chained, first.li, hi), key=lambda a: a.li
+    )
     figs, stray = _row_figures(tok, all_anchors, assign(tok, all_anchors, first.start, hi_offset))
     if len(data_found) < 10 and not any(len(f.values) >= 5 for f in figs.values()):
         return None
@@ -98,20 +132,30 @@ def read_table3(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool
         figs[T3_OTHER_2019] = RowFigures(T3_OTHER_2019, [], [], other, False)
     rows = _rows(layout, figs)
 
-    header = tok.label[max(lo, first.li - 400):first.li]
+    header = tok.label[max(lo, first.li - 400) : first.li]
     sub_at = _header_subtotal(header)
     counts = [len(f.values) for f in figs.values() if f.values]
     sub_unknown = sub_at is None and sum(c == 8 for c in counts) > sum(c == 7 for c in counts)
     ncols = 8 if (sub_at is not None or sub_unknown) else 7
-    t = Table3(layout, [], rows, {k: [None] * ncols for k in rows}, {k: [None] * ncols for k in rows}, {}, "stream",
-               first_li=first.li)
+    t = Table3(
+        layout,
+        [],
+        rows,
+        {k: [None] * ncols for k in rows},
+        {k: [None] * ncols for k in rows},
+        {},
+        "stream",
+        first_li=first.li,
+    )
 
     with_values = [k for k in rows if k in figs and figs[k].values]
     empty_found = [k for k in rows if k in figs and not figs[k].values]
     if with_values and all(figs[k].cells for k in with_values):
         t.placement = "cells"
     last_run = max((r for f in figs.values() for r in f.runs), key=lambda r: r.end, default=None)
-    cut_at_end = reaches_end and last_run is not None and tok.label_index(last_run.end) >= len(tok.label)
+    cut_at_end = (
+        reaches_end and last_run is not None and tok.label_index(last_run.end) >= len(tok.label)
+    )
     block = t.placement == "stream" and len(empty_found) >= 3
     if block:
         t.placement = "block"
@@ -130,7 +174,9 @@ def read_table3(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool
     return t
 
 
-def _row_figures(tok: Tokens, anchors: list[Anchor], owned: dict[int, Owned]) -> tuple[dict[str, RowFigures], list[Run]]:
+def _row_figures(
+    tok: Tokens, anchors: list[Anchor], owned: dict[int, Owned]
+) -> tuple[dict[str, RowFigures], list[Run]]:
     """The figures of each row, by the label they follow; figures no row can own are stray."""
     figs: dict[str, RowFigures] = {}
     stray: list[Run] = []
@@ -154,7 +200,9 @@ def _row_figures(tok: Tokens, anchors: list[Anchor], owned: dict[int, Owned]) ->
             stray.extend(o.runs)
             continue
         vals = [v for r in o.runs for v in r.values]
-        figs[key] = RowFigures(key, vals, o.runs, a, all(r.cells for r in o.runs), a.key in T3_GROUPS)
+        figs[key] = RowFigures(
+            key, vals, o.runs, a, all(r.cells for r in o.runs), a.key in T3_GROUPS
+        )
     return figs, stray
 
 
@@ -169,8 +217,13 @@ def _layout(figs: dict[str, RowFigures], keys_found: set[str], hint: str | None)
 
 def _rows(layout: str | None, figs: dict[str, RowFigures]) -> list[str]:
     """The layout's rows in template order, with the 小计 rows the report has after their items."""
-    base = T3_ROWS_2021 if layout == "2021" else T3_ROWS_2019 if layout == "2019" else \
-        [k for k in T3_ROWS_2021 if not k.startswith("other")]
+    base = (
+        T3_ROWS_2021
+        if layout == "2021"
+        else T3_ROWS_2019
+        if layout == "2019"
+        else [k for k in T3_ROWS_2021 if not k.startswith("other")]
+    )
     rows: list[str] = []
     for k in base:
         rows.append(k)
@@ -181,7 +234,9 @@ def _rows(layout: str | None, figs: dict[str, RowFigures]) -> list[str]:
     return rows
 
 
-def _place_rows(figs: dict[str, RowFigures], t: Table3, ncols: int, cut_run: Run | None, name: str) -> None:
+def _place_rows(
+    figs: dict[str, RowFigures], t: Table3, ncols: int, cut_run: Run | None, name: str
+) -> None:
     """Each row's figures into its cells, when their number fits; a cut-off last row keeps what it has."""
     for k in t.rows:
         f = figs.get(k)
@@ -189,8 +244,11 @@ def _place_rows(figs: dict[str, RowFigures], t: Table3, ncols: int, cut_run: Run
             continue
         vals = f.values
         last = f.runs[-1]
-        ev = ((f.runs[0].line_start, last.line_end) if f.cells else
-              (f.anchor.start if f.anchor else f.runs[0].start, last.end))
+        ev = (
+            (f.runs[0].line_start, last.line_end)
+            if f.cells
+            else (f.anchor.start if f.anchor else f.runs[0].start, last.end)
+        )
         t.where[k] = ev
         if f.cells and len(vals) > ncols:
             # empty cells in front of the figures (a label column left blank) hold no place
@@ -204,24 +262,54 @@ def _place_rows(figs: dict[str, RowFigures], t: Table3, ncols: int, cut_run: Run
             t.spans[k][:n] = [(v.start, v.end) for v in vals]
             if n < ncols:
                 t.flags[k] = f"row cut off after {n} of {ncols} figures"
-                t.issues.append(Issue("warning", "table-cut-off", f"{name}: table 三 row {t3_row_label(k)} stops after {n} of "
-                                                       f"{ncols} figures (the text ends there); the rest are left empty"))
+                t.issues.append(
+                    Issue(
+                        "warning",
+                        "table-cut-off",
+                        f"{name}: table 三 row {t3_row_label(k)} stops after {n} of "
+                        f"{ncols} figures (the text ends there); the rest are left empty",
+                    )
+                )
         else:
             t.flags[k] = f"{n} figures for {ncols} columns; not placed"
-            t.issues.append(Issue("warning", "table-row-count", f"{name}: table 三 row {t3_row_label(k)} has {n} figures "
-                                                      f"({_show(vals)}) for {ncols} columns; left empty rather than guessed"))
+            t.issues.append(
+                Issue(
+                    "warning",
+                    "table-row-count",
+                    f"{name}: table 三 row {t3_row_label(k)} has {n} figures "
+                    f"({_show(vals)}) for {ncols} columns; left empty rather than guessed",
+                )
+            )
 
 
-def _report_gaps(t: Table3, figs: dict[str, RowFigures], stray: list[Run], empty_found: list[str], may_be_cut: bool,
-                 name: str) -> None:
+def _report_gaps(
+    t: Table3,
+    figs: dict[str, RowFigures],
+    stray: list[Run],
+    empty_found: list[str],
+    may_be_cut: bool,
+    name: str,
+) -> None:
     """Say what was not placed: stray figures, rows with no figures, rows the text never reaches."""
     for r in stray:
-        t.issues.append(Issue("warning", "table-stray-row", f"{name}: table 三 has figures ({_show(r.values)}) under a label the "
-                                                  f"template does not have; not placed"))
+        t.issues.append(
+            Issue(
+                "warning",
+                "table-stray-row",
+                f"{name}: table 三 has figures ({_show(r.values)}) under a label the "
+                f"template does not have; not placed",
+            )
+        )
     for k in empty_found:
         if k not in t.flags:
             t.flags[k] = "row label found but no figures after it"
-            t.issues.append(Issue("warning", "table-row-empty", f"{name}: table 三 row {t3_row_label(k)} has no figures; left empty"))
+            t.issues.append(
+                Issue(
+                    "warning",
+                    "table-row-empty",
+                    f"{name}: table 三 row {t3_row_label(k)} has no figures; left empty",
+                )
+            )
     last_found = max((T3_INDEX.get(k, -1) for k in figs if figs[k].values), default=-1)
     missing = [k for k in t.rows if k not in figs and not k.endswith("_subtotal")]
     after_cut = [k for k in missing if T3_INDEX.get(k, -1) > last_found] if may_be_cut else []
@@ -231,15 +319,33 @@ def _report_gaps(t: Table3, figs: dict[str, RowFigures], stray: list[Run], empty
     for k in skipped:
         t.flags.setdefault(k, "row label not found")
     if after_cut:
-        t.issues.append(Issue("warning", "table-cut-off", f"{name}: table 三 is cut off: the text ends before {len(after_cut)} "
-                                                f"of its rows ({t3_row_label(after_cut[0])} onwards); their figures are "
-                                                f"left empty"))
+        t.issues.append(
+            Issue(
+                "warning",
+                "table-cut-off",
+                f"{name}: table 三 is cut off: the text ends before {len(after_cut)} "
+                f"of its rows ({t3_row_label(after_cut[0])} onwards); their figures are "
+                f"left empty",
+            )
+        )
     if skipped:
-        t.issues.append(Issue("warning", "table-row-missing", f"{name}: table 三 rows not found: "
-                                                    f"{', '.join(t3_row_label(k) for k in skipped)}; left empty"))
+        t.issues.append(
+            Issue(
+                "warning",
+                "table-row-missing",
+                f"{name}: table 三 rows not found: "
+                f"{', '.join(t3_row_label(k) for k in skipped)}; left empty",
+            )
+        )
     if t.layout is None:
-        t.issues.append(Issue("info", "table-layout-unknown", f"{name}: table 三 stops before (六)其他处理, so its layout "
-                                                       f"(2019 or 2021) cannot be told from it"))
+        t.issues.append(
+            Issue(
+                "info",
+                "table-layout-unknown",
+                f"{name}: table 三 stops before (六)其他处理, so its layout "
+                f"(2019 or 2021) cannot be told from it",
+            )
+        )
 
 
 def _show(values: list[Value]) -> str:
@@ -258,13 +364,22 @@ def _drop_unsure_subtotals(figs: dict[str, RowFigures], t: Table3, ncols: int, n
         if f is None or f.cells or not f.from_group:
             continue
         items = T3_GROUP_ITEMS[k[: -len("_subtotal")]]
-        sums_ok = all(grid.get(i) is not None and None not in grid[i] for i in items) and None not in grid[k] and all(
-            abs(sum(grid[i][c] for i in items) - grid[k][c]) < 1e-6 for c in range(ncols))
+        sums_ok = (
+            all(grid.get(i) is not None and None not in grid[i] for i in items)
+            and None not in grid[k]
+            and all(abs(sum(grid[i][c] for i in items) - grid[k][c]) < 1e-6 for c in range(ncols))
+        )
         if sums_ok:
             continue
-        t.issues.append(Issue("warning", "table-stray-row", f"{name}: table 三 has figures ({_show(f.values)}) right after the "
-                                                  f"label {t3_row_label(k[: -len('_subtotal')])} that are not the sum "
-                                                  f"of its items, so whose they are is unclear; not placed"))
+        t.issues.append(
+            Issue(
+                "warning",
+                "table-stray-row",
+                f"{name}: table 三 has figures ({_show(f.values)}) right after the "
+                f"label {t3_row_label(k[: -len('_subtotal')])} that are not the sum "
+                f"of its items, so whose they are is unclear; not placed",
+            )
+        )
         t.rows.remove(k)
         for d in (t.grid, t.spans, t.where, t.flags):
             d.pop(k, None)
@@ -297,17 +412,29 @@ def _resolve_subtotal_column(t: Table3, name: str) -> int | None:
         return 6
     if fits[0] and (not fits[1] or all(None in grid[k] or grid[k][1] == grid[k][6] for k in rows)):
         return 6  # either it adds up only there, or both places hold the same figures
-    t.issues.append(Issue("warning", "table-subtotal-column", f"{name}: table 三 has 8 figures a row but no header saying where "
-                                                    f"the 法人或其他组织 小计 column stands, and the sums do not tell; "
-                                                    f"left empty"))
+    t.issues.append(
+        Issue(
+            "warning",
+            "table-subtotal-column",
+            f"{name}: table 三 has 8 figures a row but no header saying where "
+            f"the 法人或其他组织 小计 column stands, and the sums do not tell; "
+            f"left empty",
+        )
+    )
     for k in rows:
         t.grid[k], t.spans[k] = [None] * 8, [None] * 8
         t.flags.setdefault(k, "the 法人或其他组织 小计 column cannot be told apart; not placed")
     return None
 
 
-def _place_block(figs: dict[str, RowFigures], t: Table3, ncols: int, sub_at: int | None, sub_unknown: bool,
-                 name: str) -> int | None:
+def _place_block(
+    figs: dict[str, RowFigures],
+    t: Table3,
+    ncols: int,
+    sub_at: int | None,
+    sub_unknown: bool,
+    name: str,
+) -> int | None:
     """All labels first, all figures after: place by row order only if the identities then hold.
 
     Returns the number of columns placed, or None when the figures were refused.
@@ -315,8 +442,12 @@ def _place_block(figs: dict[str, RowFigures], t: Table3, ncols: int, sub_at: int
     from .checks import table3_checks
 
     rows = t.rows
-    vals = [v for f in sorted(figs.values(), key=lambda f: f.runs[0].start if f.runs else 0) for r in f.runs
-            for v in r.values]
+    vals = [
+        v
+        for f in sorted(figs.values(), key=lambda f: f.runs[0].start if f.runs else 0)
+        for r in f.runs
+        for v in r.values
+    ]
     present = [k for k in rows if k in figs]
     n_rows = len(present)
     widths = [8] if (sub_at is not None or sub_unknown) else [7, 8]
@@ -344,7 +475,9 @@ def _place_block(figs: dict[str, RowFigures], t: Table3, ncols: int, sub_at: int
             t.grid[k], t.spans[k] = g.get(k, [None] * nc), sp.get(k, [None] * nc)
         for k in present:
             t.where[k] = (min(a for a, _ in sp[k]), max(b for _, b in sp[k]))
-            t.flags[k] = "placed by the template's row order (labels and figures stand apart); the table's sums hold"
+            t.flags[k] = (
+                "placed by the template's row order (labels and figures stand apart); the table's sums hold"
+            )
         return nc
     if len(distinct) > 1:
         why = "the sums hold for more than one placement"
@@ -354,6 +487,12 @@ def _place_block(figs: dict[str, RowFigures], t: Table3, ncols: int, sub_at: int
         why = "the table's sums do not hold when they are placed by row order"
     for k in rows:
         t.flags[k] = "flattened figures not placed: " + why
-    t.issues.append(Issue("warning", "table-stream-refused", f"{name}: table 三 is flattened (labels and figures apart) and "
-                                                   f"{why}; its {len(vals)} figures are left unplaced rather than guessed"))
+    t.issues.append(
+        Issue(
+            "warning",
+            "table-stream-refused",
+            f"{name}: table 三 is flattened (labels and figures apart) and "
+            f"{why}; its {len(vals)} figures are left unplaced rather than guessed",
+        )
+    )
     return None

@@ -8,6 +8,7 @@ a broken label reads whole again, and the runs of figures, each knowing where it
 in the text. Rows also keep their empty cells, because an empty cell holds a place that a
 stream cannot show.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -97,7 +98,9 @@ def _cell_value(values: list[Value], text: str, base: int, s: int, e: int) -> bo
     return None
 
 
-def _grid_row(tok: Tokens, text: str, row: Row, line_start: int, line_end: int, stripped_cells: bool = True) -> None:
+def _grid_row(
+    tok: Tokens, text: str, row: Row, line_start: int, line_end: int, stripped_cells: bool = True
+) -> None:
     """A row of cells: label cells, then the figures and empty cells after the last label cell.
 
     A number before the last text cell (an item number in its own cell) is label text, and
@@ -165,7 +168,7 @@ def _plain_line(tok: Tokens, text: str, base: int) -> None:
             continue
         if nxt and (nxt in _UNIT_AFTER or (nxt.isascii() and nxt.isalpha())):
             continue
-        if nxt and nxt in ".、．" and not text[b + 1:b + 2].isdigit():
+        if nxt and nxt in ".、．" and not text[b + 1 : b + 2].isdigit():
             continue  # an item marker such as 1.属于国家秘密
         sign = ""
         if prev and prev in "+-":
@@ -177,7 +180,9 @@ def _plain_line(tok: Tokens, text: str, base: int) -> None:
         digits, _, frac = m.group(0).partition(".")
         if tok._open is None:
             tok._open = ([], base)
-        tok._open[0].append(Value(_number(sign, digits, "." + frac if frac else None), base + a, base + b))
+        tok._open[0].append(
+            Value(_number(sign, digits, "." + frac if frac else None), base + a, base + b)
+        )
         tok._open_line_end = base + len(text)
         i = b
     _add_label(tok, text, base, i, len(text))
@@ -206,7 +211,9 @@ def _close(tok: Tokens) -> None:
     if tok._open is None:
         return
     values, line_start = tok._open
-    tok.runs.append(Run(values, values[0].start, values[-1].end, line_start, tok._open_line_end, False))
+    tok.runs.append(
+        Run(values, values[0].start, values[-1].end, line_start, tok._open_line_end, False)
+    )
     tok._open = None
 
 
@@ -230,7 +237,11 @@ def tokenize(doc: Document, start: int, end: int) -> Tokens:
     _close(tok)
     tok.label = "".join(tok._pieces)
     tok.at_doc_end = tok.end >= last_end
-    if tok.at_doc_end and tok.runs and tok.runs[-1].values[-1].end >= len(doc.norm.text.rstrip(" \t")):
+    if (
+        tok.at_doc_end
+        and tok.runs
+        and tok.runs[-1].values[-1].end >= len(doc.norm.text.rstrip(" \t"))
+    ):
         # the text stops right after a figure: "84" may have been "846" before the cut
         run = tok.runs[-1]
         tail = run.values.pop()
@@ -257,8 +268,9 @@ class Anchor:
 _MARK_BEFORE = re.compile(r"(?:\([一二三四五六七八九]\)|[一二三四]、|\d{1,2}[.、．]?)$")
 
 
-def find_anchors(tok: Tokens, pattern: RowPattern, keys: list[str], lo: int, hi: int,
-                 marks: bool = False) -> list[Anchor]:
+def find_anchors(
+    tok: Tokens, pattern: RowPattern, keys: list[str], lo: int, hi: int, marks: bool = False
+) -> list[Anchor]:
     """Every label match between label indexes lo and hi; `pattern` has one row per key, in order.
 
     With `marks`, a match starts at the item marker right before it ((三)不予公开, 1.属于…).

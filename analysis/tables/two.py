@@ -4,6 +4,7 @@ The 2019 and 2021 layouts share row labels but not columns (本年新制作数�
 本年制发件数), so the layout is read from the column headers, or failing those from how
 many figures the 行政许可 rows carry, and each layout keeps its own column keys.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,9 +17,24 @@ from .tokens import Run, Tokens, Value, alternation, assign, chain, find_anchors
 T2_PATTERN = alternation([r.pattern for r in T2_ROWS])
 T2_KEYS = [r.key for r in T2_ROWS]
 ROWS_BY_LAYOUT = {
-    "2021": ["regulations", "normative_documents", "licensing", "penalty", "coercion", "admin_fees"],
-    "2019": ["regulations", "normative_documents", "licensing", "other_services", "penalty", "coercion", "admin_fees",
-             "procurement"],
+    "2021": [
+        "regulations",
+        "normative_documents",
+        "licensing",
+        "penalty",
+        "coercion",
+        "admin_fees",
+    ],
+    "2019": [
+        "regulations",
+        "normative_documents",
+        "licensing",
+        "other_services",
+        "penalty",
+        "coercion",
+        "admin_fees",
+        "procurement",
+    ],
 }
 
 
@@ -34,7 +50,9 @@ class Table2:
     issues: list[Issue] = field(default_factory=list)
 
 
-def read_table2(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool, name: str) -> Table2 | None:
+def read_table2(
+    tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool, name: str
+) -> Table2 | None:
     anchors = chain(find_anchors(tok, T2_PATTERN, T2_KEYS, lo, hi))
     if not anchors:
         return None
@@ -52,12 +70,29 @@ def read_table2(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool
         stray.extend(owned[i].stray)
     layout = "2021" if n21 > n19 else "2019" if n19 > n21 else None
     if layout is None:  # no header: the 行政许可/处罚/强制 rows have 1 figure in 2021, 3 in 2019
-        counts = {len([v for r in found[k] for v in r.values]) for k in ("licensing", "penalty", "coercion") if k in found}
+        counts = {
+            len([v for r in found[k] for v in r.values])
+            for k in ("licensing", "penalty", "coercion")
+            if k in found
+        }
         layout = "2021" if counts == {1} else "2019" if counts == {3} else None
     if layout is None:
-        return Table2(None, [], {}, {}, {}, {}, issues=[Issue("warning", 
-            "table-layout-unknown", f"{name}: table 二 is present but neither its headers nor its figures tell the "
-                                    f"2019 from the 2021 layout; its figures are not read")])
+        return Table2(
+            None,
+            [],
+            {},
+            {},
+            {},
+            {},
+            issues=[
+                Issue(
+                    "warning",
+                    "table-layout-unknown",
+                    f"{name}: table 二 is present but neither its headers nor its figures tell the "
+                    f"2019 from the 2021 layout; its figures are not read",
+                )
+            ],
+        )
     rows = ROWS_BY_LAYOUT[layout]
     cols = {k: T2_COLS[layout][T2_BY_KEY[k].block] for k in rows}
     grid = {k: [None] * len(cols[k]) for k in rows}
@@ -74,9 +109,14 @@ def read_table2(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool
         vals: list[Value] = [v for r in runs for v in r.values]
         cells = all(r.cells for r in runs)
         need = len(cols[k])
-        where[k] = ((runs[0].line_start, runs[-1].line_end) if cells else
-                    (_label_start(anchors, k), runs[-1].end))
-        cut = reaches_end and runs[-1] is last_run and tok.label_index(last_run.end) >= len(tok.label)
+        where[k] = (
+            (runs[0].line_start, runs[-1].line_end)
+            if cells
+            else (_label_start(anchors, k), runs[-1].end)
+        )
+        cut = (
+            reaches_end and runs[-1] is last_run and tok.label_index(last_run.end) >= len(tok.label)
+        )
         if cells and len(vals) > need:
             lead = 0
             while lead < len(vals) - need and vals[lead].value is None:
@@ -86,16 +126,28 @@ def read_table2(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool
             vals = vals[:1]  # one figure repeated over a merged (colspan) cell
             flags[k] = "one figure repeated across merged cells; read once"
         if len(vals) == need or (len(vals) < need and cut):
-            grid[k][:len(vals)] = [v.value for v in vals]
-            spans[k][:len(vals)] = [(v.start, v.end) for v in vals]
+            grid[k][: len(vals)] = [v.value for v in vals]
+            spans[k][: len(vals)] = [(v.start, v.end) for v in vals]
             if len(vals) < need:
                 flags[k] = f"row cut off after {len(vals)} of {need} figures"
-                issues.append(Issue("warning", "table-cut-off", f"{name}: table 二 row {T2_BY_KEY[k].label} stops after "
-                                                      f"{len(vals)} of {need} figures; the rest are left empty"))
+                issues.append(
+                    Issue(
+                        "warning",
+                        "table-cut-off",
+                        f"{name}: table 二 row {T2_BY_KEY[k].label} stops after "
+                        f"{len(vals)} of {need} figures; the rest are left empty",
+                    )
+                )
         else:
             flags[k] = f"{len(vals)} figures for {need} columns; not placed"
-            issues.append(Issue("warning", "table-row-count", f"{name}: table 二 row {T2_BY_KEY[k].label} has {len(vals)} "
-                                                    f"figures for {need} columns ({layout} layout); left empty"))
+            issues.append(
+                Issue(
+                    "warning",
+                    "table-row-count",
+                    f"{name}: table 二 row {T2_BY_KEY[k].label} has {len(vals)} "
+                    f"figures for {need} columns ({layout} layout); left empty",
+                )
+            )
     missing = [k for k in rows if k not in found]
     if missing:
         last_idx = max((rows.index(k) for k in found if k in rows), default=-1)
@@ -103,12 +155,24 @@ def read_table2(tok: Tokens, lo: int, hi: int, hi_offset: int, reaches_end: bool
         for k in missing:
             flags[k] = "the text ends before this row" if k in cut_rows else "row not found"
         if cut_rows:
-            issues.append(Issue("warning", "table-cut-off", f"{name}: table 二 is cut off before "
-                                                  f"{', '.join(T2_BY_KEY[k].label for k in cut_rows)}; left empty"))
+            issues.append(
+                Issue(
+                    "warning",
+                    "table-cut-off",
+                    f"{name}: table 二 is cut off before "
+                    f"{', '.join(T2_BY_KEY[k].label for k in cut_rows)}; left empty",
+                )
+            )
         other = [k for k in missing if k not in cut_rows]
         if other:
-            issues.append(Issue("info", "table-row-missing", f"{name}: table 二 rows not found: "
-                                                      f"{', '.join(T2_BY_KEY[k].label for k in other)}"))
+            issues.append(
+                Issue(
+                    "info",
+                    "table-row-missing",
+                    f"{name}: table 二 rows not found: "
+                    f"{', '.join(T2_BY_KEY[k].label for k in other)}",
+                )
+            )
     return Table2(layout, rows, cols, grid, spans, where, flags, issues)
 
 
