@@ -1,4 +1,4 @@
-"""Command line: `python -m analysis extract PATH... --format jsonl` and `python -m analysis build`."""
+"""Command line: `python -m analysis extract PATH... --format jsonl`, `python -m analysis build`."""
 
 from __future__ import annotations
 

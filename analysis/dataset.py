@@ -34,7 +34,8 @@ def _check(name: str) -> None:
 def scan(name: str, processed_dir: str | Path | None = None) -> pads.Dataset:
     """One table's year partitions as a lazy pyarrow dataset, with `report_year` from the folders.
 
-    Filter before loading, e.g. `scan("metrics").to_table(filter=pads.field("report_year") >= 2020)`.
+    Filter before loading, e.g.
+    `scan("metrics").to_table(filter=pads.field("report_year") >= 2020)`.
     The same folder can be read by DuckDB (`read_parquet('…/parquet/metrics/*/*.parquet',
     hive_partitioning = true)`) or Spark (`spark.read.parquet('…/parquet/metrics')`).
     """

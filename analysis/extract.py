@@ -99,7 +99,8 @@ def apply_manifest(
             Issue(
                 "info",
                 "manifest-override",
-                f"{name}: {k} set by data/raw/manifest.csv to {v['manifest']!r} (text gives {v['from_text']!r})",
+                f"{name}: {k} set by data/raw/manifest.csv to {v['manifest']!r} "
+                f"(text gives {v['from_text']!r})",
             )
         )
     if overrides:
@@ -131,13 +132,9 @@ def extract_loaded(
     year = meta["report_year"]
     this_year = dt.date.today().year
     if year is not None and (year > this_year or year < 2008):
-        issues.append(
-            Issue(
-                "warning",
-                "year-out-of-range",
-                f"{name}: report year {year} is {'in the future' if year > this_year else 'before 2008, when disclosure reports began'}",
-            )
-        )
+        when = "in the future" if year > this_year else "before 2008, when disclosure reports began"
+        message = f"{name}: report year {year} is {when}"
+        issues.append(Issue("warning", "year-out-of-range", message))
 
     metrics, notes = extract_figures(doc, year)
     issues.extend(notes)

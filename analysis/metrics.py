@@ -161,7 +161,8 @@ METRICS: dict[str, Metric] = {
             "Coercive-measure decisions (table 二)",
             "table",
         ),
-        # table 二 (2019 layout): its 第二十条第（一）项 columns mean something else, so they keep their own names
+        # table 二 (2019 layout): its 第二十条第（一）项 columns mean something else, so they
+        # keep their own names
         Metric(
             "regulations_made_2019",
             "规章 本年新制作数量",

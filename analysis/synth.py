@@ -373,7 +373,8 @@ def _stride(total: int) -> int:
 
 
 def agency_year(index: int) -> tuple[str, str, int]:
-    """(place, agency, year) for report `index`: a bijection, so no two reports share agency and year."""
+    """(place, agency, year) for report `index`: a bijection, so no two reports share agency
+    and year."""
     total = combos()
     k = (index * _stride(total) + 12345) % total
     k, yi = divmod(k, len(YEARS))
@@ -476,7 +477,8 @@ def prose_report(rng: random.Random, agency: str, place: str, year: int) -> tupl
         "二、主动公开政府信息情况",
         rng.choice(
             [
-                f"{year}年,我{me}共主动公开政府信息{proactive}条,其中通过门户网站公开{rng.randint(0, proactive)}条。",
+                f"{year}年,我{me}共主动公开政府信息{proactive}条,"
+                f"其中通过门户网站公开{rng.randint(0, proactive)}条。",
                 f"全年共主动公开政府信息{proactive}条,公开内容涵盖机构职能、政策法规、规划计划、财政预决算等方面。",
                 f"本年度主动公开政府信息{proactive}条。",
             ]
@@ -651,7 +653,8 @@ _T3_OTHER_2021 = [
 def _table3(
     rng: random.Random, year: int
 ) -> tuple[list[tuple[tuple[str, str, str], list[int]]], dict]:
-    """Rows of table 三 as ((label parts), 7 numbers), consistent with the identities of the format."""
+    """Rows of table 三 as ((label parts), 7 numbers), consistent with the identities of the
+    format."""
     items = _T3_ITEMS + (
         _T3_OTHER_2021 if year >= 2021 else [("三、本年度办理结果", "(六)其他处理", None)]
     )
@@ -773,7 +776,8 @@ def template_report(
     p(f"{year}年,{agency}认真贯彻落实《条例》,扎实推进政府信息公开工作。")
     p("(一)主动公开")
     p(
-        f"全年主动公开政府信息{proactive}条,其中通过门户网站发布{rng.randint(0, proactive)}条,政务新媒体发布{rng.randint(0, proactive)}条。"
+        f"全年主动公开政府信息{proactive}条,其中通过门户网站发布{rng.randint(0, proactive)}条,"
+        f"政务新媒体发布{rng.randint(0, proactive)}条。"
     )
     for s in _filler(rng, rng.randint(1, 2), me):
         p(s)
@@ -826,7 +830,8 @@ def template_report(
         rng.choice(
             [
                 "本年度未收取信息处理费。",
-                f"依据《政府信息公开信息处理费管理办法》,本年度共收取信息处理费{rng.randint(0, 3) * 100}元。",
+                "依据《政府信息公开信息处理费管理办法》,"
+                f"本年度共收取信息处理费{rng.randint(0, 3) * 100}元。",
                 "无其他需要报告的事项。",
             ]
         )
@@ -877,7 +882,8 @@ def _seed_texts(seeds_dir: str) -> list[tuple[str, str, tuple]]:
 def seed_variant(
     rng: random.Random, seeds_dir: str, agency: str, place: str, year: int
 ) -> tuple[str, str, bool, bool]:
-    """A seed with another agency, year and figures; (text, seed name, traditional, needs a manifest row)."""
+    """A seed with another agency, year and figures; (text, seed name, traditional, needs a
+    manifest row)."""
     name, text, (old_agency, old_place, old_year) = rng.choice(_seed_texts(seeds_dir))
     trad = name[:3] in ("000", "003")
     conv = _cc("s2t").convert if trad else (lambda s: s)
@@ -907,20 +913,26 @@ def seed_variant(
 def _page(body: str, title: str, charset: str, rng: random.Random, agency: str, date: str) -> str:
     nav = '<div class="nav">首页 &gt; 政务公开 &gt; 政府信息公开年报</div>'
     header = (
-        f'<div class="xxgk-head"><table><tr><td>索引号:{rng.randint(10**9, 10**10 - 1)}/{date[:4]}-{rng.randint(1, 9999):05d}</td>'
-        f"<td>发布机构:{agency}</td></tr><tr><td>发文日期:{date}</td><td>主题分类:政务公开</td></tr></table></div>"
+        f'<div class="xxgk-head"><table><tr><td>索引号:{rng.randint(10**9, 10**10 - 1)}/'
+        f"{date[:4]}-{rng.randint(1, 9999):05d}</td>"
+        f"<td>发布机构:{agency}</td></tr><tr><td>发文日期:{date}</td><td>主题分类:政务公开</td>"
+        "</tr></table></div>"
     )
     return (
-        f'<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
-        f"<title>{title}</title><script>var _hmt = _hmt || [];</script><style>p{{text-indent:2em}}</style></head>\n"
+        '<!DOCTYPE html>\n<html><head><meta http-equiv="Content-Type" '
+        f'content="text/html; charset={charset}">'
+        f"<title>{title}</title><script>var _hmt = _hmt || [];</script>"
+        "<style>p{text-indent:2em}</style></head>\n"
         f'<body>{nav}\n{header}\n<div class="article">\n{body}\n</div>\n'
-        f'<div class="share">分享到:微信 微博</div><div class="footer">主办单位:{agency}</div></body></html>\n'
+        f'<div class="share">分享到:微信 微博</div><div class="footer">主办单位:{agency}</div>'
+        "</body></html>\n"
     )
 
 
 def _page_header(rng: random.Random, agency: str, title: str, date: str) -> str:
     return (
-        f"标题: {title}\n索引号: {rng.randint(10**9, 10**10 - 1)}/{date[:4]}-{rng.randint(1, 99999):05d} 文号: 无文号\n"
+        f"标题: {title}\n索引号: {rng.randint(10**9, 10**10 - 1)}/{date[:4]}-"
+        f"{rng.randint(1, 99999):05d} 文号: 无文号\n"
         f"发文日期: {date} 发布机构: {agency}\n\n"
     )
 

@@ -1,4 +1,5 @@
-"""`make bench`: how fast the extraction and the reports are on this machine, measured, not assumed.
+"""`make bench`: how fast the extraction and the reports are on this machine, measured,
+not assumed.
 
 Generates a realistic corpus (analysis.synth: seeds varied, template and prose
 reports, traditional script, GBK/Big5, web pages, mirrors, broken files) in a temporary
@@ -16,8 +17,9 @@ folder, then measures and prints as tables:
 
 Timings are wall-clock on a machine that may be shared: the load average is printed
 with the results. The package and notebooks are copied first and every measurement runs
-that copy, so an edit to the working tree during the run cannot mix two versions. Nothing here is a pass/fail test; targets are shown next to the
-figures. Usage: scripts/bench.py [--n 20000] [--large] [--sample 2000] [--jobs 0]
+that copy, so an edit to the working tree during the run cannot mix two versions.
+Nothing here is a pass/fail test; targets are shown next to the figures.
+Usage: scripts/bench.py [--n 20000] [--large] [--sample 2000] [--jobs 0]
 """
 
 from __future__ import annotations
@@ -190,7 +192,8 @@ def reference_opencc(texts: list[str], nbytes: int) -> dict[str, float]:
 def seeds_by_script(
     seeds: list[tuple[str, bytes]], rounds: int = 40, repeats: int = 5
 ) -> dict[str, Any]:
-    """Extraction of the simplified and the traditional seeds apart, and OpenCC's part in the latter.
+    """Extraction of the simplified and the traditional seeds apart, and OpenCC's part in the
+    latter.
 
     Traditional reports must be converted (OpenCC tw2sp, with Taiwan phrases), which costs
     about as much as everything else the extractor does to a report; this shows that floor.
@@ -241,7 +244,8 @@ def _best_of(repeats: int, run: Any) -> float:
 def stage_times(
     items: list[tuple[str, bytes]], rounds: int = 1, repeats: int = 1
 ) -> dict[str, Any]:
-    """Each stage of analysis.extract timed on its own, in one process (the whole: best of `repeats`).
+    """Each stage of analysis.extract timed on its own, in one process (the whole: best of
+    `repeats`).
 
     The stages are called as analysis.extract.extract_loaded calls them; if their
     signatures change, the stage breakdown is skipped and only the whole is timed.
@@ -368,7 +372,8 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
 
 
 def reports_timing(work: Path) -> dict[str, Any]:
-    """`make reports` on the seeds (build + analysis.reports), cold then warm, in temporary folders."""
+    """`make reports` on the seeds (build + analysis.reports), cold then warm, in temporary
+    folders."""
     if not (CODE / "analysis" / "reports.py").exists():
         return {"available": False, "why": "analysis/reports.py does not exist yet"}
     processed, reports = work / "processed", work / "reports"
@@ -548,7 +553,8 @@ def main(argv: list[str] | None = None) -> int:
 
         # --- tables
         lines: list[str] = [
-            f"\n## Benchmark: {n:,} generated reports ({mb(total_bytes)}), {time.strftime('%Y-%m-%d %H:%M')}"
+            f"\n## Benchmark: {n:,} generated reports ({mb(total_bytes)}), "
+            f"{time.strftime('%Y-%m-%d %H:%M')}"
         ]
         lines.append(table("Machine", ["", ""], [[k, v] for k, v in info.items()]))
         if corpus is not None:
@@ -623,7 +629,9 @@ def main(argv: list[str] | None = None) -> int:
                         f"{by_script['tw2sp']['seconds']:.2f}",
                         rate(by_script["tw2sp"]["n"], by_script["tw2sp"]["seconds"]),
                         "",
-                        f"{tw_ms:.2f} ms each, {tw_ms * by_script['traditional']['files'] / len(seeds):.2f} ms per seed on average",
+                        f"{tw_ms:.2f} ms each, "
+                        f"{tw_ms * by_script['traditional']['files'] / len(seeds):.2f} ms per seed "
+                        "on average",
                     ]
                 ]
                 if "tw2sp" in by_script
@@ -758,8 +766,8 @@ def main(argv: list[str] | None = None) -> int:
                     [
                         f"make reports on the seeds, {label}",
                         f"< {target:.0f} s",
-                        f"{r['seconds']:.1f} s (build {r['build']:.1f} + reports {r['reports']:.1f})"
-                        + ("" if r["ok"] else " FAILED"),
+                        f"{r['seconds']:.1f} s (build {r['build']:.1f} "
+                        f"+ reports {r['reports']:.1f})" + ("" if r["ok"] else " FAILED"),
                         "met" if r["ok"] and r["seconds"] < target else "NOT MET",
                     ]
                 )

@@ -31,7 +31,8 @@ def ex():
 
 
 def seeds_and_generated(folder: Path, n: int, seed: int) -> Path:
-    """A raw folder holding the seeds (with their manifest) and `n` generated reports (without theirs)."""
+    """A raw folder holding the seeds (with their manifest) and `n` generated reports
+    (without theirs)."""
     from analysis.synth import generate
 
     shutil.copytree(RAW, folder)

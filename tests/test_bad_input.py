@@ -255,7 +255,8 @@ def test_unchanged_input_rewrites_nothing(tmp_path: Path):
 
 
 def test_copies_of_the_same_bytes_each_name_themselves_in_their_messages(messy):
-    """Records are cached by content, but a message names its file: a copy must not carry the original's name."""
+    """Records are cached by content, but a message names its file: a copy must not carry the
+    original's name."""
     _, out, _, _, _ = messy
     issues = pd.read_parquet(out / "issues.parquet")
     for rid in ("page.txt", "page_mirror.txt"):

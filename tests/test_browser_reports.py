@@ -29,20 +29,23 @@ from analysis.reports import data as rd
 
 MULTI = "测试市商务局"
 EVIL = "<img src=x onerror=\"document.title='pwned'\">局"
-# charts per page: one per count and the coverage bars; the grid and one per metric; three per agency
+# charts per page: one per count and the coverage bars; the grid and one per metric;
+# three per agency
 EXPECTED_IMAGES = {
     "corpus_overview": len(rd.OVERVIEW_COUNTS) + 1,
     "cross_year": 1 + len(rd.DEFAULT_CROSS_YEAR),
     "agency": 3,
 }
 
-HARNESS = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><pre id="out">pending</pre><script>
+HARNESS = """<!DOCTYPE html><html><head><meta charset="utf-8"></head>\
+<body><pre id="out">pending</pre><script>
 var results = {pages: {}};
 function inspect(doc) {
   var imgs = Array.prototype.slice.call(doc.images);
   return {title: doc.title, images: imgs.length, scripts: doc.scripts.length,
           decoded: imgs.filter(function (i) {
-            return i.complete && i.naturalWidth > 300 && i.src.indexOf('data:image/png;base64,') === 0; }).length,
+            return i.complete && i.naturalWidth > 300 && \
+i.src.indexOf('data:image/png;base64,') === 0; }).length,
           srcs: imgs.map(function (i) { return i.getAttribute('src').slice(0, 22); }),
           text: doc.body ? doc.body.innerText : ''};
 }
@@ -50,18 +53,21 @@ function frame(src, done) {
   var f = document.createElement('iframe');
   f.style.width = '1000px'; f.style.height = '600px';
   f.addEventListener('load', function () {
-    var r; try { r = inspect(f.contentDocument); } catch (e) { r = {error: String(e)}; } done(r, f); });
+    var r; try { r = inspect(f.contentDocument); } catch (e) { r = {error: String(e)}; } \
+done(r, f); });
   f.src = src;
   document.body.appendChild(f);
 }
 function finish() { document.getElementById('out').textContent = JSON.stringify(results); }
 frame(INDEX_URL, function (r, f) {
   results.index = r;
-  var links = Array.prototype.slice.call(f.contentDocument.querySelectorAll('a[href]')).map(function (a) { return a.href; });
+  var links = Array.prototype.slice.call(f.contentDocument.querySelectorAll('a[href]'))\
+.map(function (a) { return a.href; });
   results.links = links;
   var left = links.length;
   if (!left) finish();
-  links.forEach(function (href) { frame(href, function (r) { results.pages[href] = r; if (--left === 0) finish(); }); });
+  links.forEach(function (href) { frame(href, function (r) { results.pages[href] = r; \
+if (--left === 0) finish(); }); });
 });
 </script></body></html>"""
 
@@ -213,5 +219,6 @@ def test_a_page_renders_chinese_and_charts_in_a_screenshot(built, tmp_path):
     dark = sum(hist[:100])
     assert dark > 5000  # text and charts drawn, not a blank page
     keep = os.environ.get("REPORTS_SCREENSHOT")
-    if keep:  # for a person to look at: REPORTS_SCREENSHOT=/tmp/page.png pytest tests/test_browser_reports.py
+    # for a person to look at: REPORTS_SCREENSHOT=/tmp/page.png pytest tests/test_browser_reports.py
+    if keep:
         shutil.copy(shot, keep)

@@ -29,7 +29,8 @@ TABLES = list(tidy.SCHEMAS)
 
 
 def make_corpus(folder: Path, n: int, seed: int = 11) -> Path:
-    """The seeds plus `n` generated reports (their manifest rows merged into the seeds' manifest)."""
+    """The seeds plus `n` generated reports (their manifest rows merged into the seeds'
+    manifest)."""
     gen = folder.parent / f"{folder.name}-gen"
     generate(gen, n, seed=seed, seeds_dir=RAW)
     shutil.copytree(RAW, folder)
@@ -169,7 +170,8 @@ def test_duckdb_reads_the_partitions_when_installed(built: Path):
     duckdb = pytest.importorskip("duckdb")  # optional: pyarrow.dataset above is the required reader
     glob = str(built / tidy.PARTS_DIR / "metrics" / "*" / "*.parquet")
     n, years = duckdb.sql(
-        f"select count(*), count(distinct report_year) from read_parquet('{glob}', hive_partitioning=true)"
+        "select count(*), count(distinct report_year) "
+        f"from read_parquet('{glob}', hive_partitioning=true)"
     ).fetchall()[0]
     assert n == pq.read_metadata(built / "metrics.parquet").num_rows
     assert years >= 2
@@ -330,7 +332,11 @@ def test_module_imports_are_read_afresh_when_a_source_changes():
         "analysis.read.load",
         "analysis.tables",
     )
-    src = b"import analysis.facts.figures\nfrom analysis.facts.metadata import x\nfrom . import tokens\n"
+    src = (
+        b"import analysis.facts.figures\n"
+        b"from analysis.facts.metadata import x\n"
+        b"from . import tokens\n"
+    )
     assert V._imports_of(src, "analysis.tables", True) == (
         "analysis.facts.figures",
         "analysis.facts.metadata",

@@ -36,7 +36,8 @@ def test_identity_pass_fail_and_cannot_assess_name_their_cells():
 
 
 def _grid(total_col_off: int = 0) -> dict[str, list]:
-    """A small 2021 table 三 that balances: 3 applications, 1 granted, 1 partial, 1 carried forward."""
+    """A small 2021 table 三 that balances: 3 applications, 1 granted, 1 partial, 1 carried
+    forward."""
     g = {k: [0] * 7 for k in T3_ROWS_2021}
     g["new"] = [2, 1, 0, 0, 0, 0, 3]
     g["granted"] = [1, 0, 0, 0, 0, 0, 1]

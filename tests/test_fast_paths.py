@@ -61,7 +61,8 @@ def docs():
 
 
 def test_every_rule_match_holds_one_of_its_anchors(docs):
-    """Whole-text matches that lie in one prose sentence are exactly what the sentence windows find."""
+    """Whole-text matches that lie in one prose sentence are exactly what the sentence windows
+    find."""
     checked = 0
     for name, doc in docs:
         text = doc.norm.text
@@ -190,9 +191,10 @@ def test_table_reader_opens_for_tables_not_for_prose_that_names_their_words():
         "一、概述\n我局把各科室政府信息公开情况纳入年度绩效考评内容,监督公开的信息内容是否准确。\n"
     )
     assert not tables._may_hold_tables(prose)
-    header = (
-        prose
-        + "二、主动公开政府信息情况\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n| 规章 | 0 | 0 | 3 |\n"
+    header = prose + (
+        "二、主动公开政府信息情况\n"
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+        "| 规章 | 0 | 0 | 3 |\n"
     )
     assert tables._may_hold_tables(header)
     pdf_text = prose + "信息内容 本年制发件数 本年废止件数 现行有效件数\n规章 0 0 3\n"
@@ -253,7 +255,8 @@ def _slow_cell_line(tok: table_tokens.Tokens, text: str, base: int, sep: str) ->
         )
 
 
-_ODD_ROWS = [  # cells the real texts seldom have: signs, units, several figures, empty marks, numbered labels
+# cells the real texts seldom have: signs, units, several figures, empty marks, numbered labels
+_ODD_ROWS = [
     "| 1 | 规章 | 3 | -2 | +4 | 1,046件 | 12.5万元 | 58 7 0 | - | 无 | / | — |  |",
     "| 1.属于国家秘密 | 0 | 　0　 | ０ | ٣ | 1234567890123456789 | 2 | 1 | 其他 |",
     "\t(三)不予公开\t\t3 4\t0\t--\t\\\t－\t",
@@ -394,7 +397,8 @@ def test_html_fast_tag_paths_read_every_page_as_the_parser_does(monkeypatch):
 
 
 def test_cell_lines_are_those_of_each_figure_looked_up_alone(docs, monkeypatch):
-    """A row on one line gives its figures that line without a look-up; the slow way looks up each one."""
+    """A row on one line gives its figures that line without a look-up; the slow way looks up
+    each one."""
     fast_row = tables._row
     seen = {"one-line rows": 0, "other rows": 0}
 

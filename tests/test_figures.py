@@ -178,7 +178,10 @@ def test_other_years_in_the_same_sentence_are_skipped():
 
 
 def test_pinyin_and_traditional_and_zixun():
-    trad = "某市交通運輸局2020年政府信息公開工作年度報告\n全年主動(dòng)公開政府資訊356條,受理依申請公開政府資訊3件。\n"
+    trad = (
+        "某市交通運輸局2020年政府信息公開工作年度報告\n"
+        "全年主動(dòng)公開政府資訊356條,受理依申請公開政府資訊3件。\n"
+    )
     rec = extract_text(trad)
     assert rec["script"] == "traditional"
     assert value(rec, "proactive_total") == 356
@@ -248,7 +251,10 @@ def test_proactive_to_society():
 
 
 def test_evidence_is_exact_after_length_changing_conversion():
-    text = "某市商務局2020年政府信息公開工作年度報告\n通過網際網路和入口網站,全年主動公開政府信息356條,較上年增加。\n"
+    text = (
+        "某市商務局2020年政府信息公開工作年度報告\n"
+        "通過網際網路和入口網站,全年主動公開政府信息356條,較上年增加。\n"
+    )
     rec = extract_text(text)
     m = rec["metrics"]["proactive_total"]
     assert m["value"] == 356

@@ -1,4 +1,5 @@
-"""One table type: readers give grids, the table reader reads their rows, text rows are one more producer."""
+"""One table type: readers give grids, the table reader reads their rows, text rows are one
+more producer."""
 
 from __future__ import annotations
 

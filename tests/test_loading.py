@@ -88,7 +88,10 @@ def test_seed_converted_to_traditional_gives_identical_results(config):
 
 
 def test_taiwan_vocabulary_and_gateway_words_are_mainland_after_normalizing():
-    text = "某市工商局2016年政府信息公開工作年度報告\n通過入口網站和網際網路發布政府資訊,整合套用系統與程式。\n"
+    text = (
+        "某市工商局2016年政府信息公開工作年度報告\n"
+        "通過入口網站和網際網路發布政府資訊,整合套用系統與程式。\n"
+    )
     rec = extract_bytes("tw.txt", text.encode(), None, with_text=True)
     body = rec["text"]
     for word in ("门户网站", "互联网", "政府信息", "应用系统", "程序"):
@@ -159,13 +162,16 @@ def test_huge_file_is_refused_without_reading_it(tmp_path: Path):
     assert "huge.txt" in rec["issues"][0]["message"] and "MB" in rec["issues"][0]["message"]
 
 
-HTML_PAGE = """<!DOCTYPE html><html><head><meta charset="gbk"><title>某县商务局2019年政府信息公开工作年度报告</title>
-<style>.a{color:red} 主动公开政府信息999条</style><script>var x = "主动公开政府信息888条";</script></head>
+HTML_PAGE = """<!DOCTYPE html><html><head><meta charset="gbk">\
+<title>某县商务局2019年政府信息公开工作年度报告</title>
+<style>.a{color:red} 主动公开政府信息999条</style>\
+<script>var x = "主动公开政府信息888条";</script></head>
 <body><div class="nav">首页 &gt; 政务公开 &gt; 年度报告</div>
 <div class="content"><h1>某县商务局2019年政府信息公开工作年度报告</h1>
 <p>字号:大 中 小</p>
 <p>一、主动公开政府信息情况</p><p>2019年,我局主动公开政府信息120条。</p>
-<table><tr><td colspan="2">表格</td></tr><tr><td rowspan="2">行政复议</td><td>0</td></tr><tr><td>0</td></tr></table>
+<table><tr><td colspan="2">表格</td></tr>\
+<tr><td rowspan="2">行政复议</td><td>0</td></tr><tr><td>0</td></tr></table>
 <p>全年共受理政府信息公开申请5件,其中予以公开3件。</p></div>
 <footer>版权所有 主动公开政府信息777条</footer></body></html>"""
 

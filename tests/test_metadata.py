@@ -46,7 +46,8 @@ BODY = "一、概述\n我局认真贯彻落实《条例》。\n"
         ),
         # a short name in a sentence, the full one in the title
         (
-            "邹城市商务局2010年政府信息公开年度报告 现特向社会公布商务局2010年度政府信息公开年度报告。\n",
+            "邹城市商务局2010年政府信息公开年度报告 "
+            "现特向社会公布商务局2010年度政府信息公开年度报告。\n",
             "邹城市商务局",
             2010,
         ),
@@ -74,8 +75,8 @@ def test_regulation_date_is_not_the_report_year():
 def test_spam_in_publisher_field_is_never_the_agency():
     text = (
         "标题: | 林业局2008年政府信息公开年度报告 | ||\n"
-        "发文日期: | 2009-02-27 15:19:45 | 发布机构: | BET3365手机下载_365体育官方入口app下载官网林业服务中心 |\n"
-        + BODY
+        "发文日期: | 2009-02-27 15:19:45 | "
+        "发布机构: | BET3365手机下载_365体育官方入口app下载官网林业服务中心 |\n" + BODY
     )
     rec = extract_text(text)
     assert rec["agency"] == "林业局"

@@ -145,7 +145,8 @@ def report(s: dict) -> str:
     for m, t in s["tally"].items():
         rows.append(f"{m:26} {t['correct']:7} {t['wrong']:5} {t['missed']:6} {t['spurious']:8}")
     rows.append(
-        f"precision {s['precision']:.3f} recall {s['recall']:.3f}; year {s['year'][0]}/{s['year'][1]}; "
+        f"precision {s['precision']:.3f} recall {s['recall']:.3f}; "
+        f"year {s['year'][0]}/{s['year'][1]}; "
         f"agency {s['agency'][0]}/{s['agency'][1]}"
     )
     return "\n".join(rows + [""] + s["errors"])

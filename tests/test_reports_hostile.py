@@ -1,4 +1,5 @@
-"""Hostile agency names end to end: safe distinct files inside reports/, escaped pages, running notebooks.
+"""Hostile agency names end to end: safe distinct files inside reports/, escaped pages,
+running notebooks.
 
 Names such as `../../etc/x`, `a/b` next to `a_b`, `<script>`, quotes, backslashes, a newline,
 emoji, `$…$` and a 300-character name are set through the manifest on copies of a seed.

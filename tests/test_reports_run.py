@@ -131,7 +131,8 @@ def test_skips_unchanged_work_reruns_only_what_a_change_touches_and_survives_a_f
     assert "运行失败" in index and "cross_year.ipynb" in index and 'href="cross_year.html"' in index
     _no_temp_files(out)
 
-    # a failure is not remembered as done: back on the good templates only cross_year runs, and succeeds
+    # a failure is not remembered as done: back on the good templates only cross_year runs,
+    # and succeeds
     fixed = _run(tmp_path)
     assert fixed.returncode == 0, fixed.stderr
     assert _ran(fixed) == {"cross_year"} and (out / "cross_year.html").read_bytes() != good

@@ -246,7 +246,9 @@ LABEL_OF = {
     "not_processed_massive": "4.无正当理由大量反复申请",
     "not_processed_confirm": "5.要求行政机关确认或重新出具已获取信息",
     "not_processed_subtotal": "小计",
-    "other_no_correction": "(六)其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "other_no_correction": (
+        "(六)其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    ),
     "other_no_fee": "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
     "other_other": "3.其他",
     "other_subtotal": "小计",
@@ -485,7 +487,10 @@ def test_prose_report_has_no_tables():
 
 
 def test_table_two_header_alone_tells_the_layout():
-    text = "某局2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第(一)项\n|\n信息内容\n|\n本年制发件数\n|\n本年废止件"
+    text = (
+        "某局2022年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第(一)项\n"
+        "|\n信息内容\n|\n本年制发件数\n|\n本年废止件"
+    )
     rec = read("t.txt", text)
     assert rec["format"] == "template2021" and rec["tables"]["cells"] == []
 
@@ -505,7 +510,8 @@ def test_cells_and_checks_become_processed_rows():
 
 
 def test_fixtures_are_what_the_generator_writes():
-    """The fixture files are committed; this guards against editing one by hand and not the truth."""
+    """The fixture files are committed; this guards against editing one by hand and not the
+    truth."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("make_fixtures", FIX / "make_fixtures.py")
@@ -546,13 +552,21 @@ def test_table_four_in_other_arrangements():
     head = "某局2021年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n"
     cols = "| | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n"
     # one row per kind of case: the template's order, read
-    rows = "| 行政复议 | 2 | 1 | 0 | 1 | 4 |\n| 未经复议直接起诉 | 1 | 0 | 1 | 1 | 3 |\n| 复议后起诉 | 0 | 1 | 0 | 1 | 2 |\n"
+    rows = (
+        "| 行政复议 | 2 | 1 | 0 | 1 | 4 |\n"
+        "| 未经复议直接起诉 | 1 | 0 | 1 | 1 | 3 |\n"
+        "| 复议后起诉 | 0 | 1 | 0 | 1 | 2 |\n"
+    )
     rec = read("t.txt", head + cols + rows + "五、存在的主要问题\n")
     assert_all_cells(rec, expected("2021", "四"))
     # one row per result: not the template's order, not guessed
     rows = (
-        "| | 行政复议 | 直接起诉 | 复议后起诉 |\n| 结果维持 | 2 | 1 | 0 |\n| 结果纠正 | 1 | 0 | 1 |\n| 其他结果 | 0 | 1 | 0 |\n"
-        "| 尚未审结 | 1 | 1 | 1 |\n| 总计 | 4 | 3 | 2 |\n"
+        "| | 行政复议 | 直接起诉 | 复议后起诉 |\n"
+        "| 结果维持 | 2 | 1 | 0 |\n"
+        "| 结果纠正 | 1 | 0 | 1 |\n"
+        "| 其他结果 | 0 | 1 | 0 |\n"
+        "| 尚未审结 | 1 | 1 | 1 |\n"
+        "| 总计 | 4 | 3 | 2 |\n"
     )
     rec = read("t.txt", head + rows + "五、存在的主要问题\n")
     assert all(c["value"] is None for c in rec["tables"]["cells"] if c["table"] == "四")

@@ -55,7 +55,8 @@ CrossInput = tuple[str, str, int, Any, Any]  # file, agency, report year, 上年
 def cross_year_inputs(
     summaries: list[Summary], dups: dict[str, tuple[str, str]]
 ) -> list[CrossInput]:
-    """What the cross-year checks read of each counted report; empty if no agency has two consecutive years.
+    """What the cross-year checks read of each counted report; empty if no agency has two
+    consecutive years.
 
     The rows themselves are made by a write worker (`cross_year_rows`): as dicts in the
     main process they cost ~35 MB at 100,000 reports, held through the whole write phase.
@@ -70,7 +71,8 @@ def cross_year_inputs(
 
 
 def cross_year_rows(inputs: list[CrossInput]) -> Iterator[dict[str, Any]]:
-    """cross_year_checks over `inputs`, one agency at a time so that only one agency's rows exist at once.
+    """cross_year_checks over `inputs`, one agency at a time so that only one agency's rows
+    exist at once.
 
     The checks pair reports of the same agency only and list them by (agency, year), so
     agency by agency in sorted order gives the same rows in the same order.
@@ -93,7 +95,8 @@ def cross_year_rows(inputs: list[CrossInput]) -> Iterator[dict[str, Any]]:
 
 
 def cross_year_checks(summaries: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """This year's 上年结转 against last year's 结转下年度, for each agency with consecutive reports.
+    """This year's 上年结转 against last year's 结转下年度, for each agency with consecutive
+    reports.
 
     Rows follow analysis.tidy.CHECKS_SCHEMA. Only agencies with a report for the year
     before are checked; two reports for one agency-year make the pair ambiguous.
@@ -117,20 +120,23 @@ def cross_year_checks(summaries: Iterable[dict[str, Any]]) -> list[dict[str, Any
             if len(prev) > 1:
                 status = CANNOT
                 msg = (
-                    f"{agency}: {year - 1} has {len(prev)} reports ({', '.join(p['file'] for p in prev)}); "
+                    f"{agency}: {year - 1} has {len(prev)} reports "
+                    f"({', '.join(p['file'] for p in prev)}); "
                     f"cannot tell which one {s['file']} follows"
                 )
             elif s.get("carried_over") is None or prev[0].get("carried_forward") is None:
                 status = CANNOT
                 msg = (
-                    f"{agency}: {year} 上年结转 = {fmt(s.get('carried_over'))}, {year - 1} 结转下年度 = "
+                    f"{agency}: {year} 上年结转 = {fmt(s.get('carried_over'))}, "
+                    f"{year - 1} 结转下年度 = "
                     f"{fmt(prev[0].get('carried_forward'))}; cannot assess"
                 )
             else:
                 a, b = float(s["carried_over"]), float(prev[0]["carried_forward"])
                 status = PASS if eq(a, b) else FAIL
                 msg = (
-                    f"{agency}: {year} 上年结转 {fmt(a)} {'=' if status == PASS else '≠'} {year - 1} 结转下年度 "
+                    f"{agency}: {year} 上年结转 {fmt(a)} {'=' if status == PASS else '≠'} "
+                    f"{year - 1} 结转下年度 "
                     f"{fmt(b)} ({prev[0]['file']})"
                 )
             out.append(

@@ -27,11 +27,15 @@ def check_available(scheduler: str | None) -> str | None:
         import distributed  # noqa: F401
     except ImportError:
         return (
-            "--engine dask needs the optional dask extra: .venv/bin/pip install --no-deps -r requirements-dask.txt "
+            "--engine dask needs the optional dask extra: "
+            ".venv/bin/pip install --no-deps -r requirements-dask.txt "
             "(or pip install 'gov-disclosure-reports[dask]')"
         )
     if not scheduler:
-        return "--engine dask needs --scheduler ADDRESS of a running dask.distributed scheduler (e.g. tcp://10.0.0.5:8786)"
+        return (
+            "--engine dask needs --scheduler ADDRESS of a running dask.distributed scheduler "
+            "(e.g. tcp://10.0.0.5:8786)"
+        )
     return None
 
 
@@ -45,7 +49,8 @@ def _run_batch(
 def _batches(
     items: Iterable[tuple[str, bytes, dict[str, str]]],
 ) -> Iterator[tuple[int, list[tuple[str, bytes, dict[str, str]]]]]:
-    """(index of the first item, items) in groups of at most BATCH_FILES files or BATCH_BYTES bytes."""
+    """(index of the first item, items) in groups of at most BATCH_FILES files or BATCH_BYTES
+    bytes."""
     batch: list[tuple[str, bytes, dict[str, str]]] = []
     start = size = 0
     n = 0
@@ -65,7 +70,8 @@ def run_jobs(
     scheduler: str | None,
     fn: Callable[[str, bytes, dict[str, str]], R],
 ) -> Iterator[tuple[int, R]]:
-    """Yield (position in `items`, fn(source, data, manifest_row)) for every item, run on the cluster.
+    """Yield (position in `items`, fn(source, data, manifest_row)) for every item, run on the
+    cluster.
 
     Results come in completion order; `items` is consumed lazily, so at most a few
     batches per worker thread are held in memory at once.

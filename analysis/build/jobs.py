@@ -41,7 +41,8 @@ def cache_key(sha: str, name: str, row: dict[str, str], version: str) -> str:
 
 
 def record_json(source: str, data: bytes, manifest_row: dict[str, str]) -> tuple[str, Summary]:
-    """The cached form of one file's record, and its summary: a pure function of its bytes and manifest row.
+    """The cached form of one file's record, and its summary: a pure function of its bytes and
+    manifest row.
 
     Both engines call this (the dask engine on the cluster, with bytes read here), which
     is what makes their tables byte-identical. The summary comes along so that nobody

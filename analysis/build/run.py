@@ -38,7 +38,8 @@ from .versions import code_version, writer_version
 from .write import Item, write_tables
 
 SKIP_NAMES = {"manifest.csv", "README.md", "readme.md", ".gitkeep"}
-STATS_ENV = "ANALYSIS_BUILD_STATS"  # if set, a JSON file with the phase timings of the build (for scripts/bench.py)
+# if set, a JSON file with the phase timings of the build (for scripts/bench.py)
+STATS_ENV = "ANALYSIS_BUILD_STATS"
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -64,7 +65,8 @@ def _file_sha(path: Path, st: os.stat_result, state: dict[str, Any]) -> str:
 
 
 def _prune_cache(cache_root: Path, version: str) -> None:
-    """Keep the cache of this extractor version and of the one before it; older ones can never be used again."""
+    """Keep the cache of this extractor version and of the one before it; older ones can never
+    be used again."""
     if not cache_root.is_dir():
         return
     others = sorted(
@@ -276,8 +278,8 @@ def _print_summary(
     bad = [s for s in summaries if not s.ok]
     good = len(summaries) - len(bad) - len(dups)
     lines = [
-        f"{len(summaries)} files: {good} reports extracted, {len(bad)} could not be read, {len(dups)} duplicates "
-        f"({seconds:.1f} s)"
+        f"{len(summaries)} files: {good} reports extracted, {len(bad)} could not be read, "
+        f"{len(dups)} duplicates ({seconds:.1f} s)"
     ]
     for s in bad:
         lines.append(f"  bad file: {s.errors[0] if s.errors else s.file}")

@@ -31,7 +31,8 @@ class Summary(NamedTuple):
     errors: tuple[str, ...]
 
     def state(self) -> dict[str, Any]:
-        """The summary as build-state.json stores it (keyed by cache key, so without the file name)."""
+        """The summary as build-state.json stores it (keyed by cache key, so without the file
+        name)."""
         d = self._asdict()
         del d["file"]
         d["errors"] = list(self.errors)
@@ -57,7 +58,8 @@ def summary_of(rec: dict[str, Any], name: str) -> Summary:
 
 
 def summary_from_state(d: dict[str, Any], name: str) -> Summary:
-    """A summary read back from build-state.json (older states may lack a field: it is then empty)."""
+    """A summary read back from build-state.json (older states may lack a field: it is then
+    empty)."""
     return Summary(
         name,
         d.get("sha256"),

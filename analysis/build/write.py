@@ -57,7 +57,8 @@ NULL_PARTITION = (
 # ---------------------------------------------------------------------------------------
 # writing: pieces per slice of the corpus, then one merge per table
 def _part_schema(schema: pa.Schema) -> pa.Schema:
-    """The schema of a year partition's files: the year lives in the folder name (Spark refuses both)."""
+    """The schema of a year partition's files: the year lives in the folder name (Spark refuses
+    both)."""
     i = schema.get_field_index(YEAR)
     return schema.remove(i) if i >= 0 else schema
 
@@ -180,7 +181,8 @@ def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) ->
                 Issue(
                     "warning",
                     "duplicate",
-                    f"{it.file}: repeats {it.duplicate_of} ({it.why}); kept once, not counted again",
+                    f"{it.file}: repeats {it.duplicate_of} ({it.why}); "
+                    "kept once, not counted again",
                 ).as_dict()
             ]
         pieces["reports"].add([tidy.report_row(rec, status, it.duplicate_of)], year)
@@ -270,7 +272,8 @@ class _ParquetOut:
             self.csv.write_batch(batch)
 
 
-# Text is quoted, empty cells are missing values, booleans are true/false; UTF-8 with BOM, CRLF for Excel.
+# Text is quoted, empty cells are missing values, booleans are true/false; UTF-8 with BOM, CRLF
+# for Excel.
 _CSV_OPTIONS = pacsv.WriteOptions(include_header=False, quoting_style="needed", eol="\r\n")
 _IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 PIECE_YEAR = "__partition_year"
@@ -299,7 +302,8 @@ def _merge_table(args: tuple[str, str, list[str], list[int | None], list[int | N
 
 
 def _year_passes(years: list[int | None]) -> list[list[int | None]]:
-    """`years` cut into as few passes as hold at most YEARS_PER_PASS each, of even size (at least one pass).
+    """`years` cut into as few passes as hold at most YEARS_PER_PASS each, of even size (at
+    least one pass).
 
     Memory of a pass grows with its open partitions (a row group each: texts 500 × ~14 KB);
     time grows a little with passes (the pieces are read and filtered once per pass).
@@ -435,7 +439,8 @@ def write_tables(
     old_parts: dict[str, str],
     stats: dict[str, Any],
 ) -> dict[str, str]:
-    """Write every table; returns {partition file (relative to parquet/): fingerprint of its pieces}."""
+    """Write every table; returns {partition file (relative to parquet/): fingerprint of its
+    pieces}."""
     root = out_dir / ".cache" / "pieces"
     root.mkdir(parents=True, exist_ok=True)
     wv = writer_version()

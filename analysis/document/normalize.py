@@ -160,7 +160,8 @@ def _unwrap(m: re.Match[str]) -> str:
     ):
         return "\n"
     if not _CJK_CHAR.match(prev[-1]):
-        return "\n"  # rows of figures and codes end in digits; a sentence broken mid-way ends in a word
+        # rows of figures and codes end in digits; a sentence broken mid-way ends in a word
+        return "\n"
     return ""
 
 

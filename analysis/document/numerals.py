@@ -36,7 +36,14 @@ COUNT_UNITS = "件条次项篇份起宗个人名家所批期场元"
 
 
 def parse_numeral(s: str) -> int | None:
-    """Value of a Chinese numeral such as 三十, 一百零五, 二〇一八 (digit by digit), 两千; None if malformed."""
+    """Value of a Chinese numeral such as 三十, 一百零五, 二〇一八 (digit by digit), 两千; None if
+    malformed.
+
+    >>> [parse_numeral(s) for s in ("三十", "一百零五", "二〇一八", "两千")]
+    [30, 105, 2018, 2000]
+    >>> parse_numeral("三十x") is None
+    True
+    """
     if not s:
         return None
     if all(c in _DIGIT for c in s) and len(s) > 1:

@@ -105,7 +105,8 @@ class Document:
 
     @functools.cached_property
     def text(self) -> str:
-        """Normalized body text, without header block and page chrome (read once lines are final)."""
+        """Normalized body text, without header block and page chrome (read once lines are
+        final)."""
         return "\n".join(t for _, _, t in self.lines)
 
     def row(self, i: int) -> Row | None:

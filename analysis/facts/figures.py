@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from ..document.sentences import Document, Sentence
 from ..issues import Issue
 
-# written to start with a bare \d so the regex engine can skip to digits instead of trying every position
+# written to start with a bare \d so the regex engine can skip to digits instead of trying every
+# position
 NUM = r"(?P<num>\d(?:\d{0,2}(?:,\d{3})+(?!\d)|\d*(?:\.\d+)?))(?P<approx>余|多)?"
 _APPROX_BEFORE = re.compile(r"(?:近|约|大约|将近|超过|逾)\s*$")
 COUNT_UNIT = r"\s*(?P<unit>万条|条次|件次|人次|件|条|篇|项|个|份|次|则|期|起|宗|例)"
@@ -54,7 +55,8 @@ class Rule:
     name: str
     pattern: re.Pattern[str]
     confidence: float
-    kind: str = "number"  # "number"; "zero" (none, said in words); "zero_both"/"zero_colon" (复议 and 诉讼 together)
+    # "number"; "zero" (none, said in words); "zero_both"/"zero_colon" (复议 and 诉讼 together)
+    kind: str = "number"
     gap_needs: str | None = None  # regex the gap group must contain
     gap_forbids: str | None = None  # regex the gap group must not contain
     clause_forbids: str | None = None  # regex the clause must not contain
@@ -92,7 +94,10 @@ _HEADING_WAIVES = {
 # words that put a reconsideration or lawsuit in the disclosure context
 _DISCLOSURE = r"信息公开|依申请|申请公开|公开申请|政府信息"
 # a category of information, not all of it
-_CATEGORY = r"动态|公告|通知|文件|规划|计划|人事|预算|决算|采购|招标|招聘|会议|领导|机构|职能|法规|规章|指南|目录|年报|统计|财政|政策解读"
+_CATEGORY = (
+    r"动态|公告|通知|文件|规划|计划|人事|预算|决算|采购|招标|招聘|会议|领导|机构|职能|法规|规章|"
+    r"指南|目录|年报|统计|财政|政策解读"
+)
 _NOT_RULE = r"不得|不应|不能|不准|应当|必须|严禁|禁止"
 
 RULES: list[Rule] = [
@@ -213,8 +218,8 @@ RULES: list[Rule] = [
         "applications_received",
         "N人次申请公开",
         _r(
-            NUM
-            + r"\s*(?P<unit>人次|件|个)(?:向[^,。;\d]{1,8})?(?:提出|申请)(?:了)?(?:政府信息公开申请|申请公开政府信息|公开政府信息)"
+            NUM + r"\s*(?P<unit>人次|件|个)(?:向[^,。;\d]{1,8})?(?:提出|申请)(?:了)?"
+            r"(?:政府信息公开申请|申请公开政府信息|公开政府信息)"
         ),
         0.8,
     ),
@@ -242,8 +247,8 @@ RULES: list[Rule] = [
         "applications_received",
         "未收到…申请",
         _r(
-            _NEG
-            + r"(?:出现|收到|接到|受理|发生|有|接收|接受)(?:过|到)?(?P<gap>[^,。;!?|\n\d]{0,40}?)申请"
+            _NEG + r"(?:出现|收到|接到|受理|发生|有|接收|接受)(?:过|到)?"
+            r"(?P<gap>[^,。;!?|\n\d]{0,40}?)申请"
         ),
         0.85,
         kind="zero",
@@ -374,10 +379,8 @@ RULES: list[Rule] = [
         "reconsideration_cases",
         "未发生…行政复议",
         _r(
-            _NEG
-            + r"(?:发生|产生|出现|有|收到|接到|涉及|受理|引起|因)?(?:过)?(?P<gap>[^,。;!?|\n\d]{0,40}?)行政复议(?!"
-            + GAP
-            + r"{0,6}\d)"
+            _NEG + r"(?:发生|产生|出现|有|收到|接到|涉及|受理|引起|因)?(?:过)?"
+            r"(?P<gap>[^,。;!?|\n\d]{0,40}?)行政复议(?!" + GAP + r"{0,6}\d)"
         ),
         0.85,
         kind="zero",
@@ -404,8 +407,9 @@ RULES: list[Rule] = [
         "litigation_cases",
         "未发生…行政诉讼",
         _r(
-            _NEG
-            + r"(?:发生|产生|出现|有|收到|接到|涉及|引起|因)?(?:过)?(?P<gap>[^,。;!?|\n\d]{0,50}?)(?:行政诉讼|(?<=行政复议[、和与及或])诉讼|(?<=复议[、和与及或])诉讼|提起诉讼)(?!"
+            _NEG + r"(?:发生|产生|出现|有|收到|接到|涉及|引起|因)?(?:过)?"
+            r"(?P<gap>[^,。;!?|\n\d]{0,50}?)"
+            r"(?:行政诉讼|(?<=行政复议[、和与及或])诉讼|(?<=复议[、和与及或])诉讼|提起诉讼)(?!"
             + GAP
             + r"{0,6}\d)"
         ),

@@ -331,7 +331,8 @@ def read_metadata(doc: Document) -> Metadata:
             Issue(
                 "warning",
                 "no-year",
-                f"{name}: no report year could be read from the text; set it in data/raw/manifest.csv",
+                f"{name}: no report year could be read from the text; "
+                "set it in data/raw/manifest.csv",
             )
         )
     elif md.year_source == "most frequent year in the text":
@@ -339,7 +340,8 @@ def read_metadata(doc: Document) -> Metadata:
             Issue(
                 "info",
                 "year-guessed",
-                f"{name}: report year {md.report_year} is the year the text mentions most; no title or statistics period states it",
+                f"{name}: report year {md.report_year} is the year the text mentions most; "
+                "no title or statistics period states it",
             )
         )
     if md.agency is None:
@@ -347,7 +349,8 @@ def read_metadata(doc: Document) -> Metadata:
             Issue(
                 "warning",
                 "no-agency",
-                f"{name}: the text does not name the publishing agency; set it in data/raw/manifest.csv",
+                f"{name}: the text does not name the publishing agency; "
+                "set it in data/raw/manifest.csv",
             )
         )
     elif md.place is None and md.level in ("prefecture", "county", "provincial"):
@@ -355,7 +358,8 @@ def read_metadata(doc: Document) -> Metadata:
             Issue(
                 "info",
                 "agency-without-place",
-                f"{name}: the text calls the agency only {md.agency}; its place is not in the text (a manifest row can give the full name)",
+                f"{name}: the text calls the agency only {md.agency}; its place is not in the "
+                "text (a manifest row can give the full name)",
             )
         )
     spam = doc.header.get("发布机构") or doc.header.get("来源")
@@ -368,7 +372,8 @@ def read_metadata(doc: Document) -> Metadata:
             Issue(
                 "warning",
                 "spam-in-header",
-                f"{name}: the page's 发布机构 field holds injected spam ({spam[:40]}…); it was not used as the agency",
+                f"{name}: the page's 发布机构 field holds injected spam ({spam[:40]}…); "
+                "it was not used as the agency",
             )
         )
     return md

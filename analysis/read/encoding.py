@@ -149,7 +149,8 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
             except UnicodeDecodeError as e:
                 raise UndecodableError(
                     "bad-bytes",
-                    f"starts with a {enc} byte-order mark but is not valid {enc}: {e.reason} at byte {e.start}",
+                    f"starts with a {enc} byte-order mark but is not valid {enc}: "
+                    f"{e.reason} at byte {e.start}",
                 ) from e
             if (
                 enc == "utf-16"
@@ -191,12 +192,14 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
                     return Decoded(
                         fixed,
                         "utf-8",
-                        f"mojibake repaired: the text had been decoded as {wrong} once and saved as UTF-8",
+                        f"mojibake repaired: the text had been decoded as {wrong} once "
+                        "and saved as UTF-8",
                     )
                 raise UndecodableError(
                     "mojibake",
-                    f"the text is mojibake (UTF-8 that was decoded as {wrong.upper()} and saved again); "
-                    f"{lost:.0%} of its characters are lost and cannot be restored: fetch the original file",
+                    f"the text is mojibake (UTF-8 that was decoded as {wrong.upper()} and "
+                    f"saved again); {lost:.0%} of its characters are lost and cannot be "
+                    "restored: fetch the original file",
                 )
         return Decoded(text, "utf-8")
     except UnicodeDecodeError:
@@ -227,12 +230,14 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
                 pass
         raise UndecodableError(
             "bad-bytes",
-            "its bytes are not valid UTF-8, GBK/GB18030, Big5 or UTF-16 (damaged or not a text file)",
+            "its bytes are not valid UTF-8, GBK/GB18030, Big5 or UTF-16 "
+            "(damaged or not a text file)",
         )
     best_score, best = max(candidates, key=lambda c: c[0])
     if best_score < 0.2 and best_score != -1:
         raise UndecodableError(
             "bad-bytes",
-            f"no encoding gives readable Chinese (best guess {best.encoding} makes mostly rare characters)",
+            f"no encoding gives readable Chinese (best guess {best.encoding} makes mostly "
+            "rare characters)",
         )
     return best

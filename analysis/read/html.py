@@ -91,7 +91,8 @@ _CHROME_ATTR = re.compile(
 # content is raw text)
 _BARE_TAGS = frozenset(
     "p td tr th div span li br table tbody thead tfoot ul ol dl dt dd b i u em strong font a "
-    "h1 h2 h3 h4 h5 h6 center section article header main aside nav footer title head body html".split()
+    "h1 h2 h3 h4 h5 h6 center section article header main aside nav footer title head body "
+    "html".split()
 )
 _CHROME_TAGS = {
     "div",

@@ -86,7 +86,8 @@ Cell = tuple[str, Number]
 def _row_cells(
     grid: dict[str, list[Number]], row: str, cols: list[tuple[str, str]]
 ) -> dict[str, Cell]:
-    """Every cell of one row of table 三 as (cell id, value), keyed by column; a missing row is all empty."""
+    """Every cell of one row of table 三 as (cell id, value), keyed by column; a missing row is
+    all empty."""
     v = grid.get(row)
     return {
         c: (cell_id("三", row, c), None if v is None else v[i]) for i, (c, _) in enumerate(cols)

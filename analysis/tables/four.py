@@ -197,7 +197,8 @@ def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: s
                         "warning",
                         "table-stream-refused",
                         f"{name}: table 四 is a flattened stream of {N} figures ({shown}), but "
-                        f"{'、'.join(bad)} 总计 is not the sum of its four results, so which figure "
+                        f"{'、'.join(bad)} 总计 is not the sum of its four results, "
+                        "so which figure "
                         f"is which cannot be trusted; left empty",
                     )
                 ],

@@ -50,7 +50,8 @@ def _empty() -> dict[str, Any]:
     return {"layout": None, "cells": [], "metrics": {}, "checks": [], "issues": []}
 
 
-# words prose uses too ('…的信息内容…'): alone, they open the tables only on a line that is not prose
+# words prose uses too ('…的信息内容…'): alone, they open the tables only on a line that is
+# not prose
 _WEAK_GATE = ("信息内容", "第二十条")
 
 
@@ -136,7 +137,8 @@ def read_tables(doc: Document) -> dict[str, Any]:
             Issue(
                 "warning",
                 "table-cut-off",
-                f"{name}: the text ends right after the figure {doc.original(tok.dropped_tail.start, tok.dropped_tail.end)!r}, "
+                f"{name}: the text ends right after the figure "
+                f"{doc.original(tok.dropped_tail.start, tok.dropped_tail.end)!r}, "
                 f"which may be cut short; left empty",
             )
         )

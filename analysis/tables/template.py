@@ -1,4 +1,4 @@
-"""The official rows and columns of tables 二, 三 and 四 (国办公开办函〔2019〕60号 and 〔2021〕30号).
+"""The official rows and columns of tables 二, 三 and 四 (国办公开办函〔2019〕60号, 〔2021〕30号).
 
 Everything the table reader knows about the template lives here: the order of the rows,
 the words that identify a row however its label was broken or abbreviated, the columns
@@ -118,7 +118,8 @@ T3_ORGS = [k for k, _ in T3_COLS[1:6]]
 
 
 def t3_columns(subtotal_at: int | None) -> list[tuple[str, str]]:
-    """Columns in the order they stand; the 法人或其他组织 小计 column, when present, at `subtotal_at`."""
+    """Columns in the order they stand; the 法人或其他组织 小计 column, when present, at
+    `subtotal_at`."""
     cols = list(T3_COLS)
     if subtotal_at is not None:
         cols.insert(subtotal_at, T3_LEGAL_SUBTOTAL)

@@ -109,7 +109,8 @@ def read_table3(
     layout_hint: str | None,
     name: str,
 ) -> Table3 | None:
-    """Table 三 from the label text between indexes lo and hi (hi_offset: the same end as a text offset).
+    """Table 三 from the label text between indexes lo and hi (hi_offset: the same end as a
+    text offset).
 
     None when there is no table there (a few row names in a sentence are not one).
     """
@@ -191,7 +192,8 @@ def _row_figures(
         key = a.key
         if key in T3_GROUPS:
             if MARKER.search(tok.label, a.lend, max(a.lend, tok.label_index(o.runs[0].start))):
-                # "(六)其他处理 1.申请人无正当理由 …figures": an item whose words were not recognised
+                # "(六)其他处理 1.申请人无正当理由 …figures": an item whose words were not
+                # recognised
                 stray.extend(o.runs)
                 continue
             # figures on a group's own line: its subtotal, or in 2019 the one (六)其他处理 row
@@ -207,7 +209,8 @@ def _row_figures(
 
 
 def _layout(figs: dict[str, RowFigures], keys_found: set[str], hint: str | None) -> str | None:
-    """2021 splits (六)其他处理 into three rows; 2019 has it as one. None: the table stops before it."""
+    """2021 splits (六)其他处理 into three rows; 2019 has it as one. None: the table stops
+    before it."""
     if any(k in keys_found for k in T3_GROUP_ITEMS["other"]):
         return "2021"
     if T3_OTHER_2019 in figs or "other" in keys_found:
@@ -237,7 +240,8 @@ def _rows(layout: str | None, figs: dict[str, RowFigures]) -> list[str]:
 def _place_rows(
     figs: dict[str, RowFigures], t: Table3, ncols: int, cut_run: Run | None, name: str
 ) -> None:
-    """Each row's figures into its cells, when their number fits; a cut-off last row keeps what it has."""
+    """Each row's figures into its cells, when their number fits; a cut-off last row keeps
+    what it has."""
     for k in t.rows:
         f = figs.get(k)
         if f is None or not f.values:
@@ -353,7 +357,8 @@ def _show(values: list[Value]) -> str:
 
 
 def _drop_unsure_subtotals(figs: dict[str, RowFigures], t: Table3, ncols: int, name: str) -> None:
-    """Figures after a group label in a stream are its subtotal only if they are the sum of its items.
+    """Figures after a group label in a stream are its subtotal only if they are the sum of its
+    items.
 
     In a stream, figures that follow (四)无法提供 may just as well be the previous row's,
     when that row's label was not recognised; a subtotal that does not add up is dropped.
@@ -476,7 +481,8 @@ def _place_block(
         for k in present:
             t.where[k] = (min(a for a, _ in sp[k]), max(b for _, b in sp[k]))
             t.flags[k] = (
-                "placed by the template's row order (labels and figures stand apart); the table's sums hold"
+                "placed by the template's row order (labels and figures stand apart); "
+                "the table's sums hold"
             )
         return nc
     if len(distinct) > 1:

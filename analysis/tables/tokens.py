@@ -189,7 +189,8 @@ def _plain_line(tok: Tokens, text: str, base: int) -> None:
 
 
 def _add_label(tok: Tokens, text: str, base: int, a: int, b: int) -> None:
-    """Add text[a:b] to the label, less spaces, tabs and cell borders, each character with its offset."""
+    """Add text[a:b] to the label, less spaces, tabs and cell borders, each character with its
+    offset."""
     if a >= b:
         return
     if _LABEL_GAP.search(text, a, b) is None:
@@ -352,7 +353,8 @@ def _longest_in_order(orders: list[int]) -> list[int]:
 
 
 def chain(anchors: list[Anchor]) -> list[Anchor]:
-    """The longest run of labels in template order; each row at its last mention before the next row.
+    """The longest run of labels in template order; each row at its last mention before the
+    next row.
 
     A label can also turn up out of place (the 总计 of a column header, a row named in a
     sentence before the table); the longest in-order sequence leaves those out.
