@@ -33,8 +33,10 @@ reports: build
 
 test: $(STAMP)
 	@bash scripts/ensure_chromium.sh
+	@$(VPY) -m ruff check --quiet . && $(VPY) -m ruff format --check --quiet .
 	@$(VPY) -m analysis build --quiet
-	@$(VPY) -m pytest -n 2 --dist loadscope -q tests --nbval-lax notebooks
+	@$(VPY) -m pytest -n 2 --dist loadscope -q tests --nbval-lax notebooks --doctest-modules analysis \
+		--ignore=tests/fixtures
 
 lab: $(STAMP) build
 	@echo "JupyterLab on the project environment; the notebooks in notebooks/ run as they are (parameters have defaults)."
