@@ -161,18 +161,23 @@ class LineAligned:
         )
         self._lines: dict[int, StepMap] = {}
 
+    def _step(self, k: int) -> StepMap | None:
+        """The edits of line k, aligned on first use; None if its length did not change."""
+        a, b = self.old_lines[k], self.new_lines[k]
+        if len(a) == len(b):
+            return None
+        step = self._lines.get(k)
+        if step is None:
+            step = self._lines[k] = _align_line(a, b)
+        return step
+
     def back(self, pos: int, is_end: bool) -> int:
         k = bisect.bisect_right(self.new_starts, pos) - 1
         if k < 0:
             return pos
         rel = pos - self.new_starts[k]
-        a, b = self.old_lines[k], self.new_lines[k]
-        if len(a) != len(b):
-            step = self._lines.get(k)
-            if step is None:
-                step = self._lines[k] = _align_line(a, b)
-            rel = step.back(rel, is_end)
-        return self.old_starts[k] + rel
+        step = self._step(k)
+        return self.old_starts[k] + (rel if step is None else step.back(rel, is_end))
 
     def forward(self, pos: int, is_end: bool) -> int:
         """Where a position of the original text stands in the converted one (line by line)."""
@@ -180,13 +185,8 @@ class LineAligned:
         if k < 0:
             return pos
         rel = pos - self.old_starts[k]
-        a, b = self.old_lines[k], self.new_lines[k]
-        if len(a) != len(b):
-            step = self._lines.get(k)
-            if step is None:
-                step = self._lines[k] = _align_line(a, b)
-            rel = step.forward(rel, is_end)
-        return self.new_starts[k] + rel
+        step = self._step(k)
+        return self.new_starts[k] + (rel if step is None else step.forward(rel, is_end))
 
 
 def align(old: str, new: str) -> StepMap | LineAligned:
