@@ -6,6 +6,7 @@ machine renders Chinese without any system font. A value a report does not give 
 as a hatched grey "缺失" box or a gap, never as a zero bar; an approximate value (约, 余,
 多) carries "≈" and a lighter, hatched fill.
 """
+
 from __future__ import annotations
 
 import colorsys
@@ -27,24 +28,41 @@ from . import data as rd
 from .data import MISSING_TEXT, fmt_value
 
 FONT_FAMILY = "Noto Sans CJK SC"
-WIDTH = 9.0            # inches; at 100 dpi a chart is 900 px, the width of a report page
+WIDTH = 9.0  # inches; at 100 dpi a chart is 900 px, the width of a report page
 DPI = 100
 MISSING_COLOR = "#d9d9d9"
-SOURCE_NOTE = "来源：各机关政府信息公开工作年度报告，经 analysis 抽取；“缺失”指报告中未找到该数字，不等于 0；≈ 为约数。"
+SOURCE_NOTE = (
+    "来源：各机关政府信息公开工作年度报告，经 analysis 抽取；“缺失”指报告中未找到该数字，"
+    "不等于 0；≈ 为约数。"
+)
 CORPUS_NOTE = "来源：语料中的政府信息公开工作年度报告，经 analysis 读取；重复文件只计一次。"
 
-OUTCOMES = ["applications_granted", "applications_partially_granted", "applications_denied",
-            "applications_unable_to_provide", "applications_not_processed", "applications_other_handling"]
+OUTCOMES = [
+    "applications_granted",
+    "applications_partially_granted",
+    "applications_denied",
+    "applications_unable_to_provide",
+    "applications_not_processed",
+    "applications_other_handling",
+]
 OUTCOME_COLORS = {
-    "applications_granted": "#2a9d8f", "applications_partially_granted": "#8ab17d",
-    "applications_denied": "#e76f51", "applications_unable_to_provide": "#f4a261",
-    "applications_not_processed": "#9c6644", "applications_other_handling": "#8d99ae",
+    "applications_granted": "#2a9d8f",
+    "applications_partially_granted": "#8ab17d",
+    "applications_denied": "#e76f51",
+    "applications_unable_to_provide": "#f4a261",
+    "applications_not_processed": "#9c6644",
+    "applications_other_handling": "#8d99ae",
 }
-METRIC_COLORS = {"reconsideration_cases": "#457b9d", "litigation_cases": "#e63946",
-                 "proactive_total": "#1d3557", "applications_received": "#264653",
-                 "policy_interpretations": "#6a4c93"}
-_PALETTE = [matplotlib.colors.to_hex(c) for c in plt.get_cmap("tab10").colors] + \
-           [matplotlib.colors.to_hex(c) for c in plt.get_cmap("tab20").colors[1::2]]
+METRIC_COLORS = {
+    "reconsideration_cases": "#457b9d",
+    "litigation_cases": "#e63946",
+    "proactive_total": "#1d3557",
+    "applications_received": "#264653",
+    "policy_interpretations": "#6a4c93",
+}
+_PALETTE = [matplotlib.colors.to_hex(c) for c in plt.get_cmap("tab10").colors] + [
+    matplotlib.colors.to_hex(c) for c in plt.get_cmap("tab20").colors[1::2]
+]
 
 _ready = False
 
@@ -65,17 +83,26 @@ def setup() -> str:
     if not _ready:
         font_manager.fontManager.addfont(str(font_path()))
         _ready = True
-    plt.rcParams.update({
-        "font.family": [FONT_FAMILY, "DejaVu Sans"],
-        "axes.unicode_minus": False,
-        "figure.dpi": DPI, "savefig.dpi": DPI,
-        "figure.figsize": (WIDTH, 4.2),
-        "axes.spines.top": False, "axes.spines.right": False,
-        "axes.titlesize": 13, "axes.titleweight": "normal", "axes.labelsize": 11,
-        "xtick.labelsize": 10, "ytick.labelsize": 10, "legend.fontsize": 9.5,
-        "figure.max_open_warning": 0,
-        "svg.hashsalt": "charts", "path.simplify": True,
-    })
+    plt.rcParams.update(
+        {
+            "font.family": [FONT_FAMILY, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "figure.dpi": DPI,
+            "savefig.dpi": DPI,
+            "figure.figsize": (WIDTH, 4.2),
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titlesize": 13,
+            "axes.titleweight": "normal",
+            "axes.labelsize": 11,
+            "xtick.labelsize": 10,
+            "ytick.labelsize": 10,
+            "legend.fontsize": 9.5,
+            "figure.max_open_warning": 0,
+            "svg.hashsalt": "charts",
+            "path.simplify": True,
+        }
+    )
     try:  # inline PNGs in notebooks at the same size as saved ones
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
@@ -130,7 +157,16 @@ def source_note(fig: plt.Figure, extra: str = "", base: str = SOURCE_NOTE) -> fl
     """The source line under a chart (plus any note); returns the height it takes, in inches."""
     raw = " ".join((base + (f" {extra}" if extra else "")).split())
     lines = [text(line) for line in _wrap(raw)][:8]
-    fig.text(0.01, 0.01, "\n".join(lines), fontsize=8, color="#555555", ha="left", va="bottom", linespacing=1.4)
+    fig.text(
+        0.01,
+        0.01,
+        "\n".join(lines),
+        fontsize=8,
+        color="#555555",
+        ha="left",
+        va="bottom",
+        linespacing=1.4,
+    )
     return 0.08 + 0.16 * len(lines)
 
 
@@ -142,10 +178,30 @@ def _finish(fig: plt.Figure, note: str = "", base: str = SOURCE_NOTE) -> plt.Fig
 
 def _missing_box(ax: plt.Axes, x: float, width: float) -> None:
     """A hatched grey box over the whole height at x: plainly 'no figure', not a zero."""
-    ax.add_patch(Rectangle((x - width / 2, 0.0), width, 1.0, transform=ax.get_xaxis_transform(),
-                           facecolor="white", edgecolor=MISSING_COLOR, hatch="///", linewidth=0.8, zorder=0))
-    ax.text(x, 0.5, MISSING_TEXT, transform=ax.get_xaxis_transform(), ha="center", va="center",
-            fontsize=9, color="#777777", zorder=1)
+    ax.add_patch(
+        Rectangle(
+            (x - width / 2, 0.0),
+            width,
+            1.0,
+            transform=ax.get_xaxis_transform(),
+            facecolor="white",
+            edgecolor=MISSING_COLOR,
+            hatch="///",
+            linewidth=0.8,
+            zorder=0,
+        )
+    )
+    ax.text(
+        x,
+        0.5,
+        MISSING_TEXT,
+        transform=ax.get_xaxis_transform(),
+        ha="center",
+        va="center",
+        fontsize=9,
+        color="#777777",
+        zorder=1,
+    )
 
 
 def _int_axis(ax: plt.Axes, top: float) -> None:
@@ -154,11 +210,20 @@ def _int_axis(ax: plt.Axes, top: float) -> None:
 
 
 def _legend_below(ax: plt.Axes, handles: Sequence, labels: Sequence[str], ncol: int) -> None:
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=ncol, frameon=False)
+    ax.legend(
+        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=ncol, frameon=False
+    )
 
 
-def year_bars(values: pd.DataFrame, approx: pd.DataFrame, metrics: Sequence[str], title: str,
-              stacked: bool = False, total: str | None = None, note: str = "") -> plt.Figure:
+def year_bars(
+    values: pd.DataFrame,
+    approx: pd.DataFrame,
+    metrics: Sequence[str],
+    title: str,
+    stacked: bool = False,
+    total: str | None = None,
+    note: str = "",
+) -> plt.Figure:
     """Bars by report year for one agency: grouped, or stacked (application outcomes).
 
     `title` is drawn as given: pass names through `text()` first.
@@ -170,34 +235,73 @@ def year_bars(values: pd.DataFrame, approx: pd.DataFrame, metrics: Sequence[str]
     fig, ax = plt.subplots(figsize=(WIDTH, 4.4))
     xs = np.arange(len(values.index))
     n = len(metrics)
-    colors = [OUTCOME_COLORS.get(m) or METRIC_COLORS.get(m) or _PALETTE[i % len(_PALETTE)] for i, m in enumerate(metrics)]
+    colors = [
+        OUTCOME_COLORS.get(m) or METRIC_COLORS.get(m) or _PALETTE[i % len(_PALETTE)]
+        for i, m in enumerate(metrics)
+    ]
     width = min(0.7, 0.25 * max(1, len(xs))) if stacked else min(0.8 / n, 0.3)
     top = 0.0
     partial: list[str] = []  # stacks with some outcomes missing: said in the note, not drawn as 0
     for xi, idx in zip(xs, values.index):
         row = values.loc[idx, list(metrics)]
-        arow = approx.loc[idx, list(metrics)] if len(approx) else pd.Series(False, index=list(metrics))
+        arow = (
+            approx.loc[idx, list(metrics)] if len(approx) else pd.Series(False, index=list(metrics))
+        )
         tot = values.loc[idx, total] if total else np.nan
         if stacked:
             if row.isna().all():
                 if pd.isna(tot):
                     _missing_box(ax, xi, width)
                 else:
-                    ax.text(xi, 0.5, "无办理结果分项", transform=ax.get_xaxis_transform(), ha="center", fontsize=9, color="#777777")
+                    ax.text(
+                        xi,
+                        0.5,
+                        "无办理结果分项",
+                        transform=ax.get_xaxis_transform(),
+                        ha="center",
+                        fontsize=9,
+                        color="#777777",
+                    )
             bottom = 0.0
             for m, c in zip(metrics, colors):
                 v = row[m]
                 if pd.isna(v):
                     continue
-                ax.bar(xi, v, width, bottom=bottom, color=c, alpha=0.55 if arow[m] else 1.0,
-                       hatch="..." if arow[m] else None, edgecolor="white", linewidth=0.6)
+                ax.bar(
+                    xi,
+                    v,
+                    width,
+                    bottom=bottom,
+                    color=c,
+                    alpha=0.55 if arow[m] else 1.0,
+                    hatch="..." if arow[m] else None,
+                    edgecolor="white",
+                    linewidth=0.6,
+                )
                 if v > 0:
-                    ax.text(xi, bottom + v / 2, fmt_value(v, bool(arow[m])), ha="center", va="center", fontsize=8.5, color="white")
+                    ax.text(
+                        xi,
+                        bottom + v / 2,
+                        fmt_value(v, bool(arow[m])),
+                        ha="center",
+                        va="center",
+                        fontsize=8.5,
+                        color="white",
+                    )
                 bottom += v
             top = max(top, bottom)
             if not pd.isna(tot):
-                ax.plot([xi], [tot], marker="D", color="black", markersize=7, zorder=5, linestyle="none")
-                ax.annotate(fmt_value(tot), (xi, tot), xytext=(8, 0), textcoords="offset points", va="center", fontsize=9)
+                ax.plot(
+                    [xi], [tot], marker="D", color="black", markersize=7, zorder=5, linestyle="none"
+                )
+                ax.annotate(
+                    fmt_value(tot),
+                    (xi, tot),
+                    xytext=(8, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=9,
+                )
                 top = max(top, float(tot))
             missing = [label(m) for m in metrics if pd.isna(row[m])]
             if missing and not row.isna().all():
@@ -209,13 +313,37 @@ def year_bars(values: pd.DataFrame, approx: pd.DataFrame, metrics: Sequence[str]
                 if pd.isna(v):
                     _missing_box(ax, x, width * 0.9)
                     continue
-                ax.bar(x, v, width * 0.9, color=c, alpha=0.55 if arow[m] else 1.0, hatch="..." if arow[m] else None,
-                       edgecolor=c, linewidth=0.6)
-                if v == 0:  # a stated zero: a coloured line on the axis, so it reads as 0 and not as absent
-                    ax.plot([x - width * 0.45, x + width * 0.45], [0, 0], color=c, linewidth=3, solid_capstyle="butt",
-                            clip_on=False, zorder=4)
-                ax.annotate(fmt_value(v, bool(arow[m])), (x, v), xytext=(0, 3), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=9)
+                ax.bar(
+                    x,
+                    v,
+                    width * 0.9,
+                    color=c,
+                    alpha=0.55 if arow[m] else 1.0,
+                    hatch="..." if arow[m] else None,
+                    edgecolor=c,
+                    linewidth=0.6,
+                )
+                if (
+                    v == 0
+                ):  # a stated zero: a coloured line on the axis, so it reads as 0 and not as absent
+                    ax.plot(
+                        [x - width * 0.45, x + width * 0.45],
+                        [0, 0],
+                        color=c,
+                        linewidth=3,
+                        solid_capstyle="butt",
+                        clip_on=False,
+                        zorder=4,
+                    )
+                ax.annotate(
+                    fmt_value(v, bool(arow[m])),
+                    (x, v),
+                    xytext=(0, 3),
+                    textcoords="offset points",
+                    ha="center",
+                    va="bottom",
+                    fontsize=9,
+                )
                 top = max(top, float(v))
     ax.set_xticks(xs, [text(i) for i in values.index])
     ax.set_xlim(-0.8, len(xs) - 0.2)
@@ -236,7 +364,9 @@ def year_bars(values: pd.DataFrame, approx: pd.DataFrame, metrics: Sequence[str]
     return _finish(fig, note)
 
 
-def metric_across_agencies(long: pd.DataFrame, metric: str, colors: dict[str, str], note: str = "") -> plt.Figure:
+def metric_across_agencies(
+    long: pd.DataFrame, metric: str, colors: dict[str, str], note: str = ""
+) -> plt.Figure:
     """One metric over years: a line per agency (left) and the per-year spread (right).
 
     `long` has one row per (report, agency, year) in scope with `value` NaN where the report
@@ -249,17 +379,35 @@ def metric_across_agencies(long: pd.DataFrame, metric: str, colors: dict[str, st
     any_missing = False
     for agency, g in long.sort_values("report_year").groupby("agency", sort=True):
         c = colors.get(agency, "#333333")
-        g = g.groupby("report_year", as_index=False).agg(value=("value", "max"), approximate=("approximate", "max"))
+        g = g.groupby("report_year", as_index=False).agg(
+            value=("value", "max"), approximate=("approximate", "max")
+        )
         ax.plot(g["report_year"], g["value"], color=c, linewidth=1.6, marker=None)
         exact = g[g["value"].notna() & ~g["approximate"].astype(bool)]
         appr = g[g["value"].notna() & g["approximate"].astype(bool)]
         ax.scatter(exact["report_year"], exact["value"], color=c, s=36, zorder=3, clip_on=False)
-        ax.scatter(appr["report_year"], appr["value"], facecolor="white", edgecolor=c, s=36, zorder=3, linewidth=1.5,
-                   clip_on=False)
+        ax.scatter(
+            appr["report_year"],
+            appr["value"],
+            facecolor="white",
+            edgecolor=c,
+            s=36,
+            zorder=3,
+            linewidth=1.5,
+            clip_on=False,
+        )
         miss = g[g["value"].isna()]
         if len(miss):  # outside the plot, in a band of its own: no one reads it as a value
-            ax.scatter(miss["report_year"], [1.04] * len(miss), marker="x", color=c, s=30,
-                       transform=ax.get_xaxis_transform(), zorder=3, clip_on=False)
+            ax.scatter(
+                miss["report_year"],
+                [1.04] * len(miss),
+                marker="x",
+                color=c,
+                s=30,
+                transform=ax.get_xaxis_transform(),
+                zorder=3,
+                clip_on=False,
+            )
             any_missing = True
     top = float(have["value"].max()) if len(have) else 0.0
     ticks = list(range(years[0], years[-1] + 1)) if years else []
@@ -271,20 +419,44 @@ def metric_across_agencies(long: pd.DataFrame, metric: str, colors: dict[str, st
         _int_axis(a, top)
     ax.set_ylabel(unit(metric), rotation=0, labelpad=12)
     if any_missing:
-        ax.text(-0.01, 1.04, "未找到", transform=ax.transAxes, ha="right", va="center", fontsize=8, color="#555555")
+        ax.text(
+            -0.01,
+            1.04,
+            "未找到",
+            transform=ax.transAxes,
+            ha="right",
+            va="center",
+            fontsize=8,
+            color="#555555",
+        )
     ax.set_title(text(f"{metric_title(metric)}：各机关逐年"), loc="left", fontsize=12, pad=16)
     # per-year distribution: every value as a dot (spread deterministically), median as a bar
     for y in years:
         vals = have[have["report_year"] == y].sort_values(["value", "agency"])
         k = len(vals)
         offs = np.linspace(-0.25, 0.25, k) if k > 1 else np.zeros(k)
-        ax2.scatter(y + offs, vals["value"], c=[colors.get(a, "#333333") for a in vals["agency"]], s=22, zorder=3,
-                    alpha=0.9)
+        ax2.scatter(
+            y + offs,
+            vals["value"],
+            c=[colors.get(a, "#333333") for a in vals["agency"]],
+            s=22,
+            zorder=3,
+            alpha=0.9,
+        )
         if k:
             med = float(vals["value"].median())
             ax2.plot([y - 0.32, y + 0.32], [med, med], color="black", linewidth=1.5, zorder=4)
         n_all = int((long["report_year"] == y).sum())
-        ax2.text(y, 1.0, f"{k}/{n_all}", transform=ax2.get_xaxis_transform(), ha="center", va="bottom", fontsize=8, color="#555555")
+        ax2.text(
+            y,
+            1.0,
+            f"{k}/{n_all}",
+            transform=ax2.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color="#555555",
+        )
     ax2.set_title("逐年分布（黑线=中位数，上方=有数/报告数）", loc="left", fontsize=10, pad=14)
     n_missing = int(long["value"].isna().sum())
     extra = f"顶部 × = 有报告但未找到该数字（{n_missing} 份）。" if n_missing else ""
@@ -295,7 +467,14 @@ def metric_across_agencies(long: pd.DataFrame, metric: str, colors: dict[str, st
     elif agencies:
         extra += f"共 {len(agencies)} 个机关，颜色按机关固定。"
     if not len(have):
-        ax.text(0.5, 0.5, "所选范围内没有报告给出此数字", transform=ax.transAxes, ha="center", color="#777777")
+        ax.text(
+            0.5,
+            0.5,
+            "所选范围内没有报告给出此数字",
+            transform=ax.transAxes,
+            ha="center",
+            color="#777777",
+        )
     return _finish(fig, (extra + " " + note).strip())
 
 
@@ -312,18 +491,51 @@ def coverage_grid(found: pd.DataFrame, expected: int, title: str, note: str = ""
     data = np.ma.masked_invalid(found.to_numpy(dtype=float))
     cmap = plt.get_cmap("YlGnBu").copy()
     cmap.set_bad("white")
-    mesh = ax.pcolormesh(np.arange(len(cols) + 1), np.arange(len(rows) + 1), data, cmap=cmap,
-                         vmin=0, vmax=max(1, expected), edgecolors="white", linewidth=1.5)
+    mesh = ax.pcolormesh(
+        np.arange(len(cols) + 1),
+        np.arange(len(rows) + 1),
+        data,
+        cmap=cmap,
+        vmin=0,
+        vmax=max(1, expected),
+        edgecolors="white",
+        linewidth=1.5,
+    )
     for i, r in enumerate(rows):
         for j, c in enumerate(cols):
             v = found.iloc[i, j]
             if pd.isna(v):
-                ax.add_patch(Rectangle((j, i), 1, 1, facecolor="white", edgecolor=MISSING_COLOR, hatch="///", linewidth=0.5))
-                ax.text(j + 0.5, i + 0.5, "无报告", ha="center", va="center", fontsize=7.5, color="#999999")
+                ax.add_patch(
+                    Rectangle(
+                        (j, i),
+                        1,
+                        1,
+                        facecolor="white",
+                        edgecolor=MISSING_COLOR,
+                        hatch="///",
+                        linewidth=0.5,
+                    )
+                )
+                ax.text(
+                    j + 0.5,
+                    i + 0.5,
+                    "无报告",
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color="#999999",
+                )
             else:
                 dark = v > 0.6 * max(1, expected)
-                ax.text(j + 0.5, i + 0.5, f"{int(v)}/{expected}", ha="center", va="center", fontsize=9,
-                        color="white" if dark else "black")
+                ax.text(
+                    j + 0.5,
+                    i + 0.5,
+                    f"{int(v)}/{expected}",
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white" if dark else "black",
+                )
     ax.set_xticks(np.arange(len(cols)) + 0.5, [str(c) for c in cols])
     ax.set_yticks(np.arange(len(rows)) + 0.5, [text(r, 22) for r in rows])
     ax.invert_yaxis()
@@ -339,7 +551,9 @@ def coverage_grid(found: pd.DataFrame, expected: int, title: str, note: str = ""
     return _finish(fig, note)
 
 
-def count_bars(counts: pd.Series, title: str, xlabel: str = "报告数（份）", note: str = "") -> plt.Figure:
+def count_bars(
+    counts: pd.Series, title: str, xlabel: str = "报告数（份）", note: str = ""
+) -> plt.Figure:
     """Horizontal bars of report counts per category, largest first, count printed on each."""
     setup()
     counts = counts.sort_values(ascending=True)
@@ -348,7 +562,9 @@ def count_bars(counts: pd.Series, title: str, xlabel: str = "报告数（份）"
     ys = np.arange(len(counts))
     ax.barh(ys, counts.to_numpy(dtype=float), color="#457b9d", height=0.6)
     for y, v in zip(ys, counts):
-        ax.annotate(f"{int(v)}", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9)
+        ax.annotate(
+            f"{int(v)}", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9
+        )
     ax.set_yticks(ys, [text(i, 24) for i in counts.index])
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, max(1.0, float(counts.max()) if len(counts) else 1.0) * 1.15)
@@ -369,7 +585,14 @@ def coverage_bars(coverage: pd.DataFrame, title: str, note: str = "") -> plt.Fig
     share = cov["share"].to_numpy(dtype=float) * 100
     ax.barh(ys, share, color="#2a9d8f", height=0.6)
     for y, s, f, t in zip(ys, share, cov["found"], cov["reports"]):
-        ax.annotate(f"{int(f)}/{int(t)}", (s, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8.5)
+        ax.annotate(
+            f"{int(f)}/{int(t)}",
+            (s, y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8.5,
+        )
     ax.set_yticks(ys, [text(x, 26) for x in cov["title"]])
     ax.set_xlim(0, 112)
     ax.set_xlabel("给出该数字的报告占比（%）")
@@ -401,11 +624,23 @@ def agency_charts(view: rd.AgencyView) -> list[plt.Figure]:
     name = text(view.agency, 28)
     figs = []
     values, approx = rd.year_frame(view, ["proactive_total"])
-    figs.append(year_bars(values, approx, ["proactive_total"], f"{name} · {metric_title('proactive_total')}"))
+    figs.append(
+        year_bars(
+            values, approx, ["proactive_total"], f"{name} · {metric_title('proactive_total')}"
+        )
+    )
     cols = rd.APPLICATION_OUTCOMES + ["applications_received"]
     values, approx = rd.year_frame(view, cols)
-    figs.append(year_bars(values, approx, rd.APPLICATION_OUTCOMES, f"{name} · 依申请公开：收到申请与办理结果（件）",
-                          stacked=True, total="applications_received"))
+    figs.append(
+        year_bars(
+            values,
+            approx,
+            rd.APPLICATION_OUTCOMES,
+            f"{name} · 依申请公开：收到申请与办理结果（件）",
+            stacked=True,
+            total="applications_received",
+        )
+    )
     values, approx = rd.year_frame(view, rd.REVIEW)
     figs.append(year_bars(values, approx, rd.REVIEW, f"{name} · 行政复议与行政诉讼（件）"))
     return figs

@@ -8,6 +8,7 @@ browsing the folder. So: keep letters and digits (Chinese included), turn everyt
 into `_`, cap the length, and add a short hash of the exact original whenever the name
 had to be changed, so two names that clean to the same text still get different files.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,10 +16,17 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-MAX_CHARS = 60          # readable in a file browser; CJK takes 3 bytes each, well under 255
+MAX_CHARS = 60  # readable in a file browser; CJK takes 3 bytes each, well under 255
 HASH_CHARS = 8
 _KEEP_PUNCT = "-_."
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 
 
 def short_hash(text: str, n: int = HASH_CHARS) -> str:
@@ -31,7 +39,7 @@ def _clean(name: str) -> str:
         cat = unicodedata.category(ch)
         out.append(ch if cat[0] in "LN" or (cat[0] == "M" and out) or ch in _KEEP_PUNCT else "_")
     text = re.sub(r"_+", "_", "".join(out))
-    text = re.sub(r"\.{2,}", ".", text)   # no '..' anywhere, so never a parent-folder step
+    text = re.sub(r"\.{2,}", ".", text)  # no '..' anywhere, so never a parent-folder step
     return text.strip("._-")
 
 

@@ -7,6 +7,7 @@ compares against a fresh run on the seed corpus (so a changed figure fails CI).
   python -m analysis.reports.notebooks check     # exit 1 if a notebook carries other outputs
   python -m analysis.reports.notebooks refresh   # re-run on data/processed, store checked outputs
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,7 +45,9 @@ def problems(nb_path: Path) -> list[str]:
     return out
 
 
-def strip(nb: nbformat.NotebookNode, executed: nbformat.NotebookNode | None = None) -> nbformat.NotebookNode:
+def strip(
+    nb: nbformat.NotebookNode, executed: nbformat.NotebookNode | None = None
+) -> nbformat.NotebookNode:
     """Clear every output and count; checked cells take their outputs from `executed`.
 
     Cells are matched by source (papermill adds an injected-parameters cell, so indices
@@ -85,7 +88,13 @@ def refresh(notebooks_dir: Path, processed_dir: Path | None = None) -> list[Path
             with tempfile.TemporaryDirectory() as tmp:
                 params = {"processed_dir": str(processed_dir)} if processed_dir else {}
                 out = Path(tmp) / path.name
-                pm.execute_notebook(str(path), str(out), parameters=params, progress_bar=False, cwd=str(notebooks_dir))
+                pm.execute_notebook(
+                    str(path),
+                    str(out),
+                    parameters=params,
+                    progress_bar=False,
+                    cwd=str(notebooks_dir),
+                )
                 executed = nbformat.read(str(out), as_version=4)
         text = nbformat.writes(strip(nb, executed)) + "\n"
         if write_text(path, text):
@@ -94,8 +103,11 @@ def refresh(notebooks_dir: Path, processed_dir: Path | None = None) -> list[Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m analysis.reports.notebooks", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python -m analysis.reports.notebooks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("command", choices=["check", "refresh", "strip"])
     ap.add_argument("--notebooks", default=str(ROOT / "notebooks"))
     ap.add_argument("--processed", default=None, help="processed tables (default: data/processed)")
@@ -110,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         for path in sorted(nb_dir.glob("*.ipynb")):
             nb = nbformat.read(str(path), as_version=4)
             keep = {c.source: c.outputs for c in nb.cells if checked(c)}
-            fake = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s, outputs=o) for s, o in keep.items()])
+            fake = nbformat.v4.new_notebook(
+                cells=[nbformat.v4.new_code_cell(s, outputs=o) for s, o in keep.items()]
+            )
             write_text(path, nbformat.writes(strip(nb, fake)) + "\n")
         return 0
     for p in refresh(nb_dir, Path(args.processed) if args.processed else None):

@@ -15,6 +15,7 @@
 Output names come from analysis.reports.names, so any agency name gives a safe, distinct,
 readable file inside reports/.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,12 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # the code whose change changes what a report shows: what the notebooks and this module
 # import, less the build (run here only to bring data/processed up to date, and its
 # tables are fingerprinted by the data each report reads)
-CODE_MODULES = ("analysis.reports.run", "analysis.reports.data", "analysis.reports.charts", "analysis.reports.html")
+CODE_MODULES = (
+    "analysis.reports.run",
+    "analysis.reports.data",
+    "analysis.reports.charts",
+    "analysis.reports.html",
+)
 STATE_FILE = ".state.json"
 KERNEL = "python3"
 CELL_TIMEOUT = 600
@@ -50,7 +56,8 @@ EXPORT_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block extra_css -%}
 {{ resources.gdr_font_css }}
 <style>
-body.jp-Notebook {font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "Hiragino Sans GB", sans-serif;}
+body.jp-Notebook {font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
+  "Microsoft YaHei", "Hiragino Sans GB", sans-serif;}
 main {max-width: 1000px; margin: 0 auto;}
 .jp-RenderedImage img {max-width: 100%; height: auto;}
 .gdr-back {font-size: 13px; margin: 1em 0 0 0;}
@@ -65,12 +72,12 @@ main {max-width: 1000px; margin: 0 auto;}
 
 @dataclass
 class Job:
-    key: str            # stable id in the state file, e.g. "agency/福州市商务局"
-    kind: str           # notebook name without .ipynb
-    title: str          # what the index shows (an agency name, or the report's name)
-    template: str       # path of the notebook to run
+    key: str  # stable id in the state file, e.g. "agency/福州市商务局"
+    kind: str  # notebook name without .ipynb
+    title: str  # what the index shows (an agency name, or the report's name)
+    template: str  # path of the notebook to run
     params: dict[str, Any]
-    out_stem: str       # output path without extension, relative to the reports folder
+    out_stem: str  # output path without extension, relative to the reports folder
     fingerprint: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -96,40 +103,79 @@ def plan(processed_dir: Path, notebooks_dir: Path) -> tuple[list[Job], Any]:
     whole = rd.corpus_fingerprint(corpus)
     pdir = str(Path(processed_dir).resolve())
     jobs: list[Job] = []
-    for kind, title, desc in [("corpus_overview", "语料总览", "语料构成、各指标的抽取覆盖率、有警告或错误的报告"),
-                              ("cross_year", "跨年度、跨机关比较", "各指标逐年、各机关的数值与覆盖网格")]:
-        jobs.append(Job(kind, kind, title, str(notebooks_dir / f"{kind}.ipynb"), {"processed_dir": pdir}, kind,
-                        meta={"desc": desc}, fingerprint=whole))
+    for kind, title, desc in [
+        ("corpus_overview", "语料总览", "语料构成、各指标的抽取覆盖率、有警告或错误的报告"),
+        ("cross_year", "跨年度、跨机关比较", "各指标逐年、各机关的数值与覆盖网格"),
+    ]:
+        jobs.append(
+            Job(
+                kind,
+                kind,
+                title,
+                str(notebooks_dir / f"{kind}.ipynb"),
+                {"processed_dir": pdir},
+                kind,
+                meta={"desc": desc},
+                fingerprint=whole,
+            )
+        )
     names = rd.agencies(corpus)
     stems = unique_slugs(names)
     for name in names:
         view = rd.agency_view(corpus, name)
         years = sorted({int(y) for y in view.reports["report_year"].dropna()})
-        span = "" if not years else (str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}")
-        jobs.append(Job(f"agency/{name}", "agency_summary", name, str(notebooks_dir / "agency_summary.ipynb"),
-                        {"agency": name, "processed_dir": pdir}, f"agency/{stems[name]}",
-                        meta={"years": span, "n_reports": len(view.reports),
-                              "n_figures": int(view.metrics["value"].notna().sum())},
-                        fingerprint=rd.view_fingerprint(view)))
+        span = (
+            "" if not years else (str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}")
+        )
+        jobs.append(
+            Job(
+                f"agency/{name}",
+                "agency_summary",
+                name,
+                str(notebooks_dir / "agency_summary.ipynb"),
+                {"agency": name, "processed_dir": pdir},
+                f"agency/{stems[name]}",
+                meta={
+                    "years": span,
+                    "n_reports": len(view.reports),
+                    "n_figures": int(view.metrics["value"].notna().sum()),
+                },
+                fingerprint=rd.view_fingerprint(view),
+            )
+        )
     for j in jobs:
         tpl = Path(j.template).read_bytes() if Path(j.template).exists() else b"(missing)"
-        j.fingerprint = _sha(j.fingerprint, code, tpl, json.dumps(j.params, sort_keys=True, ensure_ascii=False), j.out_stem)
+        j.fingerprint = _sha(
+            j.fingerprint,
+            code,
+            tpl,
+            json.dumps(j.params, sort_keys=True, ensure_ascii=False),
+            j.out_stem,
+        )
     return jobs, corpus
 
 
 # ---- running one notebook (in a worker process) --------------------------------------------
 
+
 def _export_html(nb: Any, index_href: str) -> str:
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"gdr.html.j2": EXPORT_TEMPLATE})],
-                            template_file="gdr.html.j2", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"gdr.html.j2": EXPORT_TEMPLATE})],
+        template_file="gdr.html.j2",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     from .html import font_face_css
 
     prefix = index_href[: -len("index.html")]
-    body, _ = exporter.from_notebook_node(nb, resources={"gdr_index": index_href, "gdr_font_css": font_face_css(prefix)})
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"gdr_index": index_href, "gdr_font_css": font_face_css(prefix)}
+    )
     return body
 
 
@@ -154,14 +200,28 @@ def run_job(job: dict[str, Any], out_dir: str) -> dict[str, Any]:
     fd, tmp_name = tempfile.mkstemp(prefix=".run.", suffix=".ipynb", dir=target_nb.parent)
     os.close(fd)
     tmp = Path(tmp_name)
-    result: dict[str, Any] = {"key": job["key"], "ok": False, "error": "", "seconds": 0.0, "failed_copy": ""}
+    result: dict[str, Any] = {
+        "key": job["key"],
+        "ok": False,
+        "error": "",
+        "seconds": 0.0,
+        "failed_copy": "",
+    }
     try:
         import nbformat
         import papermill as pm
 
-        pm.execute_notebook(job["template"], str(tmp), parameters=job["params"], kernel_name=KERNEL,
-                            progress_bar=False, log_output=False, cwd=str(Path(job["template"]).parent),
-                            execution_timeout=CELL_TIMEOUT, language="python")
+        pm.execute_notebook(
+            job["template"],
+            str(tmp),
+            parameters=job["params"],
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(Path(job["template"]).parent),
+            execution_timeout=CELL_TIMEOUT,
+            language="python",
+        )
         nb = nbformat.read(str(tmp), as_version=4)
         nb.metadata["title"] = job["title"]
         nbformat.write(nb, str(tmp))
@@ -195,10 +255,15 @@ def _quiet_worker(log_path: str) -> None:
 
 # ---- the batch --------------------------------------------------------------------------
 
+
 def _load_state(path: Path) -> dict[str, Any]:
     try:
         state = json.loads(path.read_text(encoding="utf-8"))
-        return state if isinstance(state, dict) and isinstance(state.get("jobs"), dict) else {"jobs": {}}
+        return (
+            state
+            if isinstance(state, dict) and isinstance(state.get("jobs"), dict)
+            else {"jobs": {}}
+        )
     except (OSError, ValueError):
         return {"jobs": {}}
 
@@ -220,8 +285,15 @@ def _inside(out: Path, p: Path) -> bool:
         return False
 
 
-def run(processed_dir: Path, out_dir: Path, notebooks_dir: Path, jobs: int = 0, force: bool = False,
-        only: list[str] | None = None, quiet: bool = False) -> int:
+def run(
+    processed_dir: Path,
+    out_dir: Path,
+    notebooks_dir: Path,
+    jobs: int = 0,
+    force: bool = False,
+    only: list[str] | None = None,
+    quiet: bool = False,
+) -> int:
     """Plan, skip, run and index; returns the exit code (1 when any notebook failed)."""
     t0 = time.monotonic()
     out = Path(out_dir)
@@ -233,31 +305,51 @@ def run(processed_dir: Path, out_dir: Path, notebooks_dir: Path, jobs: int = 0, 
     for j in all_jobs:
         prev = state["jobs"].get(j.key, {})
         wanted = not only or j.kind in only
-        if not force and prev.get("fingerprint") == j.fingerprint and all(p.exists() for p in _outputs(out, j)):
+        if (
+            not force
+            and prev.get("fingerprint") == j.fingerprint
+            and all(p.exists() for p in _outputs(out, j))
+        ):
             skipped.append(j)
         elif wanted:
             todo.append(j)
-    _say(f"reports: {len(all_jobs)} notebooks, {len(skipped)} up to date, {len(todo)} to run", quiet)
+    _say(
+        f"reports: {len(all_jobs)} notebooks, {len(skipped)} up to date, {len(todo)} to run", quiet
+    )
     results: dict[str, dict[str, Any]] = {}
     if todo:
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-        todo.sort(key=lambda j: (j.kind == "agency_summary", j.kind != "cross_year"))  # longest first
+        todo.sort(
+            key=lambda j: (j.kind == "agency_summary", j.kind != "cross_year")
+        )  # longest first
         log = out / ".logs" / "kernels.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text("", encoding="utf-8")  # this run's kernel messages only
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_quiet_worker,
-                                 initargs=(str(log),)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=get_context("spawn"),
+            initializer=_quiet_worker,
+            initargs=(str(log),),
+        ) as pool:
             futures = {pool.submit(run_job, asdict(j), str(out)): j for j in todo}
             for i, fut in enumerate(as_completed(futures), start=1):
                 j = futures[fut]
                 try:
                     r = fut.result()
                 except BaseException as exc:  # noqa: BLE001 - a worker that died
-                    r = {"key": j.key, "ok": False, "error": _error_summary(exc), "seconds": 0.0, "failed_copy": ""}
+                    r = {
+                        "key": j.key,
+                        "ok": False,
+                        "error": _error_summary(exc),
+                        "seconds": 0.0,
+                        "failed_copy": "",
+                    }
                 results[j.key] = r
                 what = f"{j.kind} · {j.title}" if j.kind == "agency_summary" else j.kind
                 status = "ok" if r["ok"] else f"FAILED ({r['error']})"
-                _say(f"  [{i}/{len(todo)}] {_one_line(what)}: {status} ({r['seconds']:.1f} s)", quiet)
+                _say(
+                    f"  [{i}/{len(todo)}] {_one_line(what)}: {status} ({r['seconds']:.1f} s)", quiet
+                )
     # state: keep what succeeded or was skipped; forget failures so they run again next time
     new_state: dict[str, Any] = {"jobs": {}}
     for j in all_jobs:
@@ -274,18 +366,32 @@ def run(processed_dir: Path, out_dir: Path, notebooks_dir: Path, jobs: int = 0, 
                 p = out / f"{entry['out']}{ext}"
                 if _inside(out, p) and p.is_file():
                     p.unlink()
-    failures = [{"notebook": j.template, "title": j.title if j.kind == "agency_summary" else "",
-                 "error": results[j.key]["error"], "failed_copy": results[j.key]["failed_copy"]}
-                for j in all_jobs if j.key in results and not results[j.key]["ok"]]
+    failures = [
+        {
+            "notebook": j.template,
+            "title": j.title if j.kind == "agency_summary" else "",
+            "error": results[j.key]["error"],
+            "failed_copy": results[j.key]["failed_copy"],
+        }
+        for j in all_jobs
+        if j.key in results and not results[j.key]["ok"]
+    ]
     write_index(out, all_jobs, results, failures, corpus)
     write_text(state_path, json.dumps(new_state, ensure_ascii=False, indent=1, sort_keys=True))
     n_ok = sum(1 for r in results.values() if r["ok"])
-    _say(f"reports: {n_ok} ran, {len(skipped)} skipped (unchanged), {len(failures)} failed "
-         f"({time.monotonic() - t0:.1f} s) -> {out / 'index.html'}", quiet)
+    _say(
+        f"reports: {n_ok} ran, {len(skipped)} skipped (unchanged), {len(failures)} failed "
+        f"({time.monotonic() - t0:.1f} s) -> {out / 'index.html'}",
+        quiet,
+    )
     for f in failures:
-        print(f"FAILED {f['notebook']}" + (f" [agency={_one_line(f['title'])!r}]" if f["title"] else "")
-              + f": {f['error']}" + (f"; executed copy: {out / f['failed_copy']}" if f["failed_copy"] else ""),
-              file=sys.stderr)
+        print(
+            f"FAILED {f['notebook']}"
+            + (f" [agency={_one_line(f['title'])!r}]" if f["title"] else "")
+            + f": {f['error']}"
+            + (f"; executed copy: {out / f['failed_copy']}" if f["failed_copy"] else ""),
+            file=sys.stderr,
+        )
     return 1 if failures else 0
 
 
@@ -294,15 +400,24 @@ def _one_line(s: str, limit: int = 80) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
-def write_index(out: Path, jobs: list[Job], results: dict[str, dict[str, Any]], failures: list[dict[str, Any]],
-                corpus: Any) -> None:
+def write_index(
+    out: Path,
+    jobs: list[Job],
+    results: dict[str, dict[str, Any]],
+    failures: list[dict[str, Any]],
+    corpus: Any,
+) -> None:
     from .html import index_page
 
     def entry(j: Job) -> dict[str, Any]:
         html_rel = f"{j.out_stem}.html"
         r = results.get(j.key)
-        return {"title": j.title, "html": html_rel if (out / html_rel).exists() else "",
-                "failed": bool(r and not r["ok"]), **j.meta}
+        return {
+            "title": j.title,
+            "html": html_rel if (out / html_rel).exists() else "",
+            "failed": bool(r and not r["ok"]),
+            **j.meta,
+        }
 
     overall = [entry(j) for j in jobs if j.kind != "agency_summary"]
     agencies = [entry(j) for j in jobs if j.kind == "agency_summary"]
@@ -310,14 +425,17 @@ def write_index(out: Path, jobs: list[Job], results: dict[str, dict[str, Any]], 
     n_dup = int((corpus.all_reports["status"] == "duplicate").sum())
     n_anon = int(corpus.reports["agency"].isna().sum())
     anon = f"另有 {n_anon} 份报告未能识别机关，见语料总览。" if n_anon else ""
-    summary = (f"语料：{n_rep} 份报告（另有 {n_dup} 个重复文件未计入），{len(agencies)} 个机关。{anon}"
-               f"每页图表中的“缺失”表示报告中未找到该数字，不等于 0。")
+    summary = (
+        f"语料：{n_rep} 份报告（另有 {n_dup} 个重复文件未计入），{len(agencies)} 个机关。{anon}"
+        f"每页图表中的“缺失”表示报告中未找到该数字，不等于 0。"
+    )
     ship_font(out)
     write_text(out / "index.html", index_page(overall, agencies, failures, summary))
 
 
 def ship_font(out: Path) -> Path:
-    """Copy the CJK font the pages refer to into reports/ once (atomically; skipped when unchanged)."""
+    """Copy the CJK font the pages refer to into reports/ once (atomically; skipped when
+    unchanged)."""
     import shutil
 
     from .charts import font_path
@@ -337,29 +455,50 @@ def readme_image(processed_dir: Path, path: Path, metric: str = "proactive_total
 
     corpus = rd.load(processed_dir)
     reps = rd.scope(corpus, [])
-    fig = charts.metric_across_agencies(rd.metric_long(corpus, reps, metric), metric, charts.agency_colors(rd.agencies(corpus)))
+    fig = charts.metric_across_agencies(
+        rd.metric_long(corpus, reps, metric), metric, charts.agency_colors(rd.agencies(corpus))
+    )
     return charts.save(fig, path)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="python -m analysis.reports",
-        description="Build data/processed if its inputs changed, then run every report notebook with papermill "
-                    "(one agency summary per agency, plus cross_year and corpus_overview) into executed notebooks "
-                    "and standalone HTML, with an index page. Unchanged reports are skipped; a failed notebook is "
-                    "listed and makes the exit code 1, the others still run.")
-    ap.add_argument("--raw", default=str(ROOT / "data" / "raw"), help="folder of report files (default: data/raw)")
-    ap.add_argument("--processed", default=str(ROOT / "data" / "processed"),
-                    help="processed tables folder (default: data/processed)")
+        description="Build data/processed if its inputs changed, then run every report notebook "
+        "with papermill (one agency summary per agency, plus cross_year and corpus_overview) into "
+        "executed notebooks and standalone HTML, with an index page. Unchanged reports are "
+        "skipped; a failed notebook is "
+        "listed and makes the exit code 1, the others still run.",
+    )
+    ap.add_argument(
+        "--raw",
+        default=str(ROOT / "data" / "raw"),
+        help="folder of report files (default: data/raw)",
+    )
+    ap.add_argument(
+        "--processed",
+        default=str(ROOT / "data" / "processed"),
+        help="processed tables folder (default: data/processed)",
+    )
     ap.add_argument("--out", default=str(ROOT / "reports"), help="output folder (default: reports)")
-    ap.add_argument("--notebooks", default=str(ROOT / "notebooks"), help="folder of the notebook templates")
+    ap.add_argument(
+        "--notebooks", default=str(ROOT / "notebooks"), help="folder of the notebook templates"
+    )
     ap.add_argument("--jobs", type=int, default=0, help="notebooks run at once (0: one per core)")
     ap.add_argument("--no-build", action="store_true", help="use data/processed as it is")
-    ap.add_argument("--force", action="store_true", help="run every notebook even if nothing changed")
-    ap.add_argument("--only", action="append", choices=["agency_summary", "cross_year", "corpus_overview"],
-                    help="run only this kind of notebook (repeatable)")
+    ap.add_argument(
+        "--force", action="store_true", help="run every notebook even if nothing changed"
+    )
+    ap.add_argument(
+        "--only",
+        action="append",
+        choices=["agency_summary", "cross_year", "corpus_overview"],
+        help="run only this kind of notebook (repeatable)",
+    )
     ap.add_argument("--quiet", action="store_true")
-    ap.add_argument("--readme-image", metavar="PNG", help="only render the README's example chart to this file")
+    ap.add_argument(
+        "--readme-image", metavar="PNG", help="only render the README's example chart to this file"
+    )
     args = ap.parse_args(argv)
     if not args.no_build:
         from ..build.run import build
@@ -368,12 +507,20 @@ def main(argv: list[str] | None = None) -> int:
         if code:
             return code
     if args.readme_image:
-        print(f"wrote {readme_image(Path(args.processed), Path(args.readme_image))}", file=sys.stderr)
+        print(
+            f"wrote {readme_image(Path(args.processed), Path(args.readme_image))}", file=sys.stderr
+        )
         return 0
     try:
-        return run(Path(args.processed), Path(args.out), Path(args.notebooks), jobs=args.jobs, force=args.force,
-                   only=args.only, quiet=args.quiet)
+        return run(
+            Path(args.processed),
+            Path(args.out),
+            Path(args.notebooks),
+            jobs=args.jobs,
+            force=args.force,
+            only=args.only,
+            quiet=args.quiet,
+        )
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-

@@ -4,6 +4,7 @@ The cells table has one row per figure (25 rows × 7 columns for table 三 alone
 analyst asks "how did this agency's applications end, and for whom", and "which reports
 do not add up". These two views answer that, so the notebooks stay a call and a chart.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -33,7 +34,9 @@ def outcome_breakdown(cells: pd.DataFrame) -> pd.DataFrame:
     not a table of zeros); 法人或其他组织 is the sum of its five kinds the same way.
     """
     t3 = cells[cells["table"] == "三"]
-    cols = ["report_id", "agency", "report_year", "outcome", "outcome_label"] + [k for k, _ in APPLICANTS]
+    cols = ["report_id", "agency", "report_year", "outcome", "outcome_label"] + [
+        k for k, _ in APPLICANTS
+    ]
     if t3.empty:
         return pd.DataFrame(columns=cols)
     kind = t3["col_key"].map(lambda c: "legal_person" if c in T3_ORGS else c)
@@ -45,10 +48,15 @@ def outcome_breakdown(cells: pd.DataFrame) -> pd.DataFrame:
         if part.empty:
             continue
         # a subtotal row, where the report has one, stands for its items
-        has_sub = part.groupby("report_id")["row_key"].transform(lambda s: (s == f"{key}_subtotal").any())
+        has_sub = part.groupby("report_id")["row_key"].transform(
+            lambda s: (s == f"{key}_subtotal").any()
+        )
         part = part[~has_sub | (part["row_key"] == f"{key}_subtotal")]
-        g = (part.groupby(["report_id", "agency", "report_year", "kind"], dropna=False)["value"]
-             .agg(lambda v: v.sum() if v.notna().all() else float("nan")).unstack("kind"))
+        g = (
+            part.groupby(["report_id", "agency", "report_year", "kind"], dropna=False)["value"]
+            .agg(lambda v: v.sum() if v.notna().all() else float("nan"))
+            .unstack("kind")
+        )
         g = g.reset_index().assign(outcome=key, outcome_label=label)
         frames.append(g)
     out = pd.concat(frames, ignore_index=True)
@@ -56,7 +64,9 @@ def outcome_breakdown(cells: pd.DataFrame) -> pd.DataFrame:
         if k not in out:
             out[k] = float("nan")
     order = {k: i for i, (k, _, _) in enumerate(OUTCOMES)}
-    out = out.sort_values(["report_id", "outcome"], key=lambda s: s.map(order) if s.name == "outcome" else s)
+    out = out.sort_values(
+        ["report_id", "outcome"], key=lambda s: s.map(order) if s.name == "outcome" else s
+    )
     out = out[cols].reset_index(drop=True)
     out.columns.name = None
     return out
@@ -67,14 +77,22 @@ def check_summary(checks: pd.DataFrame) -> pd.DataFrame:
     cols = ["report_id", "agency", "report_year", "pass", "fail", "cannot assess", "failing"]
     if checks.empty:
         return pd.DataFrame(columns=cols)
-    counts = (checks.groupby(["report_id", "agency", "report_year", "status"], dropna=False).size()
-              .unstack("status", fill_value=0))
+    counts = (
+        checks.groupby(["report_id", "agency", "report_year", "status"], dropna=False)
+        .size()
+        .unstack("status", fill_value=0)
+    )
     for s in ("pass", "fail", "cannot assess"):
         if s not in counts:
             counts[s] = 0
-    failing = (checks[checks["status"] == "fail"].groupby("report_id")["message"]
-               .agg(lambda m: " | ".join(m)))
+    failing = (
+        checks[checks["status"] == "fail"]
+        .groupby("report_id")["message"]
+        .agg(lambda m: " | ".join(m))
+    )
     out = counts.reset_index()
     out.columns.name = None
     out["failing"] = out["report_id"].map(failing).fillna("")
-    return out[cols].sort_values(["fail", "report_id"], ascending=[False, True]).reset_index(drop=True)
+    return (
+        out[cols].sort_values(["fail", "report_id"], ascending=[False, True]).reset_index(drop=True)
+    )
