@@ -24,6 +24,7 @@ from ..document.sentences import Document
 from ..issues import Issue
 from .checks import FAIL, cell_id, prose_vs_table, table3_checks, table4_checks
 from .four import Table4, locate_table4, read_table4
+from .glued import glued_table3, glued_table4
 from .template import (
     T2_BY_KEY,
     T2_HEADER_2019,
@@ -43,7 +44,7 @@ from .two import Table2, read_table2
 # words only the standard tables use (a prose report has none of them)
 _GATE = ("本年新收", "第二十条", "尚未审", "直接起诉", "复议后起诉", "信息内容")
 _AREA_END = re.compile(r"^\s*[五六][、.]\s*\S")
-_CONFIDENCE = {"cells": 0.95, "stream": 0.9, "block": 0.85}
+_CONFIDENCE = {"cells": 0.95, "stream": 0.9, "block": 0.85, "glued": 0.85}
 
 
 def _empty() -> dict[str, Any]:
@@ -130,6 +131,7 @@ def read_tables(doc: Document) -> dict[str, Any]:
     if t3 is not None and t3.layout is None and hint:
         t3 = read_table3(tok, 0, t3_hi, offset(t3_hi), reaches_end and t4_li is None, hint, name)
     t4 = read_table4(tok, t4_li, end, reaches_end, name) if t4_li is not None else None
+    t3, t4 = _glued(doc.norm.text, start, end, name, t3, t4)
 
     issues: list[Issue] = []
     if tok.dropped_tail is not None:
@@ -199,6 +201,33 @@ def read_tables(doc: Document) -> dict[str, Any]:
         "checks": checks,
         "issues": issues,
     }
+
+
+def _placed(grid: dict[str, list[Any]]) -> int:
+    return sum(v is not None for row in grid.values() for v in row)
+
+
+def _glued(
+    text: str, start: int, end: int, name: str, t3: Table3 | None, t4: Table4 | None
+) -> tuple[Table3 | None, Table4 | None]:
+    """Tables 三 and 四 read again as glued text (`glued`), where that places more cells.
+
+    Only tried when the ordinary reading left most of a table empty, so a table that reads
+    well costs nothing more.
+    """
+    if t3 is None or _placed(t3.grid) < 0.5 * 7 * len(t3.rows):
+        g3 = glued_table3(text, start, end, name)
+        if g3 is not None and _placed(g3.grid) > (_placed(t3.grid) if t3 else 0):
+            if t3 is not None and t3.layout and g3.layout != t3.layout:
+                g3 = None
+            if g3 is not None:
+                t3 = g3
+    if t4 is None or _placed(t4.grid) == 0:
+        lo = t3.where[t3.rows[-1]][1] if t3 is not None and t3.rows[-1] in t3.where else start
+        g4 = glued_table4(text, lo, end, name)
+        if g4 is not None and _placed(g4.grid) > 0:
+            t4 = Table4(g4.grid, g4.spans, g4.where, "glued", g4.flags, g4.issues)
+    return t3, t4
 
 
 def _header_layout(label: str) -> str | None:
