@@ -50,7 +50,64 @@ def locate_table4(tok: Tokens, lo: int) -> int | None:
     return None
 
 
+_BLOCKS = (
+    ("litigation_after_reconsideration", re.compile(r"复议后起诉")),
+    ("litigation_direct", re.compile(r"直接起诉|未经复议")),
+    ("reconsideration", re.compile(r"行政复议")),
+)
+
+
+def _block_of(label: str) -> str | None:
+    for key, pattern in _BLOCKS:
+        if pattern.search(label):
+            return key
+    return None
+
+
+def read_blocks(tok: Tokens, li: int, hi_offset: int) -> Table4 | None:
+    """Table 四 as three blocks of five (行政复议, then each 行政诉讼 kind under its own heading
+    and its own five column heads), as PDF extraction and markdown often give it.
+
+    Each block's five figures are placed under the heading that stands right above them, and
+    only when all three blocks are there, each once, each with its heads in the template's
+    order; anything else is left to the one-row reading.
+    """
+    start = tok.pos[li]
+    at = li
+    found: dict[str, Run] = {}
+    for r in tok.runs:
+        if r.start < start or r.start >= hi_offset:
+            continue
+        ri = tok.label_index(r.start)
+        between = tok.label[at:ri]
+        at = tok.label_index(r.end)
+        if len(r.values) != len(T4_COLS):
+            return None
+        key = _block_of(between)
+        if key is None or key in found or T4_HEADER.findall(between)[-5:] != T4_HEADER_ORDER:
+            return None
+        found[key] = r
+        if len(found) == len(T4_ROWS):
+            break
+    if len(found) != len(T4_ROWS):
+        return None
+    grid: dict[str, list[int | float | None]] = {}
+    spans: dict[str, list[tuple[int, int] | None]] = {}
+    for k, _ in T4_ROWS:
+        r = found[k]
+        grid[k] = [v.value for v in r.values]
+        spans[k] = [None if v.value is None else (v.start, v.end) for v in r.values]
+    first = min(found.values(), key=lambda r: r.start)
+    last = max(found.values(), key=lambda r: r.end)
+    where = (first.line_start if first.cells else first.start, last.line_end)
+    placement = "cells" if all(r.cells for r in found.values()) else "stream"
+    return Table4(grid, spans, where, placement)
+
+
 def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: str) -> Table4:
+    blocks = read_blocks(tok, li, hi_offset)
+    if blocks is not None:
+        return blocks
     start = tok.pos[li]
     runs: list[Run] = []
     for r in tok.runs:
