@@ -139,7 +139,7 @@ def extract_loaded(
     metrics, notes = extract_figures(doc, year)
     issues.extend(notes)
     tables = read_tables(doc)
-    metrics = merge_metrics(metrics, tables)
+    metrics = merge_metrics(metrics, tables, name)
     checks = tables.pop("checks")
     issues.extend(tables.pop("issues"))
     record: dict[str, Any] = {

@@ -59,6 +59,14 @@ METRICS_SCHEMA = pa.schema(
         ("span", pa.string()),
         ("line", pa.int64()),
         ("flags", pa.string()),
+        # table figures: where they came from (columns appended; prose figures leave them empty)
+        ("cells", pa.string()),
+        ("cell_source", pa.string()),
+        ("page", pa.int64()),
+        ("box", pa.string()),
+        ("ocr", pa.bool_()),
+        ("checked", pa.bool_()),
+        ("derived", pa.bool_()),
     ]
 )
 ISSUES_SCHEMA = pa.schema(
@@ -88,6 +96,15 @@ CELLS_SCHEMA = pa.schema(
         ("line", pa.int64()),
         ("evidence", pa.string()),
         ("flag", pa.string()),
+        # provenance (columns appended): the reader, the reader's grid position, page and box
+        ("source", pa.string()),
+        ("grid_row", pa.int64()),
+        ("grid_col", pa.int64()),
+        ("page", pa.int64()),
+        ("box", pa.string()),
+        ("ocr", pa.bool_()),
+        ("checked", pa.bool_()),
+        ("derived", pa.bool_()),
     ]
 )
 CHECKS_SCHEMA = pa.schema(
@@ -169,6 +186,13 @@ def metric_rows(rec: dict[str, Any]) -> list[dict[str, Any]]:
                 "span": m.get("span"),
                 "line": m.get("line"),
                 "flags": " | ".join(m.get("flags") or []),
+                "cells": " ".join(m["cells"]) if m.get("cells") else None,
+                "cell_source": m.get("cell_source"),
+                "page": m.get("page"),
+                "box": m.get("box"),
+                "ocr": m.get("ocr"),
+                "checked": m.get("checked"),
+                "derived": m.get("derived"),
             }
         )
     return rows
@@ -204,6 +228,14 @@ def cell_rows(rec: dict[str, Any]) -> list[dict[str, Any]]:
             "line": c.get("line"),
             "evidence": c.get("evidence"),
             "flag": c.get("flag"),
+            "source": c.get("source"),
+            "grid_row": c.get("grid_row"),
+            "grid_col": c.get("grid_col"),
+            "page": c.get("page"),
+            "box": c.get("box"),
+            "ocr": c.get("ocr"),
+            "checked": c.get("checked"),
+            "derived": c.get("derived"),
         }
         for c in t.get("cells", [])
     ]

@@ -198,6 +198,9 @@ def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: s
         while lead < len(vals) - N and vals[lead].value is None:
             lead += 1
         vals = vals[lead:]
+    if cells and len(vals) < N and len(vals) + runs[-1].trailing >= N:
+        # the row's last cells are printed empty: they keep their places, empty
+        vals = vals + [Value(None, runs[-1].end, runs[-1].end)] * (N - len(vals))
     cut = reaches_end and tok.label_index(runs[-1].end) >= len(tok.label)
     if len(vals) > N or (len(vals) < N and not cut):
         for k, _ in T4_ROWS:

@@ -22,9 +22,10 @@ from typing import Any
 from ..document.rows import has_cell_border
 from ..document.sentences import Document
 from ..issues import Issue
-from .checks import FAIL, cell_id, prose_vs_table, table3_checks, table4_checks
+from .checks import FAIL, cell_id, fmt, prose_vs_table, table3_checks, table4_checks
 from .four import Table4, locate_table4, read_table4
 from .glued import glued_table3, glued_table4
+from .provenance import OCR_PENALTY, Sources, apply_derived, derive_totals, mark_checked
 from .template import (
     T2_BY_KEY,
     T2_HEADER_2019,
@@ -161,19 +162,20 @@ def read_tables(doc: Document) -> dict[str, Any]:
         layout += "-subtotal"
 
     lines = LineIndex(doc.norm.text)
+    src = Sources(doc)
     cells: list[dict[str, Any]] = []
     checks: list[dict[str, Any]] = []
     metrics: dict[str, dict[str, Any]] = {}
     if t2 is not None:
         issues.extend(t2.issues)
-        cells.extend(_cells2(doc, t2, lines))
+        cells.extend(_cells2(doc, t2, lines, src))
     if t3 is not None:
         issues.extend(t3.issues)
-        cells.extend(_cells3(doc, t3, lines))
+        cells.extend(_cells3(doc, t3, lines, src))
         checks.extend(table3_checks(t3.grid, t3.rows, t3.columns))
     if t4 is not None:
         issues.extend(t4.issues)
-        cells.extend(_cells4(doc, t4, lines))
+        cells.extend(_cells4(doc, t4, lines, src))
         checks.extend(table4_checks(t4.grid))
     failed = [c for c in checks if c["status"] == FAIL]
     if failed:
@@ -187,6 +189,10 @@ def read_tables(doc: Document) -> dict[str, Any]:
             )
         )
     bad_cells = {c for chk in failed for c in chk["cells"]}
+    derived = derive_totals(t3, t4)
+    if derived:
+        apply_derived(cells, t3, t4, derived)
+    mark_checked(cells, checks)
     by_id = {cell_id(c["table"], c["row_key"], c["col_key"]): c for c in cells}
     if t2 is not None and t2.layout:
         metrics.update(_metrics2(t2, by_id, bad_cells))
@@ -240,6 +246,7 @@ _EMPTY_CELL = "the cell is empty in the report"
 
 def _row(
     lines: LineIndex,
+    src: Sources,
     table: str,
     row: str,
     row_label: str,
@@ -270,6 +277,7 @@ def _row(
             at = row_line
         else:
             at = lines.line(span[0])
+        prov = src.at(span[0] if span else where[0] if where else None)
         out.append(
             {
                 "table": table,
@@ -281,6 +289,9 @@ def _row(
                 "line": at,
                 "evidence": evidence,
                 "flag": empty_flag if value is None else flag,
+                **prov,
+                "checked": False,
+                "derived": False,
             }
         )
     return out
@@ -290,13 +301,14 @@ def _evidence(doc: Document, where: tuple[int, int] | None) -> str | None:
     return doc.original(*where) if where else None
 
 
-def _cells2(doc: Document, t: Table2, lines: LineIndex) -> list[dict[str, Any]]:
+def _cells2(doc: Document, t: Table2, lines: LineIndex, src: Sources) -> list[dict[str, Any]]:
     out = []
     for r in t.rows:
         w = t.where.get(r)
         out.extend(
             _row(
                 lines,
+                src,
                 "二",
                 r,
                 T2_BY_KEY[r].label,
@@ -311,13 +323,14 @@ def _cells2(doc: Document, t: Table2, lines: LineIndex) -> list[dict[str, Any]]:
     return out
 
 
-def _cells3(doc: Document, t: Table3, lines: LineIndex) -> list[dict[str, Any]]:
+def _cells3(doc: Document, t: Table3, lines: LineIndex, src: Sources) -> list[dict[str, Any]]:
     out = []
     for r in t.rows:
         w = t.where.get(r)
         out.extend(
             _row(
                 lines,
+                src,
                 "三",
                 r,
                 t3_row_label(r),
@@ -332,13 +345,25 @@ def _cells3(doc: Document, t: Table3, lines: LineIndex) -> list[dict[str, Any]]:
     return out
 
 
-def _cells4(doc: Document, t: Table4, lines: LineIndex) -> list[dict[str, Any]]:
+def _cells4(doc: Document, t: Table4, lines: LineIndex, src: Sources) -> list[dict[str, Any]]:
     out = []
     where = t.where if t.where[1] > t.where[0] else None
     ev = _evidence(doc, where)
     for r, rlabel in T4_ROWS:
         out.extend(
-            _row(lines, "四", r, rlabel, T4_COLS, t.grid[r], t.spans[r], where, ev, t.flags.get(r))
+            _row(
+                lines,
+                src,
+                "四",
+                r,
+                rlabel,
+                T4_COLS,
+                t.grid[r],
+                t.spans[r],
+                where,
+                ev,
+                t.flags.get(r),
+            )
         )
     return out
 
@@ -364,6 +389,11 @@ def _record(
         f = by_id[i].get("flag")
         if f:
             flags.append(f"{i}: {f}")
+    used = [by_id[i] for i in ids]
+    checked = all(c["checked"] for c in used)
+    ocr = any(c["ocr"] for c in used)
+    if ocr and not checked:
+        conf -= OCR_PENALTY
     line = by_id[ids[0]].get("line")
     return {
         "value": value,
@@ -376,6 +406,12 @@ def _record(
         "line": line,
         "flags": flags,
         "cells": ids,
+        "cell_source": used[0]["source"],
+        "page": used[0]["page"],
+        "box": used[0]["box"] if len(used) == 1 else None,
+        "ocr": ocr,
+        "checked": checked,
+        "derived": any(c["derived"] for c in used),
     }
 
 
@@ -475,7 +511,9 @@ def _metrics4(doc: Document, t: Table4, by_id: dict[str, dict], bad: set[str]) -
     return out
 
 
-def merge_metrics(prose: dict[str, dict], tables: dict[str, Any]) -> dict[str, dict]:
+def merge_metrics(
+    prose: dict[str, dict], tables: dict[str, Any], file: str = "the report"
+) -> dict[str, dict]:
     """Table figures win; the prose figure stays beside them and is checked against them."""
     merged = dict(prose)
     checks = tables.setdefault("checks", []) if isinstance(tables, dict) else []
@@ -488,6 +526,20 @@ def merge_metrics(prose: dict[str, dict], tables: dict[str, Any]) -> dict[str, d
             new["prose_value"] = p.get("value")
             new["prose_evidence"] = p.get("evidence")
             if p.get("value") is not None:
-                checks.append(prose_vs_table(name, p, rec))
+                chk = prose_vs_table(name, p, rec)
+                checks.append(chk)
+                if chk["status"] == FAIL:
+                    # never picked silently: the table's figure stands, both are flagged
+                    new["flags"] = [*new.get("flags", []), "prose disagrees: " + chk["message"]]
+                    new["confidence"] = round(new.get("confidence", 0.85) - 0.1, 2)
+                    issues = tables.setdefault("issues", [])
+                    issues.append(
+                        Issue(
+                            "warning",
+                            "prose-table-mismatch",
+                            f"{file}: {name}: the prose says {p.get('evidence')!r} but the table "
+                            f"gives {fmt(rec['value'])}; the table's figure is kept, both flagged",
+                        )
+                    )
         merged[name] = new
     return merged

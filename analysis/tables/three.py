@@ -261,6 +261,10 @@ def _place_rows(
                 lead += 1
             vals = vals[lead:]
         n = len(vals)
+        if f.cells and n < ncols and len(f.runs) == 1 and n + last.trailing >= ncols:
+            # the row's last cells are printed empty: they keep their places, empty
+            vals = vals + [Value(None, last.end, last.end)] * (ncols - n)
+            n = ncols
         if n == ncols or (n < ncols and last is cut_run):
             t.grid[k][:n] = [v.value for v in vals]
             t.spans[k][:n] = [(v.start, v.end) for v in vals]

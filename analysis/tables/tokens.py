@@ -47,6 +47,7 @@ class Run:
     line_start: int  # span of the line(s) the run comes from
     line_end: int
     cells: bool  # from a row of cells, where empty cells keep their place
+    trailing: int = 0  # empty cells of the row after its last figure (not kept in values)
 
 
 @dataclass
@@ -147,9 +148,13 @@ def _grid_row(
         _add_label(tok, text, 0, s, e)
     if not has_num:
         return
+    popped = 0
     while values and values[-1].value is None:  # (this also drops the place after the last border)
         values.pop()
-    tok.runs.append(Run(values, values[0].start, values[-1].end, line_start, line_end, True))
+        popped += 1
+    trailing = popped - 1 if stripped_cells and popped else popped  # a text row's last border
+    run = Run(values, values[0].start, values[-1].end, line_start, line_end, True, trailing)
+    tok.runs.append(run)
 
 
 def _plain_line(tok: Tokens, text: str, base: int) -> None:
