@@ -124,3 +124,52 @@ def test_html_table_four_in_blocks_reads_the_same():
     )
     got = cells(extract_text(html, "r.html"))
     assert [[got[("四", r, c)] for c in T4_COLS] for r in T4_ROWS] == [FIGS[r] for r in T4_ROWS]
+
+
+def apart(text: str, labels: list[str]) -> str:
+    """The table as PDF extraction leaves it when some rows' labels lose their cells: the
+    row keeps its figures, its label goes above the row before it, broken over two lines."""
+    lines = text.splitlines()
+    for label in labels:
+        i = next(i for i, line in enumerate(lines) if line.startswith(f"| {label} |"))
+        lines[i] = lines[i].replace(f"| {label} |", "|", 1)
+        half = len(label) // 2
+        lines[i - 1 : i - 1] = [label[:half], label[half:]]
+    return "\n".join(lines) + "\n"
+
+
+LOOSE = ["（二）部分公开", "2.其他法律行政法规禁止公开", "2.没有现成信息需要另行制作", "3.其他"]
+GARBLED_T4 = (
+    "## 四、政府信息公开行政复议、行政诉讼情况\n行政复议行政诉讼\n未经复议直接起诉复议后起诉\n"
+    "| 维持 | 纠正 | 结果 | 审结 | 结果 | 结果 | 其他 | 尚未 | 结果 | 结果 | 其他 | 尚未 |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    "| " + " | ".join(str(v) for r in T4_ROWS for v in FIGS[r]) + " |\n\n"
+)
+
+
+def test_rows_whose_labels_stand_apart_are_placed_by_order_when_the_sums_hold():
+    rec = extract_text(report(GARBLED_T4).replace(T3, apart(T3, LOOSE)), "r.md")
+    got = cells(rec)
+    assert [got[("三", "partial", c)] for c in ["natural_person", "total"]] == [1, 1]
+    assert got[("三", "other_other", "total")] == 1
+    assert got[("三", "unable_not_held", "total")] == 3
+    assert got[("三", "new", "total")] == 11
+    flags = {c["row_key"]: c["flag"] for c in rec["tables"]["cells"] if c["table"] == "三"}
+    assert "row order" in flags["partial"] and flags["new"] is None
+    assert any(i["code"] == "table-row-by-order" for i in rec["issues"])
+
+
+def test_rows_apart_from_their_labels_are_not_placed_when_the_sums_fail():
+    broken = apart(T3, LOOSE).replace(
+        "| 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n", "| 2 | 0 | 0 | 0 | 0 | 0 | 2 |\n", 1
+    )
+    got = cells(extract_text(report(GARBLED_T4).replace(T3, broken), "r.md"))
+    assert got.get(("三", "partial", "total")) is None
+
+
+def test_table_four_with_garbled_heads_is_read_only_when_its_sums_hold():
+    got = cells(extract_text(report(GARBLED_T4), "r.md"))
+    assert [[got[("四", r, c)] for c in T4_COLS] for r in T4_ROWS] == [FIGS[r] for r in T4_ROWS]
+    wrong = GARBLED_T4.replace("| 4 | 1 | 0 | 2 | 7 |", "| 4 | 1 | 0 | 2 | 8 |")
+    got = cells(extract_text(report(wrong), "r.md"))
+    assert all(got.get(("四", r, c)) is None for r in T4_ROWS for c in T4_COLS)

@@ -104,6 +104,33 @@ def read_blocks(tok: Tokens, li: int, hi_offset: int) -> Table4 | None:
     return Table4(grid, spans, where, placement)
 
 
+def read_fifteen(tok: Tokens, lo: int, hi: int) -> Table4 | None:
+    """Table 四 whose column heads came out garbled (broken over lines, out of order): the
+    first row of fifteen cells after 行政复议, taken only if each block's 总计 is the sum of its
+    four results."""
+    li = tok.label_index(lo)
+    for r in tok.runs:
+        if r.start < lo or r.start >= hi or not r.cells or len(r.values) != N:
+            continue
+        if "行政复议" not in tok.label[li : tok.label_index(r.start)]:
+            return None
+        vals = [v.value for v in r.values]
+        if None in vals or any(sum(vals[i : i + 4]) != vals[i + 4] for i in range(0, N, 5)):
+            return None
+        grid: dict[str, list[int | float | None]] = {}
+        spans: dict[str, list[tuple[int, int] | None]] = {}
+        flags = {}
+        for b, (k, _) in enumerate(T4_ROWS):
+            grid[k] = vals[b * 5 : b * 5 + 5]
+            spans[k] = [(v.start, v.end) for v in r.values[b * 5 : b * 5 + 5]]
+            flags[k] = (
+                "column heads garbled; placed in the template's order because each 总计 "
+                "is the sum of its four results"
+            )
+        return Table4(grid, spans, (r.line_start, r.line_end), "cells", flags)
+    return None
+
+
 def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: str) -> Table4:
     blocks = read_blocks(tok, li, hi_offset)
     if blocks is not None:

@@ -74,6 +74,20 @@ class Sources:
             out["ocr"] = out["ocr"] or bool(getattr(cell, "ocr", False))
         return out
 
+    def mark(
+        self,
+        cells: list[dict[str, Any]],
+        spans: list[tuple[int, int] | None],
+        where: tuple[int, int] | None,
+    ) -> list[dict[str, Any]]:
+        """Add the provenance keys to one row's cell records (and `checked`/`derived`, set
+        later); a cell without a span of its own is placed by its row."""
+        for c, span in zip(cells, spans):
+            c.update(self.at(span[0] if span else where[0] if where else None))
+            c["checked"] = False
+            c["derived"] = False
+        return cells
+
 
 def mark_checked(cells: list[dict[str, Any]], checks: list[dict[str, Any]]) -> None:
     """Set each cell's `checked`, and flag the OCR'd cells the sums do not confirm."""

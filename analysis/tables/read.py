@@ -23,7 +23,8 @@ from ..document.rows import has_cell_border
 from ..document.sentences import Document
 from ..issues import Issue
 from .checks import FAIL, cell_id, fmt, prose_vs_table, table3_checks, table4_checks
-from .four import Table4, locate_table4, read_table4
+from .four import Table4, locate_table4, read_fifteen, read_table4
+from .gaps import drop_mislabelled, read_by_order
 from .glued import glued_table3, glued_table4
 from .provenance import OCR_PENALTY, Sources, apply_derived, derive_totals, mark_checked
 from .template import (
@@ -39,7 +40,7 @@ from .template import (
     t3_row_label,
 )
 from .three import Table3, read_table3
-from .tokens import LineIndex, tokenize
+from .tokens import LineIndex, Tokens, tokenize
 from .two import Table2, read_table2
 
 # words only the standard tables use (a prose report has none of them)
@@ -132,7 +133,7 @@ def read_tables(doc: Document) -> dict[str, Any]:
     if t3 is not None and t3.layout is None and hint:
         t3 = read_table3(tok, 0, t3_hi, offset(t3_hi), reaches_end and t4_li is None, hint, name)
     t4 = read_table4(tok, t4_li, end, reaches_end, name) if t4_li is not None else None
-    t3, t4 = _glued(doc.norm.text, start, end, name, t3, t4)
+    t3, t4 = _glued(doc.norm.text, tok, start, end, name, t3, t4)
 
     issues: list[Issue] = []
     if tok.dropped_tail is not None:
@@ -214,7 +215,13 @@ def _placed(grid: dict[str, list[Any]]) -> int:
 
 
 def _glued(
-    text: str, start: int, end: int, name: str, t3: Table3 | None, t4: Table4 | None
+    text: str,
+    tok: Tokens,
+    start: int,
+    end: int,
+    name: str,
+    t3: Table3 | None,
+    t4: Table4 | None,
 ) -> tuple[Table3 | None, Table4 | None]:
     """Tables 三 and 四 read again as glued text (`glued`), where that places more cells.
 
@@ -228,11 +235,21 @@ def _glued(
                 g3 = None
             if g3 is not None:
                 t3 = g3
+    if t3 is None or t3.placement in ("cells", "block"):
+        # stricter than the reading by labels where it applies (some rows of cells lack
+        # their label, and the sums confirm every column), so it is preferred there
+        g3 = read_by_order(tok, start, end, name)
+        if g3 is not None:
+            t3 = g3
+        elif t3 is not None:
+            drop_mislabelled(t3, tok, name)
     if t4 is None or _placed(t4.grid) == 0:
         lo = t3.where[t3.rows[-1]][1] if t3 is not None and t3.rows[-1] in t3.where else start
         g4 = glued_table4(text, lo, end, name)
         if g4 is not None and _placed(g4.grid) > 0:
             t4 = Table4(g4.grid, g4.spans, g4.where, "glued", g4.flags, g4.issues)
+        else:
+            t4 = read_fifteen(tok, lo, end) or t4
     return t3, t4
 
 
@@ -246,7 +263,6 @@ _EMPTY_CELL = "the cell is empty in the report"
 
 def _row(
     lines: LineIndex,
-    src: Sources,
     table: str,
     row: str,
     row_label: str,
@@ -277,7 +293,6 @@ def _row(
             at = row_line
         else:
             at = lines.line(span[0])
-        prov = src.at(span[0] if span else where[0] if where else None)
         out.append(
             {
                 "table": table,
@@ -289,9 +304,6 @@ def _row(
                 "line": at,
                 "evidence": evidence,
                 "flag": empty_flag if value is None else flag,
-                **prov,
-                "checked": False,
-                "derived": False,
             }
         )
     return out
@@ -305,21 +317,11 @@ def _cells2(doc: Document, t: Table2, lines: LineIndex, src: Sources) -> list[di
     out = []
     for r in t.rows:
         w = t.where.get(r)
-        out.extend(
-            _row(
-                lines,
-                src,
-                "二",
-                r,
-                T2_BY_KEY[r].label,
-                t.columns[r],
-                t.grid[r],
-                t.spans[r],
-                w,
-                _evidence(doc, w),
-                t.flags.get(r),
-            )
+        cols, label = t.columns[r], T2_BY_KEY[r].label
+        row = _row(
+            lines, "二", r, label, cols, t.grid[r], t.spans[r], w, _evidence(doc, w), t.flags.get(r)
         )
+        out.extend(src.mark(row, t.spans[r], w))
     return out
 
 
@@ -327,21 +329,20 @@ def _cells3(doc: Document, t: Table3, lines: LineIndex, src: Sources) -> list[di
     out = []
     for r in t.rows:
         w = t.where.get(r)
-        out.extend(
-            _row(
-                lines,
-                src,
-                "三",
-                r,
-                t3_row_label(r),
-                t.columns,
-                t.grid[r],
-                t.spans[r],
-                w,
-                _evidence(doc, w),
-                t.flags.get(r),
-            )
+        label = t3_row_label(r)
+        row = _row(
+            lines,
+            "三",
+            r,
+            label,
+            t.columns,
+            t.grid[r],
+            t.spans[r],
+            w,
+            _evidence(doc, w),
+            t.flags.get(r),
         )
+        out.extend(src.mark(row, t.spans[r], w))
     return out
 
 
@@ -350,21 +351,10 @@ def _cells4(doc: Document, t: Table4, lines: LineIndex, src: Sources) -> list[di
     where = t.where if t.where[1] > t.where[0] else None
     ev = _evidence(doc, where)
     for r, rlabel in T4_ROWS:
-        out.extend(
-            _row(
-                lines,
-                src,
-                "四",
-                r,
-                rlabel,
-                T4_COLS,
-                t.grid[r],
-                t.spans[r],
-                where,
-                ev,
-                t.flags.get(r),
-            )
+        row = _row(
+            lines, "四", r, rlabel, T4_COLS, t.grid[r], t.spans[r], where, ev, t.flags.get(r)
         )
+        out.extend(src.mark(row, t.spans[r], where))
     return out
 
 

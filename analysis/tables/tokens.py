@@ -47,7 +47,9 @@ class Run:
     line_start: int  # span of the line(s) the run comes from
     line_end: int
     cells: bool  # from a row of cells, where empty cells keep their place
-    trailing: int = 0  # empty cells of the row after its last figure (not kept in values)
+    # empty cells of the row after its last figure (not kept in values); not part of what
+    # a run is, so runs compare without it
+    trailing: int = field(default=0, compare=False)
 
 
 @dataclass
