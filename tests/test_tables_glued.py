@@ -137,3 +137,39 @@ def test_a_run_with_no_reading_is_left_empty_and_reported():
     assert any(
         i["code"] == "table-glued-unread" and "行政查询" in i["message"] for i in rec["issues"]
     )
+
+
+T2_GLUED = (
+    "二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
+    "规章 000行政规范性文件{normative}第二十条第（五）项信息内容本年处理决定数量行政许可815"
+    " 第二十条第（六）项信息内容 本年处理决定数量行政处罚97行政强制6"
+)
+
+
+def test_glued_table_two_splits_only_a_run_with_one_digit_a_column():
+    rec = extract_text(
+        glued_report().replace("三、收到", T2_GLUED.format(normative="253") + "三、收到")
+    )
+    got = cells(rec)
+    assert [got[("二", "regulations", c)]["value"] for c in ("issued", "repealed", "in_force")] == [
+        0,
+        0,
+        0,
+    ]
+    assert [got[("二", "normative_documents", c)]["value"] for c in ("issued", "in_force")] == [
+        2,
+        3,
+    ]
+    assert value(rec, "licensing_decisions") == 815
+    assert value(rec, "penalty_decisions") == 97 and value(rec, "coercion_decisions") == 6
+    assert "one digit a column" in got[("二", "regulations", "issued")]["flag"]
+
+
+def test_glued_table_two_with_more_digits_than_columns_is_not_guessed():
+    # 12|0|45, 1|20|45, 12|04|5 … nothing in table 二 says which
+    rec = extract_text(
+        glued_report().replace("三、收到", T2_GLUED.format(normative="12045") + "三、收到")
+    )
+    got = cells(rec)
+    assert got[("二", "normative_documents", "issued")]["value"] is None
+    assert value(rec, "normative_documents_in_force") is None

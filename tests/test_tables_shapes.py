@@ -173,3 +173,23 @@ def test_table_four_with_garbled_heads_is_read_only_when_its_sums_hold():
     wrong = GARBLED_T4.replace("| 4 | 1 | 0 | 2 | 7 |", "| 4 | 1 | 0 | 2 | 8 |")
     got = cells(extract_text(report(wrong), "r.md"))
     assert all(got.get(("四", r, c)) is None for r in T4_ROWS for c in T4_COLS)
+
+
+def test_table_two_rows_named_in_their_own_cells_after_loose_text():
+    # the loose text names the later rows first; the markdown table then holds 规章 and 文件
+    t2 = (
+        "二、主动公开政府信息情况\n第二十条第（一）项\n第二十条第（五）项\n"
+        "信息内容本年处理决定数量\n行政许可 41\n第二十条第（六）项\n信息内容本年处理决定数量\n"
+        "行政处罚 3\n行政强制 0\n"
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n"
+        "| 规章 | 1 | 0 | 4 |\n| 行政规范性文件 | 6 | 2 | 30 |\n\n"
+    )
+    rec = extract_text(report(blocks_markdown()).replace("## 三、", t2 + "## 三、"), "r.md")
+    got = cells(rec)
+    assert [got[("二", "normative_documents", c)] for c in ("issued", "repealed", "in_force")] == [
+        6,
+        2,
+        30,
+    ]
+    assert value(rec, "regulations_in_force") == 4
+    assert value(rec, "licensing_decisions") == 41

@@ -16,7 +16,7 @@ from ..issues import Issue
 from .checks import FAIL, PASS, table3_checks
 from .template import T3_GROUP_ITEMS, T3_ROWS_2021, t3_columns, t3_row_label
 from .three import T3_KEYS, T3_PATTERN, Table3
-from .tokens import Run, Tokens, Value
+from .tokens import Run, Tokens, Value, own_keys
 
 NCOLS = 7
 PLACED = (
@@ -27,12 +27,7 @@ PLACED = (
 
 def _own_label(tok: Tokens, run: Run) -> str | None:
     """The data row a row of cells names in its own label cells, if exactly one."""
-    a, b = tok.label_index(run.line_start), tok.label_index(run.start)
-    keys = [
-        T3_KEYS[T3_PATTERN.rows[m.lastindex - 1]]
-        for m in T3_PATTERN.regex.finditer(tok.label, a, b)
-        if m.lastindex
-    ]
+    keys = own_keys(tok, run, T3_PATTERN, T3_KEYS)
     data = [k for k in keys if k in T3_ROWS_2021]
     return data[-1] if data and len(set(data)) == 1 else None
 

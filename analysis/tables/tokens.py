@@ -489,3 +489,13 @@ def assign(tok: Tokens, anchors: list[Anchor], lo: int, hi: int) -> dict[int, Ow
                 continue
         o.runs.append(run)
     return owned
+
+
+def own_keys(tok: Tokens, run: Run, pattern: RowPattern, keys: list[str]) -> list[str]:
+    """The row keys a row of cells names in its own label cells (the line's text before its
+    figures), in order: a row's own label, which a loose label elsewhere cannot displace."""
+    a, b = tok.label_index(run.line_start), tok.label_index(run.start)
+    rows = pattern.rows
+    return [
+        keys[rows[m.lastindex - 1]] for m in pattern.regex.finditer(tok.label, a, b) if m.lastindex
+    ]

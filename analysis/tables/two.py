@@ -12,7 +12,7 @@ from typing import Any
 
 from ..issues import Issue
 from .template import T2_BLOCK, T2_BY_KEY, T2_COLS, T2_HEADER_2019, T2_HEADER_2021, T2_ROWS
-from .tokens import Run, Tokens, Value, alternation, assign, chain, find_anchors
+from .tokens import Run, Tokens, Value, alternation, assign, chain, find_anchors, own_keys
 
 T2_PATTERN = alternation([r.pattern for r in T2_ROWS])
 T2_KEYS = [r.key for r in T2_ROWS]
@@ -68,6 +68,7 @@ def read_table2(
         if owned[i].runs and a.key not in found:
             found[a.key] = owned[i].runs
         stray.extend(owned[i].stray)
+    _own_rows(tok, found, anchors[0].start, hi_offset)
     layout = "2021" if n21 > n19 else "2019" if n19 > n21 else None
     if layout is None:  # no header: the 行政许可/处罚/强制 rows have 1 figure in 2021, 3 in 2019
         counts = {
@@ -125,6 +126,13 @@ def read_table2(
         if len(vals) > need and need == 1 and cells and len({v.value for v in vals}) == 1:
             vals = vals[:1]  # one figure repeated over a merged (colspan) cell
             flags[k] = "one figure repeated across merged cells; read once"
+        glued = _glued_digits(vals, need) if not cells else None
+        if glued is not None:
+            vals = glued
+            flags[k] = (
+                "split from glued digits: as many digits as columns, so one digit a column "
+                "is the only reading"
+            )
         if len(vals) == need or (len(vals) < need and cut):
             grid[k][: len(vals)] = [v.value for v in vals]
             spans[k][: len(vals)] = [(v.start, v.end) for v in vals]
@@ -174,6 +182,42 @@ def read_table2(
                 )
             )
     return Table2(layout, rows, cols, grid, spans, where, flags, issues)
+
+
+def _own_rows(tok: Tokens, found: dict[str, list[Run]], lo: int, hi: int) -> None:
+    """Rows the label chain left out, found as rows of cells that name them in their own
+    cells (a markdown table after loose text that named later rows first)."""
+    for r in tok.runs:
+        if r.start < lo or r.start >= hi or not r.cells:
+            continue
+        keys = set(own_keys(tok, r, T2_PATTERN, T2_KEYS))
+        if len(keys) == 1:
+            (k,) = keys
+            if k not in found:
+                found[k] = [r]
+
+
+def _glued_digits(vals: list[Value], need: int) -> list[Value] | None:
+    """One run of digits with as many digits as the row has columns (`000` for three
+    columns, as glued text gives it): one digit a column, the only split there is.
+
+    A figure's text is its digits with any leading zeros, so it is rebuilt from its value
+    and its length. Anything else (fewer or more digits, a sign, a fraction) is not split.
+
+    >>> [v.value for v in _glued_digits([Value(0, 10, 13)], 3)]
+    [0, 0, 0]
+    >>> _glued_digits([Value(12, 10, 12)], 3) is None
+    True
+    """
+    if need < 2 or len(vals) != 1:
+        return None
+    v = vals[0]
+    if type(v.value) is not int or v.value < 0 or v.end - v.start != need:
+        return None
+    digits = str(v.value).zfill(need)
+    if len(digits) != need:
+        return None
+    return [Value(int(d), v.start + i, v.start + i + 1) for i, d in enumerate(digits)]
 
 
 def _label_start(anchors: list, key: str) -> int:
