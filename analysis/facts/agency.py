@@ -156,7 +156,8 @@ def _body(rest: str) -> tuple[str, str] | None:
         return None  # (公安局长宁分局: a branch of a department names the department first)
     if _INNER_OFFICE.match(rest):
         return None  # 综合办公室: an office inside the body
-    if _LEVEL_START.match(stem) or any(D.named(stem[:k]) for k in range(2, len(stem) + 1)):
+    placed = kind == "dept" and any(D.named(stem[:k]) for k in range(2, len(stem) + 1))
+    if _LEVEL_START.match(stem) or placed:
         return None  # 市医疗保障局, 杭州市发改委: a place, not the body's own word
     if inner and re.search(r"局|厅|政府|委员会|办公室|人民", inner[:-1]):
         return None  # one department named before a branch, no more

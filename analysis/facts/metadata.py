@@ -305,7 +305,8 @@ _CONTACT = re.compile(rf"请与(?P<a>[{_CJK}()]{{3,40}}?)(?:联系|联络)")
 # 《X关于…》: documents a body issued (印发, 制修订), the name before 关于
 _ISSUED = re.compile(rf"《(?P<a>[{_CJK}]{{3,30}}?)关于")
 _SELF = re.compile(r"(?:我|本)(局|委|厅|办|府|镇|乡|街道|中心|部|署)")
-_CHROME_SPLIT = re.compile(r".*(?:\s-\s|\||>|»|›)")
+# page chrome run into the title line: a separator or the words of a search box or menu
+_CHROME_SPLIT = re.compile(r".*(?:\s-\s|\||>|»|›|搜索|登录|注册|首页|无障碍|繁体|简体)")
 
 
 def _agency_sources(doc: Document, title_match: re.Match[str] | None):
