@@ -394,3 +394,12 @@ def test_two_disagreeing_places_resolved_by_the_section_on_the_topic():
         "一、概述\n全年主动公开政府信息1235条。\n二、主动公开政府信息情况\n全年主动公开政府信息1253条,其中网站1016条,微信237条。\n"
     )
     assert value(rec, "proactive_total") == 1253
+
+
+def test_policy_interpretation_materials_inside_a_list_of_what_was_published():
+    # a list after 主要包括 names the interpretations as 政策解读材料N篇
+    rec = rec_of("网站发布信息共640条,主要包括规范性文件12件、政策解读材料9篇、工作动态300条。\n")
+    assert value(rec, "policy_interpretations") == 9
+    # other materials are not interpretations
+    rec = rec_of("网站发布宣传材料9篇。\n")
+    assert value(rec, "policy_interpretations") is None

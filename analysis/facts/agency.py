@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from . import divisions as D
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff"  # with the rare characters of place names
 _GOV = r"人民政府(?:办公厅|办公室)?|政府办公厅|政府办公室|政府办|政府"
 _STREET = r"街道办事处|街道办|街道"
 _ZONE = (

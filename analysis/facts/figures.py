@@ -540,7 +540,9 @@ RULES: list[Rule] = [
         "policy_interpretations",
         "政策解读N篇",
         _r(
-            r"政策解读(?:信息|稿件|稿|文章|类信息)?(?:共计|共|合计)?"
+            # 政策解读材料N篇: a list of what was published names its interpretations so
+            # (seen in a municipal commission's report: the item inside a 主要包括 list)
+            r"政策解读(?:信息|稿件|稿|文章|类信息|材料)?(?:共计|共|合计)?"
             + NUM
             + r"\s*(?P<unit>条|篇|次|个|件|份|期|则)"
         ),
