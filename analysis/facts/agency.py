@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import divisions as D
 
@@ -175,6 +176,7 @@ def clean(name: str) -> str:
     return "".join((name or "").split()).strip("(),:·•|-—")
 
 
+@lru_cache(maxsize=4096)
 def parse(name: str) -> Parsed | None:
     """The name's parts, or None when it is not a name (a fragment, chrome, a bare office).
 
@@ -236,20 +238,22 @@ def _after_place(s: str, end: int, units: list[tuple[D.Division, ...]], name: st
     place, rest = s[:end], s[end:]
     if not rest:
         return Parsed(name, place=place, units=units, kind="gov") if units else None
-    # a town of the county (邹城市唐村镇人民政府, 唐村镇)
+    # a town of the county (邹城市唐村镇人民政府, 唐村镇); the town list is only searched
+    # when what follows is a town's own body (城乡建设局 holds 乡 but names no town)
     tm = _TOWN.match(rest)
-    if tm and (not units or _town_in(tm.group(0), units[-1])):
-        town = tm.group(0)
-        after = rest[tm.end() :]
-        known = bool(D.town_counties(town))
-        if known or units:
+    if tm:
+        town, after = tm.group(0), rest[tm.end() :]
+        street_office = town.endswith("街道") and after in ("办事处", "办")
+        b = _body(after) if after and not street_office else None
+        if (not after or street_office or (b and b[1] == "gov")) and (
+            _town_in(town, units[-1]) if units else bool(D.town_counties(town))
+        ):
             if not after:
                 return Parsed(name, place=place, units=units, town=town, kind="town")
-            if town.endswith("街道") and after in ("办事处", "办"):
+            if street_office:
                 return Parsed(name, place=place, units=units, town=town, body=after, kind="street")
-            b = _body(after)
-            if b and b[1] in ("gov", "dept", "street"):
-                return Parsed(name, place=place, units=units, town=town, body=b[0], kind=b[1])
+            assert b is not None
+            return Parsed(name, place=place, units=units, town=town, body=b[0], kind=b[1])
     b = _body(rest)
     if b and (units or b[1] in ("dept", "institution")):
         return Parsed(name, place=place, units=units, body=b[0], kind=b[1])

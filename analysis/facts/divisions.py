@@ -120,21 +120,32 @@ def city_of(d: Division) -> Division | None:
 
 
 @cache
-def _towns() -> dict[str, tuple[str, ...]]:
-    """town or street name → codes of the counties that have one of that name."""
+def _town_text() -> str:
     from .towndata import TOWNS
 
-    out: dict[str, list[str]] = {}
-    code = ""
-    for line in TOWNS.splitlines():
-        if line.startswith("+"):
-            names = line[1:]
-        else:
-            code, _, names = line.partition(":")
-        for name in names.split(" "):
-            if name:
-                out.setdefault(name, []).append(code)
-    return {k: tuple(v) for k, v in out.items()}
+    return "\n" + TOWNS
+
+
+def _town_codes(name: str) -> list[str]:
+    """Codes of the counties listing a town of this name: a search of the text, no table.
+
+    A report looks up one or two towns; building a table of all 43,000 would cost more
+    than the whole extraction of a report, so the data is searched where it lies.
+    """
+    text = _town_text()
+    codes: list[str] = []
+    i = text.find(name)
+    while i >= 0:
+        j = i + len(name)
+        if text[i - 1] in " :+\n" and (j == len(text) or text[j] in " \n"):
+            k = text.rfind("\n", 0, i) + 1
+            while text[k] == "+":  # a continued line: the code is on the line it continues
+                k = text.rfind("\n", 0, k - 1) + 1
+            code = text[k : text.index(":", k)]
+            if code not in codes:
+                codes.append(code)
+        i = text.find(name, j)
+    return codes
 
 
 def town_counties(name: str) -> tuple[Division, ...]:
@@ -143,5 +154,5 @@ def town_counties(name: str) -> tuple[Division, ...]:
     >>> [d.name for d in town_counties("唐村镇")]
     ['邹城市']
     """
-    found = (by_code(c) for c in _towns().get(name, ()))
+    found = (by_code(c) for c in _town_codes(name))
     return tuple(d for d in found if d is not None)
