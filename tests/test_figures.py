@@ -403,3 +403,21 @@ def test_policy_interpretation_materials_inside_a_list_of_what_was_published():
     # other materials are not interpretations
     rec = rec_of("网站发布宣传材料9篇。\n")
     assert value(rec, "policy_interpretations") is None
+
+
+def test_shapes_of_statement_seen_on_unseen_reports():
+    # a ministry's site count, then the part called 主动公开 (其中主动公开信息N条)
+    rec = rec_of("网站全年发布信息3000条,其中主动公开信息240条。\n")
+    assert value(rec, "proactive_total") == 240
+    # requests counted in 起, the number before its noun
+    rec = rec_of("二、依申请公开情况\n本年度我局收到7起政府信息依申请公开。\n")
+    assert value(rec, "applications_received") == 7
+    # none came, said with 未涉及到
+    rec = rec_of("二、依申请公开情况\n本年度我局未涉及到要求政府信息公开的申请。\n")
+    assert value(rec, "applications_received") == 0
+    # 复议 without 行政, before 诉讼
+    rec = rec_of("五、复议情况\n本年度未发生针对政府信息公开事务的复议、诉讼和申诉。\n")
+    assert value(rec, "reconsideration_cases") == 0
+    # two counts in one list: the second number is the proposals', not the suggestions'
+    rec = rec_of("全年做好3件人大代表建议、5件政协委员提案办理结果公开。\n")
+    assert value(rec, "npc_suggestions") == 3 and value(rec, "cppcc_proposals") == 5

@@ -137,7 +137,8 @@ RULES: list[Rule] = [
     Rule(
         "proactive_total",
         "其中主动公开N条",
-        _r(r"其中,?主动公开(?:政府信息)?" + NUM + r"\s*(?P<unit>条|件)"),
+        # (其中主动公开信息N条 too: a ministry's site count, then the part called 主动公开)
+        _r(r"其中,?主动公开(?:(?:政府)?信息)?" + NUM + r"\s*(?P<unit>条|件)"),
         0.9,
         total=False,
     ),
@@ -203,9 +204,10 @@ RULES: list[Rule] = [
         "applications_received",
         "受理N件申请",
         _r(
+            # (收到N起政府信息依申请公开: a provincial bureau counts requests in 起)
             r"(?:受理|收到|接到)(?:了)?(?:共计|共)?"
             + NUM
-            + r"\s*(?P<unit>件|个|份)(?P<gap>"
+            + r"\s*(?P<unit>件|个|份|起)(?P<gap>"
             + GAP
             + r"{0,8}?)申请"
         ),
@@ -247,7 +249,8 @@ RULES: list[Rule] = [
         "applications_received",
         "未收到…申请",
         _r(
-            _NEG + r"(?:出现|收到|接到|受理|发生|有|接收|接受)(?:过|到)?"
+            # (未涉及到要求政府信息公开的申请: a county bureau's way of saying none came)
+            _NEG + r"(?:出现|收到|接到|受理|发生|有|接收|接受|涉及)(?:过|到)?"
             r"(?P<gap>[^,。;!?|\n\d]{0,40}?)申请"
         ),
         0.85,
@@ -379,8 +382,11 @@ RULES: list[Rule] = [
         "reconsideration_cases",
         "未发生…行政复议",
         _r(
+            # (未发生针对政府信息公开事务的复议、诉讼: 复议 without 行政, before 诉讼)
             _NEG + r"(?:发生|产生|出现|有|收到|接到|涉及|受理|引起|因)?(?:过)?"
-            r"(?P<gap>[^,。;!?|\n\d]{0,40}?)行政复议(?!" + GAP + r"{0,6}\d)"
+            r"(?P<gap>[^,。;!?|\n\d]{0,40}?)(?:行政复议|复议(?=[、和及与]诉讼))(?!"
+            + GAP
+            + r"{0,6}\d)"
         ),
         0.85,
         kind="zero",
@@ -395,7 +401,7 @@ RULES: list[Rule] = [
             + GAP
             + r"{0,6}?)"
             + NUM
-            + r"\s*(?P<unit>件|起|宗|个|例)"
+            + r"\s*(?P<unit>件|起|宗|个|次|例)"
         ),
         0.9,
         gap_forbids=r"复议|维持|纠正|结果|审结|办结|判决|败诉|胜诉|撤诉|驳回|裁定",
@@ -580,7 +586,7 @@ RULES: list[Rule] = [
             + r"\s*(?P<unit>件|条|个|项)"
         ),
         0.9,
-        gap_forbids=r"政协|提案|和|及|与",
+        gap_forbids=r"政协|提案|和|及|与|、",  # 2件人大代表建议、6件政协委员提案
         total=False,
     ),
     Rule(
@@ -601,7 +607,7 @@ RULES: list[Rule] = [
             + r"\s*(?P<unit>件|条|个|项)"
         ),
         0.9,
-        gap_forbids=r"人大|建议|和|及|与",
+        gap_forbids=r"人大|建议|和|及|与|、",
         total=False,
         not_after=_r(r"(?:建议|议案)[和及与、](?:市|区|县|省|州)?$"),
     ),
@@ -645,7 +651,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {
     "余N件转下年": ("转",),
     "行政复议N件": ("行政复议",),
     "N件行政复议": ("复议",),
-    "未发生…行政复议": ("行政复议",),
+    "未发生…行政复议": ("复议",),
     "行政诉讼N件": ("行政诉讼",),
     "未发生…行政诉讼": ("诉讼",),
     "行政复议和行政诉讼N件": ("行政复议",),
