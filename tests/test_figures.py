@@ -421,3 +421,22 @@ def test_shapes_of_statement_seen_on_unseen_reports():
     # two counts in one list: the second number is the proposals', not the suggestions'
     rec = rec_of("全年做好3件人大代表建议、5件政协委员提案办理结果公开。\n")
     assert value(rec, "npc_suggestions") == 3 and value(rec, "cppcc_proposals") == 5
+
+
+def test_a_tally_of_disclosure_work_gives_its_own_context():
+    # one clause list: requests, then reconsideration and lawsuits, all in 次
+    rec = rec_of("一、总体情况\n本年度依申请公开2次,行政复议0次,行政诉讼1次。\n")
+    assert value(rec, "reconsideration_cases") == 0 and value(rec, "litigation_cases") == 1
+    # the disclosure words stand just before 行政复议
+    rec = rec_of("办理信息公开行政复议 0 件,行政诉讼 0 件。\n", head="")
+    assert value(rec, "reconsideration_cases") == 0
+    # a general count of reconsideration with no disclosure words anywhere is not it
+    rec = rec_of("一、总体情况\n本年度办理行政复议案件14件。\n")
+    assert value(rec, "reconsideration_cases") is None
+
+
+def test_applications_described_by_the_next_clause():
+    rec = rec_of("一、总体情况\n全年我局接收到申请书23份,申请公开的政府信息主要涉及征收补偿。\n")
+    assert value(rec, "applications_received") == 23
+    rec = rec_of("一、总体情况\n全年我局接收到补贴申请书23份。\n")
+    assert value(rec, "applications_received") is None

@@ -93,6 +93,8 @@ _HEADING_WAIVES = {
 }
 # words that put a reconsideration or lawsuit in the disclosure context
 _DISCLOSURE = r"信息公开|依申请|申请公开|公开申请|政府信息"
+# a sentence that says its applications are for government information
+_APPLIED_FOR = re.compile(r"申请公开的政府信息|政府信息公开申请|信息公开申请")
 # a category of information, not all of it
 _CATEGORY = (
     r"动态|公告|通知|文件|规划|计划|人事|预算|决算|采购|招标|招聘|会议|领导|机构|职能|法规|规章|"
@@ -851,6 +853,11 @@ def _candidate(
         rule.context_needs
         and not re.search(rule.context_needs, m.group(0))
         and not (s.heading and re.search(rule.heading_needs or rule.context_needs, s.heading))
+        # a tally that names disclosure before the figure (依申请公开3次,行政复议0次;
+        # 办理信息公开行政复议0件): the context is the sentence's own
+        and not re.search(_DISCLOSURE, text[s.start : a])
+        # applications described in the next clause (收到申请书55份,申请公开的政府信息主要涉及…)
+        and not (rule.metric == "applications_received" and _APPLIED_FOR.search(s.text))
     ):
         return None
     if (
