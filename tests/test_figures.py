@@ -440,3 +440,39 @@ def test_applications_described_by_the_next_clause():
     assert value(rec, "applications_received") == 23
     rec = rec_of("一、总体情况\n全年我局接收到补贴申请书23份。\n")
     assert value(rec, "applications_received") is None
+
+
+def test_a_total_that_closes_a_list_of_channels():
+    rec = rec_of("全年主动公开政策文件40条,主动公开工作动态60条,合计共100条。\n")
+    assert value(rec, "proactive_total") == 100
+    # a 合计 of applications is not the proactive total
+    rec = rec_of("全年主动公开信息90条;受理申请3件、咨询2件,合计5件。\n")
+    assert value(rec, "proactive_total") == 90
+
+
+def test_an_enumeration_closed_by_deng_sums_up_the_proactive_total():
+    rec = rec_of("2020年,我局主动公开涉及城乡规划、项目审批、财政预算等方面信息215条。\n")
+    assert value(rec, "proactive_total") == 215
+    rec = rec_of("2020年,我局主动公开规划、计划等信息40条,其中主动公开规划、预算等信息12条。\n")
+    assert value(rec, "proactive_total") == 40
+
+
+def test_requests_named_by_the_kind_of_disclosure():
+    rec = rec_of("一、总体情况\n本年度依申请公开4次,行政复议0次。\n")
+    assert value(rec, "applications_received") == 4
+    rec = rec_of("二、依申请公开\n我局依申请信息公开办理有17件,均按时答复。\n")
+    assert value(rec, "applications_received") == 17
+    rec = rec_of("二、依申请公开\n本年度我镇没有依申请公开的政府信息。\n")
+    assert value(rec, "applications_received") == 0
+
+
+def test_a_posting_count_of_one_channel_is_not_the_proactive_total():
+    rec = rec_of("2020年,通过门户网站发布各类政府信息共860条,主要包括工作动态。\n")
+    assert value(rec, "proactive_total") is None
+    rec = rec_of("2020年,全年发布政府信息860条。\n")
+    assert value(rec, "proactive_total") == 860
+
+
+def test_parts_after_qizhong_do_not_contest_the_total():
+    rec = rec_of("全年发布政策解读15篇,其中负责人解读5篇、图解5篇。\n")
+    assert value(rec, "policy_interpretations") == 15

@@ -61,6 +61,7 @@ class Rule:
     gap_forbids: str | None = None  # regex the gap group must not contain
     clause_forbids: str | None = None  # regex the clause must not contain
     sentence_needs: str | None = None  # regex the whole sentence must contain
+    sentence_forbids: str | None = None  # regex the whole sentence must not contain
     total: bool = True  # a total: sub-items (其中…) are not it
     not_after: re.Pattern[str] | None = (
         None  # what must not stand just before the match (checked on 4 chars)
@@ -153,6 +154,31 @@ RULES: list[Rule] = [
             + r"\s*(?P<unit>条|件|篇)"
         ),
         0.6,
+        # 通过门户网站发布各类政府信息N条: what one channel posted, not what was disclosed
+        # (a municipal commission's report; posting counts not called 主动公开 stay empty)
+        clause_forbids=r"通过[^,。;]{0,16}(?:网站|网|平台|门户|新媒体|微博|微信|公众号)",
+    ),
+    Rule(
+        "proactive_total",
+        "主动公开…合计N条",
+        # 主动公开A信息135条,…B信息81条,合计共221条: the total closes the list of channels
+        # (a county water bureau's report)
+        _r(r"(?:合计|总计)(?:共计|共)?" + NUM + r"\s*(?P<unit>条|件|篇)"),
+        0.9,
+        sentence_needs=r"主动公开",
+        sentence_forbids=r"申请|复议|诉讼|建议|提案",
+    ),
+    Rule(
+        "proactive_total",
+        "主动公开A、B等信息N条",
+        # 主动公开涉及A、B、C等方面信息N条: an enumeration closed by 等 sums up all of it
+        # (a street office's and a provincial department's reports)
+        _r(
+            r"主动(?:向社会)?公开(?:了)?(?P<gap>[^\d,。;!?|\n]{2,60}?、[^\d,。;!?|\n]{0,60}?)"
+            r"等(?:方面|领域|类)?(?:的)?(?:政府)?信息(?:共计|共)?" + NUM + r"\s*(?P<unit>条|件)"
+        ),
+        0.85,
+        gap_forbids=r"申请|不予|咨询",
     ),
     Rule(
         "proactive_total",
@@ -279,6 +305,29 @@ RULES: list[Rule] = [
         ),
         0.85,
         kind="zero",
+    ),
+    Rule(
+        "applications_received",
+        "依申请公开N件",
+        # 依申请公开3次 / 依申请公开信息0条 / 依申请信息公开办理有69件: a tally of the
+        # year's work names the requests by the kind of disclosure (street, district and
+        # county reports)
+        _r(
+            r"依申请(?:信息)?公开(?:政府信息|信息)?(?:申请)?(?:办理|受理)?(?:了|有)?"
+            r"(?:共计|共|数量为|为)?" + NUM + r"\s*(?P<unit>件|次|条)"
+        ),
+        0.75,
+        not_after=_r(r"(?:主动|其中)$"),
+    ),
+    Rule(
+        "applications_received",
+        "没有依申请公开的信息",
+        # 本年度我镇没有依申请公开和不予公开的政府信息: nothing was disclosed on request, so
+        # nothing was requested (a town's report)
+        _r(r"(?:没有|未有|无)依申请公开(?:和不予公开)?(?:的)?(?:政府)?信息"),
+        0.75,
+        kind="zero",
+        clause_forbids=_NOT_RULE,
     ),
     # --- outcomes
     Rule(
@@ -633,6 +682,10 @@ ANCHORS: dict[str, tuple[str, ...]] = {
     "其中主动公开N条": ("主动公开",),
     "发布政府信息N条": ("政府信息",),
     "共公开政府信息N条": ("公开政府信息", "公开各类政府信息"),
+    "主动公开…合计N条": ("合计", "总计"),
+    "主动公开A、B等信息N条": ("主动",),
+    "依申请公开N件": ("依申请",),
+    "没有依申请公开的信息": ("依申请公开",),
     "受理…申请N件": ("申请",),
     "办理…申请N件": ("申请",),
     "受理N件申请": ("申请",),
@@ -843,6 +896,8 @@ def _candidate(
     ca, cb = _clause_bounds(text, s, a, b)
     if rule.clause_forbids and re.search(rule.clause_forbids, text[ca:cb]):
         return None
+    if rule.sentence_forbids and re.search(rule.sentence_forbids, s.text):
+        return None
     if (
         rule.sentence_needs
         and not re.search(rule.sentence_needs, s.text)
@@ -1012,12 +1067,33 @@ class Resolved:
     flag: str = ""
 
 
+def _without_parts_of_a_total(cands: list[Candidate]) -> list[Candidate]:
+    """Leave out figures that follow 其中 after a figure of the same metric in one sentence.
+
+    政策解读12篇,其中负责人解读4篇: the 4 is a part of the 12, not a rival value.
+    """
+    first: dict[int, Candidate] = {}
+    for c in cands:
+        f = first.get(c.sentence.start)
+        if f is None or c.start < f.start:
+            first[c.sentence.start] = c
+    out = []
+    for c in cands:
+        f = first[c.sentence.start]
+        between = c.sentence.text[f.end - c.sentence.start : c.start - c.sentence.start]
+        if c.start > f.end and "其中" in between and c.value != f.value:
+            continue
+        out.append(c)
+    return out
+
+
 def resolve(cands: list[Candidate]) -> Resolved:
     """One value per metric, or none with a reason when the candidates disagree."""
     exact = [c for c in cands if not c.approximate]
     if not exact:
         best = max(cands, key=lambda c: c.confidence)
         return Resolved(best.value, best, cands, "only an approximate figure is stated")
+    exact = _without_parts_of_a_total(exact)
     top = max(c.confidence for c in exact)
     # candidates within a small margin of the best are all serious
     serious = [c for c in exact if c.confidence >= top - 0.05]
