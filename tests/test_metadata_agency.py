@@ -183,3 +183,11 @@ def test_the_reports_table_carries_the_agency_columns():
         assert col in REPORTS_SCHEMA.names
     assert (row["division_code"], row["province"], row["city"]) == ("370811", "山东省", "济宁市")
     assert row["partial_agency"] is False
+
+
+def test_a_zone_named_after_its_county_short_name():
+    # an experimental zone's title names it after the county it covers, by short name
+    rec = extract_text("平潭综合实验区2016年政府信息公开工作年度报告\n" + BODY)
+    assert rec["agency"] == "平潭综合实验区"
+    assert (rec["division_code"], rec["province"]) == ("350128", "福建省")
+    assert parse("某某综合实验区") is None  # no unit has that short name

@@ -25,7 +25,8 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff"  # with the rare charac
 _GOV = r"人民政府(?:办公厅|办公室)?|政府办公厅|政府办公室|政府办|政府"
 _STREET = r"街道办事处|街道办|街道"
 _ZONE = (
-    r"(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|工业园区|新区)"
+    r"(?:经济技术开发区|经济开发区|高新技术产业开发区|高新区|开发区|工业园区|新区|综合实验区|"
+    r"综合试验区|实验区|试验区)"
     r"(?:管理委员会|管委会)?"
 )
 _DEPT = (
@@ -33,6 +34,7 @@ _DEPT = (
     r"检察院|法院|研究院|院|所|站|队"
 )
 _INSTITUTION = r"大学|学院"
+_ZONE_AFTER_SHORT = re.compile(rf"^([{_CJK}]{{2,3}})((?:{_ZONE}))$")
 _BODY = re.compile(
     rf"(?P<gov>{_GOV})$|(?P<street>{_STREET})$|(?P<zone>{_ZONE})$|"
     rf"(?P<stem>[{_CJK}]{{1,16}}?)(?P<suffix>{_DEPT}|{_INSTITUTION})$"
@@ -254,6 +256,11 @@ def _after_place(s: str, end: int, units: list[tuple[D.Division, ...]], name: st
                 return Parsed(name, place=place, units=units, town=town, body=after, kind="street")
             assert b is not None
             return Parsed(name, place=place, units=units, town=town, body=b[0], kind=b[1])
+    # a zone named after its county's short name (平潭综合实验区 of 平潭县)
+    zm = _ZONE_AFTER_SHORT.match(rest)
+    if zm and not units and end == 0 and D.short_named(zm.group(1)):
+        zone_units = [D.short_named(zm.group(1))]
+        return Parsed(name, place=zm.group(1), units=zone_units, body=zm.group(2), kind="zone")
     b = _body(rest)
     if b and (units or b[1] in ("dept", "institution")):
         return Parsed(name, place=place, units=units, body=b[0], kind=b[1])

@@ -75,6 +75,24 @@ def named(name: str) -> tuple[Division, ...]:
 
 
 @cache
+def _shorts() -> dict[str, tuple[Division, ...]]:
+    out: dict[str, list[Division]] = {}
+    for d in _table()[0].values():
+        if len(d.short) >= 2:
+            out.setdefault(d.short, []).append(d)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def short_named(short: str) -> tuple[Division, ...]:
+    """Units of any level by short name, for names that put one before a zone (平潭综合实验区).
+
+    >>> [d.name for d in short_named("平潭")]
+    ['平潭县']
+    """
+    return _shorts().get(short, ())
+
+
+@cache
 def longest_name() -> int:
     return max(len(k) for k in _table()[1])
 
