@@ -476,3 +476,14 @@ def test_a_posting_count_of_one_channel_is_not_the_proactive_total():
 def test_parts_after_qizhong_do_not_contest_the_total():
     rec = rec_of("全年发布政策解读15篇,其中负责人解读5篇、图解5篇。\n")
     assert value(rec, "policy_interpretations") == 15
+
+
+def test_the_first_of_a_list_of_category_counts_is_not_the_total():
+    # categories one after another, separated by ;, with no total
+    body = "2020年我局主动公开空气质量信息12篇;建设项目审批结果共计30条;执法检查结果9件。\n"
+    assert value(rec_of(body), "proactive_total") is None
+    # a total followed by its parts is still the total
+    body = "2020年我局主动公开政府信息120条;其中政策文件30条,工作动态90条。\n"
+    assert value(rec_of(body), "proactive_total") == 120
+    # a topic with no list after it stays a candidate
+    assert value(rec_of("2020年我局主动公开环境信息45条。\n"), "proactive_total") == 45

@@ -745,6 +745,26 @@ _HEADING_TOPICS = [
 ]
 
 
+_GENERIC_INFO = re.compile(r"政府|政务|各类|各项|相关|有关|全部|工作|重点|了|的|信息")
+_COUNT_AHEAD = re.compile(r"\d+\s*(?:条|件|篇|项)")
+
+
+def _first_of_a_list(text: str, s: Sentence, gap: str) -> bool:
+    """主动公开<topic>信息N篇; <topic>N条; …: the first item of a list of per-category counts.
+
+    (A district bureau's section lists its categories one after another, separated by ;,
+    with no total.) The figure is a category's only when the gap names a topic and the text
+    after the sentence, on the same line, goes on with another count and no 主动公开/其中.
+    """
+    if not text[s.start : s.end].rstrip().endswith(";"):
+        return False
+    if not _GENERIC_INFO.sub("", gap):
+        return False
+    line_end = text.find("\n", s.end)
+    ahead = text[s.end : line_end if line_end >= 0 else len(text)][:80]
+    return bool(_COUNT_AHEAD.search(ahead)) and not re.search(r"主动公开|其中|合计|总计", ahead)
+
+
 def _clause_bounds(text: str, s: Sentence, start: int, end: int) -> tuple[int, int]:
     a = max(
         text.rfind(",", s.start, start),
@@ -925,6 +945,8 @@ def _candidate(
         return None  # 办理申请56件(含上年结转4件): not this year's new applications
     if rule.name == "共公开政府信息N条" and re.search(r"主动公开\d|依申请公开\d", text[b : s.end]):
         return None  # a total of proactive and on-request disclosure
+    if rule.name == "主动公开…N条" and _first_of_a_list(text, s, gd.get("gap") or ""):
+        return None
     flags: list[str] = []
     if rule.kind in ("number", "zero_both"):
         value, approx, unit = _value(m)
