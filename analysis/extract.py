@@ -18,7 +18,7 @@ from typing import Any
 from .document.normalize import normalize_plain
 from .document.sentences import Document, build_document
 from .facts.figures import extract_figures
-from .facts.metadata import Metadata, level_and_place, read_metadata
+from .facts.metadata import AGENCY_FIELDS, Metadata, describe_agency, level_and_place, read_metadata
 from .issues import Issue
 from .read.load import Loaded, LoadError, load_bytes, read_file
 from .tables.read import merge_metrics, read_tables
@@ -156,6 +156,12 @@ def extract_loaded(
         "title": md.title,
         "level": meta["level"],
         "place": meta["place"],
+        # division code, province, city, agency_key, predecessor, partial_agency
+        **(
+            describe_agency(meta["agency"])
+            if "agency" in overrides
+            else {k: getattr(md, k) for k in AGENCY_FIELDS}
+        ),
         "script": doc.script,
         "encoding": loaded.encoding,
         "format": detect_format(doc, tables),

@@ -6,12 +6,18 @@ and the manifest check show or accept them through these tables.
 >>> LEVEL_LABELS["prefecture"]
 '地市级'
 >>> sorted(LEVELS)
-['county', 'national', 'prefecture', 'provincial']
+['county', 'national', 'prefecture', 'provincial', 'township']
 """
 
 from __future__ import annotations
 
-LEVEL_LABELS = {"national": "国家", "provincial": "省级", "prefecture": "地市级", "county": "县级"}
+LEVEL_LABELS = {
+    "national": "国家",
+    "provincial": "省级",
+    "prefecture": "地市级",
+    "county": "县级",
+    "township": "乡镇级",  # towns and street offices (facts.divisions)
+}
 LEVELS = frozenset(LEVEL_LABELS)
 SCRIPT_LABELS = {"simplified": "简体", "traditional": "繁体", "mixed": "简繁混合"}
 FORMAT_LABELS = {

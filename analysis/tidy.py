@@ -40,6 +40,13 @@ REPORTS_SCHEMA = pa.schema(
         ("n_errors", pa.int64()),
         ("flags", pa.string()),
         ("overrides", pa.string()),
+        # the agency as data (analysis.facts.metadata.describe_agency)
+        ("division_code", pa.string()),
+        ("province", pa.string()),
+        ("city", pa.string()),
+        ("agency_key", pa.string()),
+        ("predecessor", pa.string()),
+        ("partial_agency", pa.bool_()),
     ]
 )
 METRICS_SCHEMA = pa.schema(
@@ -162,6 +169,12 @@ def report_row(
         "n_errors": sum(1 for i in issues if i.get("level") == "error"),
         "flags": _flags(issues),
         "overrides": json.dumps(rec.get("overrides") or {}, ensure_ascii=False, sort_keys=True),
+        "division_code": rec.get("division_code"),
+        "province": rec.get("province"),
+        "city": rec.get("city"),
+        "agency_key": rec.get("agency_key"),
+        "predecessor": rec.get("predecessor"),
+        "partial_agency": bool(rec.get("partial_agency")),
     }
 
 

@@ -394,3 +394,96 @@ def test_two_disagreeing_places_resolved_by_the_section_on_the_topic():
         "一、概述\n全年主动公开政府信息1235条。\n二、主动公开政府信息情况\n全年主动公开政府信息1253条,其中网站1016条,微信237条。\n"
     )
     assert value(rec, "proactive_total") == 1253
+
+
+def test_policy_interpretation_materials_inside_a_list_of_what_was_published():
+    # a list after 主要包括 names the interpretations as 政策解读材料N篇
+    rec = rec_of("网站发布信息共640条,主要包括规范性文件12件、政策解读材料9篇、工作动态300条。\n")
+    assert value(rec, "policy_interpretations") == 9
+    # other materials are not interpretations
+    rec = rec_of("网站发布宣传材料9篇。\n")
+    assert value(rec, "policy_interpretations") is None
+
+
+def test_shapes_of_statement_seen_on_unseen_reports():
+    # a ministry's site count, then the part called 主动公开 (其中主动公开信息N条)
+    rec = rec_of("网站全年发布信息3000条,其中主动公开信息240条。\n")
+    assert value(rec, "proactive_total") == 240
+    # requests counted in 起, the number before its noun
+    rec = rec_of("二、依申请公开情况\n本年度我局收到7起政府信息依申请公开。\n")
+    assert value(rec, "applications_received") == 7
+    # none came, said with 未涉及到
+    rec = rec_of("二、依申请公开情况\n本年度我局未涉及到要求政府信息公开的申请。\n")
+    assert value(rec, "applications_received") == 0
+    # 复议 without 行政, before 诉讼
+    rec = rec_of("五、复议情况\n本年度未发生针对政府信息公开事务的复议、诉讼和申诉。\n")
+    assert value(rec, "reconsideration_cases") == 0
+    # two counts in one list: the second number is the proposals', not the suggestions'
+    rec = rec_of("全年做好3件人大代表建议、5件政协委员提案办理结果公开。\n")
+    assert value(rec, "npc_suggestions") == 3 and value(rec, "cppcc_proposals") == 5
+
+
+def test_a_tally_of_disclosure_work_gives_its_own_context():
+    # one clause list: requests, then reconsideration and lawsuits, all in 次
+    rec = rec_of("一、总体情况\n本年度依申请公开2次,行政复议0次,行政诉讼1次。\n")
+    assert value(rec, "reconsideration_cases") == 0 and value(rec, "litigation_cases") == 1
+    # the disclosure words stand just before 行政复议
+    rec = rec_of("办理信息公开行政复议 0 件,行政诉讼 0 件。\n", head="")
+    assert value(rec, "reconsideration_cases") == 0
+    # a general count of reconsideration with no disclosure words anywhere is not it
+    rec = rec_of("一、总体情况\n本年度办理行政复议案件14件。\n")
+    assert value(rec, "reconsideration_cases") is None
+
+
+def test_applications_described_by_the_next_clause():
+    rec = rec_of("一、总体情况\n全年我局接收到申请书23份,申请公开的政府信息主要涉及征收补偿。\n")
+    assert value(rec, "applications_received") == 23
+    rec = rec_of("一、总体情况\n全年我局接收到补贴申请书23份。\n")
+    assert value(rec, "applications_received") is None
+
+
+def test_a_total_that_closes_a_list_of_channels():
+    rec = rec_of("全年主动公开政策文件40条,主动公开工作动态60条,合计共100条。\n")
+    assert value(rec, "proactive_total") == 100
+    # a 合计 of applications is not the proactive total
+    rec = rec_of("全年主动公开信息90条;受理申请3件、咨询2件,合计5件。\n")
+    assert value(rec, "proactive_total") == 90
+
+
+def test_an_enumeration_closed_by_deng_sums_up_the_proactive_total():
+    rec = rec_of("2020年,我局主动公开涉及城乡规划、项目审批、财政预算等方面信息215条。\n")
+    assert value(rec, "proactive_total") == 215
+    rec = rec_of("2020年,我局主动公开规划、计划等信息40条,其中主动公开规划、预算等信息12条。\n")
+    assert value(rec, "proactive_total") == 40
+
+
+def test_requests_named_by_the_kind_of_disclosure():
+    rec = rec_of("一、总体情况\n本年度依申请公开4次,行政复议0次。\n")
+    assert value(rec, "applications_received") == 4
+    rec = rec_of("二、依申请公开\n我局依申请信息公开办理有17件,均按时答复。\n")
+    assert value(rec, "applications_received") == 17
+    rec = rec_of("二、依申请公开\n本年度我镇没有依申请公开的政府信息。\n")
+    assert value(rec, "applications_received") == 0
+
+
+def test_a_posting_count_of_one_channel_is_not_the_proactive_total():
+    rec = rec_of("2020年,通过门户网站发布各类政府信息共860条,主要包括工作动态。\n")
+    assert value(rec, "proactive_total") is None
+    rec = rec_of("2020年,全年发布政府信息860条。\n")
+    assert value(rec, "proactive_total") == 860
+
+
+def test_parts_after_qizhong_do_not_contest_the_total():
+    rec = rec_of("全年发布政策解读15篇,其中负责人解读5篇、图解5篇。\n")
+    assert value(rec, "policy_interpretations") == 15
+
+
+def test_the_first_of_a_list_of_category_counts_is_not_the_total():
+    # categories one after another, separated by ;, with no total
+    body = "2020年我局主动公开空气质量信息12篇;建设项目审批结果共计30条;执法检查结果9件。\n"
+    assert value(rec_of(body), "proactive_total") is None
+    # a total followed by its parts is still the total
+    body = "2020年我局主动公开政府信息120条;其中政策文件30条,工作动态90条。\n"
+    assert value(rec_of(body), "proactive_total") == 120
+    # a topic with no list after it stays a candidate
+    assert value(rec_of("2020年我局主动公开环境信息45条。\n"), "proactive_total") == 45

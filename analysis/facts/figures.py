@@ -61,6 +61,7 @@ class Rule:
     gap_forbids: str | None = None  # regex the gap group must not contain
     clause_forbids: str | None = None  # regex the clause must not contain
     sentence_needs: str | None = None  # regex the whole sentence must contain
+    sentence_forbids: str | None = None  # regex the whole sentence must not contain
     total: bool = True  # a total: sub-items (其中…) are not it
     not_after: re.Pattern[str] | None = (
         None  # what must not stand just before the match (checked on 4 chars)
@@ -93,6 +94,8 @@ _HEADING_WAIVES = {
 }
 # words that put a reconsideration or lawsuit in the disclosure context
 _DISCLOSURE = r"信息公开|依申请|申请公开|公开申请|政府信息"
+# a sentence that says its applications are for government information
+_APPLIED_FOR = re.compile(r"申请公开的政府信息|政府信息公开申请|信息公开申请")
 # a category of information, not all of it
 _CATEGORY = (
     r"动态|公告|通知|文件|规划|计划|人事|预算|决算|采购|招标|招聘|会议|领导|机构|职能|法规|规章|"
@@ -137,7 +140,8 @@ RULES: list[Rule] = [
     Rule(
         "proactive_total",
         "其中主动公开N条",
-        _r(r"其中,?主动公开(?:政府信息)?" + NUM + r"\s*(?P<unit>条|件)"),
+        # (其中主动公开信息N条 too: a ministry's site count, then the part called 主动公开)
+        _r(r"其中,?主动公开(?:(?:政府)?信息)?" + NUM + r"\s*(?P<unit>条|件)"),
         0.9,
         total=False,
     ),
@@ -150,6 +154,31 @@ RULES: list[Rule] = [
             + r"\s*(?P<unit>条|件|篇)"
         ),
         0.6,
+        # 通过门户网站发布各类政府信息N条: what one channel posted, not what was disclosed
+        # (a municipal commission's report; posting counts not called 主动公开 stay empty)
+        clause_forbids=r"通过[^,。;]{0,16}(?:网站|网|平台|门户|新媒体|微博|微信|公众号)",
+    ),
+    Rule(
+        "proactive_total",
+        "主动公开…合计N条",
+        # 主动公开A信息135条,…B信息81条,合计共221条: the total closes the list of channels
+        # (a county water bureau's report)
+        _r(r"(?:合计|总计)(?:共计|共)?" + NUM + r"\s*(?P<unit>条|件|篇)"),
+        0.9,
+        sentence_needs=r"主动公开",
+        sentence_forbids=r"申请|复议|诉讼|建议|提案",
+    ),
+    Rule(
+        "proactive_total",
+        "主动公开A、B等信息N条",
+        # 主动公开涉及A、B、C等方面信息N条: an enumeration closed by 等 sums up all of it
+        # (a street office's and a provincial department's reports)
+        _r(
+            r"主动(?:向社会)?公开(?:了)?(?P<gap>[^\d,。;!?|\n]{2,60}?、[^\d,。;!?|\n]{0,60}?)"
+            r"等(?:方面|领域|类)?(?:的)?(?:政府)?信息(?:共计|共)?" + NUM + r"\s*(?P<unit>条|件)"
+        ),
+        0.85,
+        gap_forbids=r"申请|不予|咨询",
     ),
     Rule(
         "proactive_total",
@@ -203,9 +232,10 @@ RULES: list[Rule] = [
         "applications_received",
         "受理N件申请",
         _r(
+            # (收到N起政府信息依申请公开: a provincial bureau counts requests in 起)
             r"(?:受理|收到|接到)(?:了)?(?:共计|共)?"
             + NUM
-            + r"\s*(?P<unit>件|个|份)(?P<gap>"
+            + r"\s*(?P<unit>件|个|份|起)(?P<gap>"
             + GAP
             + r"{0,8}?)申请"
         ),
@@ -247,7 +277,8 @@ RULES: list[Rule] = [
         "applications_received",
         "未收到…申请",
         _r(
-            _NEG + r"(?:出现|收到|接到|受理|发生|有|接收|接受)(?:过|到)?"
+            # (未涉及到要求政府信息公开的申请: a county bureau's way of saying none came)
+            _NEG + r"(?:出现|收到|接到|受理|发生|有|接收|接受|涉及)(?:过|到)?"
             r"(?P<gap>[^,。;!?|\n\d]{0,40}?)申请"
         ),
         0.85,
@@ -274,6 +305,29 @@ RULES: list[Rule] = [
         ),
         0.85,
         kind="zero",
+    ),
+    Rule(
+        "applications_received",
+        "依申请公开N件",
+        # 依申请公开3次 / 依申请公开信息0条 / 依申请信息公开办理有69件: a tally of the
+        # year's work names the requests by the kind of disclosure (street, district and
+        # county reports)
+        _r(
+            r"依申请(?:信息)?公开(?:政府信息|信息)?(?:申请)?(?:办理|受理)?(?:了|有)?"
+            r"(?:共计|共|数量为|为)?" + NUM + r"\s*(?P<unit>件|次|条)"
+        ),
+        0.75,
+        not_after=_r(r"(?:主动|其中)$"),
+    ),
+    Rule(
+        "applications_received",
+        "没有依申请公开的信息",
+        # 本年度我镇没有依申请公开和不予公开的政府信息: nothing was disclosed on request, so
+        # nothing was requested (a town's report)
+        _r(r"(?:没有|未有|无)依申请公开(?:和不予公开)?(?:的)?(?:政府)?信息"),
+        0.75,
+        kind="zero",
+        clause_forbids=_NOT_RULE,
     ),
     # --- outcomes
     Rule(
@@ -379,8 +433,11 @@ RULES: list[Rule] = [
         "reconsideration_cases",
         "未发生…行政复议",
         _r(
+            # (未发生针对政府信息公开事务的复议、诉讼: 复议 without 行政, before 诉讼)
             _NEG + r"(?:发生|产生|出现|有|收到|接到|涉及|受理|引起|因)?(?:过)?"
-            r"(?P<gap>[^,。;!?|\n\d]{0,40}?)行政复议(?!" + GAP + r"{0,6}\d)"
+            r"(?P<gap>[^,。;!?|\n\d]{0,40}?)(?:行政复议|复议(?=[、和及与]诉讼))(?!"
+            + GAP
+            + r"{0,6}\d)"
         ),
         0.85,
         kind="zero",
@@ -395,7 +452,7 @@ RULES: list[Rule] = [
             + GAP
             + r"{0,6}?)"
             + NUM
-            + r"\s*(?P<unit>件|起|宗|个|例)"
+            + r"\s*(?P<unit>件|起|宗|个|次|例)"
         ),
         0.9,
         gap_forbids=r"复议|维持|纠正|结果|审结|办结|判决|败诉|胜诉|撤诉|驳回|裁定",
@@ -540,7 +597,9 @@ RULES: list[Rule] = [
         "policy_interpretations",
         "政策解读N篇",
         _r(
-            r"政策解读(?:信息|稿件|稿|文章|类信息)?(?:共计|共|合计)?"
+            # 政策解读材料N篇: a list of what was published names its interpretations so
+            # (seen in a municipal commission's report: the item inside a 主要包括 list)
+            r"政策解读(?:信息|稿件|稿|文章|类信息|材料)?(?:共计|共|合计)?"
             + NUM
             + r"\s*(?P<unit>条|篇|次|个|件|份|期|则)"
         ),
@@ -578,7 +637,7 @@ RULES: list[Rule] = [
             + r"\s*(?P<unit>件|条|个|项)"
         ),
         0.9,
-        gap_forbids=r"政协|提案|和|及|与",
+        gap_forbids=r"政协|提案|和|及|与|、",  # 2件人大代表建议、6件政协委员提案
         total=False,
     ),
     Rule(
@@ -599,7 +658,7 @@ RULES: list[Rule] = [
             + r"\s*(?P<unit>件|条|个|项)"
         ),
         0.9,
-        gap_forbids=r"人大|建议|和|及|与",
+        gap_forbids=r"人大|建议|和|及|与|、",
         total=False,
         not_after=_r(r"(?:建议|议案)[和及与、](?:市|区|县|省|州)?$"),
     ),
@@ -623,6 +682,10 @@ ANCHORS: dict[str, tuple[str, ...]] = {
     "其中主动公开N条": ("主动公开",),
     "发布政府信息N条": ("政府信息",),
     "共公开政府信息N条": ("公开政府信息", "公开各类政府信息"),
+    "主动公开…合计N条": ("合计", "总计"),
+    "主动公开A、B等信息N条": ("主动",),
+    "依申请公开N件": ("依申请",),
+    "没有依申请公开的信息": ("依申请公开",),
     "受理…申请N件": ("申请",),
     "办理…申请N件": ("申请",),
     "受理N件申请": ("申请",),
@@ -643,7 +706,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {
     "余N件转下年": ("转",),
     "行政复议N件": ("行政复议",),
     "N件行政复议": ("复议",),
-    "未发生…行政复议": ("行政复议",),
+    "未发生…行政复议": ("复议",),
     "行政诉讼N件": ("行政诉讼",),
     "未发生…行政诉讼": ("诉讼",),
     "行政复议和行政诉讼N件": ("行政复议",),
@@ -680,6 +743,26 @@ _HEADING_TOPICS = [
     ("fees_collected_yuan", re.compile(r"收费")),
     ("applications_received", re.compile(r"^(?!.*(?:复议|诉讼|收费)).*依申请")),
 ]
+
+
+_GENERIC_INFO = re.compile(r"政府|政务|各类|各项|相关|有关|全部|工作|重点|了|的|信息")
+_COUNT_AHEAD = re.compile(r"\d+\s*(?:条|件|篇|项)")
+
+
+def _first_of_a_list(text: str, s: Sentence, gap: str) -> bool:
+    """主动公开<topic>信息N篇; <topic>N条; …: the first item of a list of per-category counts.
+
+    (A district bureau's section lists its categories one after another, separated by ;,
+    with no total.) The figure is a category's only when the gap names a topic and the text
+    after the sentence, on the same line, goes on with another count and no 主动公开/其中.
+    """
+    if not text[s.start : s.end].rstrip().endswith(";"):
+        return False
+    if not _GENERIC_INFO.sub("", gap):
+        return False
+    line_end = text.find("\n", s.end)
+    ahead = text[s.end : line_end if line_end >= 0 else len(text)][:80]
+    return bool(_COUNT_AHEAD.search(ahead)) and not re.search(r"主动公开|其中|合计|总计", ahead)
 
 
 def _clause_bounds(text: str, s: Sentence, start: int, end: int) -> tuple[int, int]:
@@ -833,6 +916,8 @@ def _candidate(
     ca, cb = _clause_bounds(text, s, a, b)
     if rule.clause_forbids and re.search(rule.clause_forbids, text[ca:cb]):
         return None
+    if rule.sentence_forbids and re.search(rule.sentence_forbids, s.text):
+        return None
     if (
         rule.sentence_needs
         and not re.search(rule.sentence_needs, s.text)
@@ -843,6 +928,11 @@ def _candidate(
         rule.context_needs
         and not re.search(rule.context_needs, m.group(0))
         and not (s.heading and re.search(rule.heading_needs or rule.context_needs, s.heading))
+        # a tally that names disclosure before the figure (依申请公开3次,行政复议0次;
+        # 办理信息公开行政复议0件): the context is the sentence's own
+        and not re.search(_DISCLOSURE, text[s.start : a])
+        # applications described in the next clause (收到申请书55份,申请公开的政府信息主要涉及…)
+        and not (rule.metric == "applications_received" and _APPLIED_FOR.search(s.text))
     ):
         return None
     if (
@@ -855,6 +945,8 @@ def _candidate(
         return None  # 办理申请56件(含上年结转4件): not this year's new applications
     if rule.name == "共公开政府信息N条" and re.search(r"主动公开\d|依申请公开\d", text[b : s.end]):
         return None  # a total of proactive and on-request disclosure
+    if rule.name == "主动公开…N条" and _first_of_a_list(text, s, gd.get("gap") or ""):
+        return None
     flags: list[str] = []
     if rule.kind in ("number", "zero_both"):
         value, approx, unit = _value(m)
@@ -997,12 +1089,33 @@ class Resolved:
     flag: str = ""
 
 
+def _without_parts_of_a_total(cands: list[Candidate]) -> list[Candidate]:
+    """Leave out figures that follow 其中 after a figure of the same metric in one sentence.
+
+    政策解读12篇,其中负责人解读4篇: the 4 is a part of the 12, not a rival value.
+    """
+    first: dict[int, Candidate] = {}
+    for c in cands:
+        f = first.get(c.sentence.start)
+        if f is None or c.start < f.start:
+            first[c.sentence.start] = c
+    out = []
+    for c in cands:
+        f = first[c.sentence.start]
+        between = c.sentence.text[f.end - c.sentence.start : c.start - c.sentence.start]
+        if c.start > f.end and "其中" in between and c.value != f.value:
+            continue
+        out.append(c)
+    return out
+
+
 def resolve(cands: list[Candidate]) -> Resolved:
     """One value per metric, or none with a reason when the candidates disagree."""
     exact = [c for c in cands if not c.approximate]
     if not exact:
         best = max(cands, key=lambda c: c.confidence)
         return Resolved(best.value, best, cands, "only an approximate figure is stated")
+    exact = _without_parts_of_a_total(exact)
     top = max(c.confidence for c in exact)
     # candidates within a small margin of the best are all serious
     serious = [c for c in exact if c.confidence >= top - 0.05]

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 from ..document.sentences import Document
 from ..issues import Issue
+from . import agency as A
+from . import divisions as D
+from .renamings import agency_key, predecessor
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff"
 AGENCY_SUFFIX = (
@@ -46,13 +49,14 @@ _BY = re.compile(
 )
 # (written with a literal first in every branch, so the engine can skip to where it may match)
 _PUBLISH = re.compile(
-    rf"(?:特(?:公布|发布|将)|现(?:公布|发布|将)|公布|发布|将)(?P<y1>(?:19|20)\d{{2}}年+度?)?(?P<a>[{_CJK}()]{{2,40}}?)(?P<y2>(?:19|20)\d{{2}}年+度?)?(?:政府)?(?:信息公开|政务公开)"
+    rf"(?:特(?:公布|发布|将)|现(?:公布|发布|将)|公布|发布|将)(?P<y1>(?:19|20)\d{{2}}年+度?)?(?P<a>[{_CJK}()]{{2,40}}?)(?P<y2>(?:19|20)\d{{2}}(?:-(?:19|20)\d{{2}}学)?年+度?)?(?:政府)?(?:信息公开|政务公开)"
 )
 _QUOTED = re.compile(rf"《\s*(?P<a>[{_CJK}()]{{2,32}}?)(?P<year>(?:19|20)\d{{2}})年")
 # (read over "\n" + text: a pattern that starts with a character class is skipped through
 # quickly, one that starts with "^|" is tried at every position)
 _OPENING = re.compile(
-    rf"[。\n]\s*(?:(?:19|20)\d{{2}})年+度?,?(?P<a>[{_CJK}()]{{2,24}}?{AGENCY_SUFFIX})(?=[{_CJK}])"
+    rf"[。\n]\s*(?:(?:19|20)\d{{2}})年+度?,?(?P<a>[{_CJK}()]{{2,24}}?(?:{AGENCY_SUFFIX[3:-1]}|街道|镇|乡))"
+    rf"(?=[{_CJK}])"
 )
 # statistics period: 2023年1月1日至12月31日 (a lead-in such as 统计期限为 may stand before it)
 _STATS_PERIOD = re.compile(
@@ -88,6 +92,17 @@ _ADMIN_STEPS = [
 ]
 
 
+# what describe_agency adds to a record beyond level and place (the reports table's columns)
+AGENCY_FIELDS = (
+    "division_code",
+    "province",
+    "city",
+    "agency_key",
+    "predecessor",
+    "partial_agency",
+)
+
+
 @dataclass
 class Metadata:
     agency: str | None = None
@@ -99,6 +114,12 @@ class Metadata:
     title: str | None = None
     level: str | None = None
     place: str | None = None
+    division_code: str | None = None
+    province: str | None = None
+    city: str | None = None
+    agency_key: str | None = None
+    predecessor: str | None = None
+    partial_agency: bool = False
     issues: list[Issue] = field(default_factory=list)
 
 
@@ -110,26 +131,40 @@ _NOT_A_NAME = re.compile(
 
 
 def clean_agency(name: str) -> str | None:
-    """An agency name as a report would give it, or None if it does not look like one."""
+    """An agency name as a report would give it, or None if it does not parse as one.
+
+    The name must be a place chain from the division table plus a body of the closed
+    vocabulary (analysis.facts.agency); a place alone names its government.
+
+    >>> clean_agency("本报告由济宁市兖州区财政局"[3:]), clean_agency("局在苍溪县人民政府")
+    ('济宁市兖州区财政局', None)
+    >>> clean_agency("浙江省"), clean_agency("唐村镇")
+    ('浙江省人民政府', '唐村镇')
+    """
     name = "".join((name or "").split()).strip("(),:·•|")
     name = _LEAD_WORDS.sub("", name)
     name = _TAIL_WORDS.sub("", name)
     if not name or _SPAM.search(name):
         return None
     trimmed = _OFFICE_TAIL.sub("", name)
-    if trimmed != name and _AGENCY.match(trimmed):
+    if trimmed != name and A.parse(trimmed) is not None:
         name = trimmed
-    if _PLACE_ONLY.match(name):
-        return name + "人民政府"
-    if not _AGENCY.match(name):
-        return None
     if _NOT_A_NAME.search(name):
         return None
+    p = A.parse(name)
+    if p is None:
+        return None
+    if p.kind == "gov" and not p.body and p.units and not p.town:
+        return name + "人民政府"  # 浙江省 in a title: the provincial government
     return name
 
 
 def _first_lines(doc: Document, n: int = 6) -> list[str]:
     return [t for _, _, t in doc.lines[:n]]
+
+
+# a PDF page's running head before the title: 'Page 4 - ', '第3页 '
+_PAGE_CHROME = re.compile(r"^\s*(?:Page\s*\d+\s*(?:of\s*\d+\s*)?[-–—:]?|第\s*\d+\s*页)\s*", re.I)
 
 
 def find_title(doc: Document) -> tuple[str | None, re.Match[str] | None]:
@@ -139,11 +174,13 @@ def find_title(doc: Document) -> tuple[str | None, re.Match[str] | None]:
     lines = _first_lines(doc, 6)
     for i, ln in enumerate(lines):
         cands.append(ln)
-        if i + 1 < len(lines):
-            cands.append(ln + lines[i + 1])  # title split over two lines
+        if i + 1 < len(lines) and not _TITLE.match(lines[i + 1]):
+            # a title split over two lines; a line above a whole title is page chrome
+            cands.append(ln + lines[i + 1])
     if doc.loaded.page_title:
         cands.append(doc.loaded.page_title)
     for c in cands:
+        c = _PAGE_CHROME.sub("", c)
         m = _TITLE.match(c)
         if m:
             return c[: m.end()], m
@@ -220,7 +257,9 @@ def find_agency(doc: Document, title_match: re.Match[str] | None) -> tuple[str |
     """The first source that names the agency, but a fuller form of the same name wins.
 
     现公布商务局2010年度… and a title 邹城市商务局2010年… name the same body; the
-    title's form says where it is.
+    title's form says where it is. A name without its place (市医疗保障局, 住建局) is
+    completed from a fuller form of the same body elsewhere in the text
+    (请与安庆市医疗保障局联系), when the text gives only one such form.
     """
     found = list(_agency_sources(doc, title_match))
     if not found:
@@ -231,7 +270,43 @@ def find_agency(doc: Document, title_match: re.Match[str] | None) -> tuple[str |
             return other, f"{osrc} (the government, not {name} that compiled it)"
         if len(other) > len(name) and other.endswith(name):
             return other, f"{osrc} (fuller form of {name} from {src})"
+    p = A.parse(name)
+    if p is not None and p.partial:
+        fuller = _fuller_in_text(doc.text[:6000], p)
+        if fuller:
+            return fuller, f"fuller form of {name} ({src}) in the text"
+    if p is not None and p.town and name.endswith("街道"):
+        if name + "办事处" in doc.text:  # 某街道 and, in a sentence, 某街道办事处
+            return name + "办事处", f"{src} (the street office the text names)"
     return name, src
+
+
+def _fuller_in_text(text: str, p: A.Parsed) -> str | None:
+    """The one full form (place + body) of a partial name that the text uses, if only one."""
+    body = p.body
+    forms: set[str] = set()
+    for m in re.finditer(rf"([{_CJK}]{{2,14}}?){re.escape(body)}", text):
+        head = m.group(1)
+        for k in range(len(head) - 1):  # the longest head that is a place chain
+            cand = head[k:] + body
+            q = A.parse(cand)
+            if q is not None and not q.partial and q.body == body and (q.units or q.town):
+                if p.level_word and not (q.place or q.town).endswith(p.level_word):
+                    continue
+                forms.add(cand)
+                break
+    # 安阳县住建局 and 住建局 again: the longest of forms that nest is the one
+    best = {f for f in forms if not any(g != f and g.endswith(f) for g in forms)}
+    return best.pop() if len(best) == 1 else None
+
+
+# 如对本报告有疑问,请与X(办公室)联系: the contact is the body that publishes the report
+_CONTACT = re.compile(rf"请与(?P<a>[{_CJK}()]{{3,40}}?)(?:联系|联络)")
+# 《X关于…》: documents a body issued (印发, 制修订), the name before 关于
+_ISSUED = re.compile(rf"《(?P<a>[{_CJK}]{{3,30}}?)关于")
+_SELF = re.compile(r"(?:我|本)(局|委|厅|办|府|镇|乡|街道|中心|部|署)")
+# page chrome run into the title line: a separator or the words of a search box or menu
+_CHROME_SPLIT = re.compile(r".*(?:\s-\s|\||>|»|›|搜索|登录|注册|首页|无障碍|繁体|简体)")
 
 
 def _agency_sources(doc: Document, title_match: re.Match[str] | None):
@@ -239,7 +314,8 @@ def _agency_sources(doc: Document, title_match: re.Match[str] | None):
     for rx, src in ((_BY, "本报告由…编制"), (_PUBLISH, "现公布…年度报告")):
         for m in rx.finditer(head):
             a = clean_agency(m.group("a"))
-            if a and not _PLACE_ONLY.match(m.group("a")):
+            p = A.parse(m.group("a"))
+            if a and not (p is not None and p.kind == "gov" and not p.body):
                 yield a, src
                 break
     if title_match:
@@ -251,6 +327,8 @@ def _agency_sources(doc: Document, title_match: re.Match[str] | None):
             ),
             None,
         )
+        if pre:
+            pre = _CHROME_SPLIT.sub("", pre)  # Page 4 - 德州市…, 首页 > …
         a = clean_agency(pre) if pre else None
         if not pre:
             m2 = _TITLE_AFTER.match(title_match.string)
@@ -271,51 +349,116 @@ def _agency_sources(doc: Document, title_match: re.Match[str] | None):
         if a:
             yield a, "sentence opening"
             break
+    text = doc.text[:6000]
+    for m in _CONTACT.finditer(text):
+        a = clean_agency(_OFFICE_TAIL.sub("", m.group("a")))
+        if a:
+            yield a, "contact for questions about the report"
+            break
+    # the report calls itself 我局 and quotes documents one body of that kind issued
+    self_ref = _SELF.search(head)
+    if self_ref:
+        issuers = {
+            a
+            for m in _ISSUED.finditer(text)
+            if (a := clean_agency(m.group("a"))) and a.endswith(self_ref.group(1))
+        }
+        if len(issuers) == 1:
+            yield issuers.pop(), "documents it issued, quoted in the text"
 
 
 def level_and_place(agency: str | None) -> tuple[str | None, str | None]:
-    """Administrative level and place, as far as the name shows them."""
+    """Administrative level and place, read from the division table through the name.
+
+    >>> level_and_place("济宁市兖州区财政局"), level_and_place("商务部")
+    (('county', '济宁市兖州区'), ('national', '全国'))
+    """
+    info = describe_agency(agency)
+    return info["level"], info["place"]
+
+
+def describe_agency(agency: str | None, context: str = "") -> dict:
+    """The agency as data: level, place, division code, province, city, key, predecessor.
+
+    `context` (the page's header and opening) settles a place the name leaves open: which of
+    two 和平区, or the city of 市商务局 when the page names one city only.
+    """
+    out: dict = dict(
+        level=None,
+        place=None,
+        division_code=None,
+        province=None,
+        city=None,
+        agency_key=None,
+        predecessor=None,
+        partial_agency=False,
+    )
     if not agency:
-        return None, None
-    if re.match(r"^(国务院|国家|中国|中华人民共和国|中央)", agency):
-        return "national", "全国"
-    parts: list[str] = []
-    pos = 0
-    while True:
-        m = next(
-            (m for rx in _ADMIN_STEPS if (m := rx.match(agency, pos)) and m.end() < len(agency)),
-            None,
+        return out
+    p = A.parse(agency)
+    if p is None:
+        out["partial_agency"] = True  # a name from the manifest that does not parse
+        return out
+    out["level"] = p.level
+    if p.level == "national" and not p.units:
+        out["place"] = "全国"
+    else:
+        out["place"] = (p.place + p.town) or p.unverified_place or None
+    division = p.division
+    if division is None and p.units:
+        division = _settle(p.units[-1], context)
+    if division is None and p.town and not p.units:
+        division = _settle(D.town_counties(p.town), context)
+    if division is None and p.partial and context:
+        division = _page_place(p, context)
+        if division is not None:
+            out["place"] = None
+    if division is not None:
+        out["division_code"] = division.code
+        out["province"] = D.province_of(division).name
+        city = D.city_of(division)
+        out["city"] = city.name if city else None
+        if out["level"] is None and not p.town:
+            out["level"] = division.level if not p.level_word else _word_level(p, division)
+    out["partial_agency"] = p.partial and division is None
+    key = agency_key(p, division)
+    out["agency_key"] = key
+    out["predecessor"] = None if out["partial_agency"] else predecessor(key)
+    return out
+
+
+def _word_level(p: A.Parsed, d: D.Division) -> str | None:
+    return d.level if d.name.endswith(p.level_word) else None
+
+
+def _settle(units: tuple[D.Division, ...], context: str) -> D.Division | None:
+    """The one of several same-named units whose province or city the context names."""
+    if len(units) == 1:
+        return units[0]
+    if not context:
+        return None
+    hits = [
+        u
+        for u in units
+        if any(
+            a.name in context or (len(a.short) >= 2 and a.short in context) for a in D.chain(u)[:-1]
         )
-        if not m:
-            break
-        parts.append(m.group(0))
-        pos = m.end()
-    if not parts:
-        if re.fullmatch(rf"[{_CJK}]{{1,8}}(部|总局|署)", agency):
-            return "national", "全国"  # 商务部, 海关总署: ministries carry no place
-        if agency.startswith(("省", "自治区")):
-            return "provincial", None
-        if agency.startswith(("市", "州", "盟")):
-            return "prefecture", None
-        if agency.startswith(("区", "县", "旗")):
-            return "county", None
-        return None, None
-    last = parts[-1]
-    place = "".join(parts)
-    if last.endswith(("省", "自治区", "特别行政区")) or (
-        len(parts) == 1 and last in MUNICIPALITIES
-    ):
-        return "provincial", place
-    if last.endswith(("区", "县", "旗", "自治县", "自治旗")) and not last.endswith("地区"):
-        return "county", place
-    if (
-        last.endswith("市")
-        and len(parts) >= 2
-        and parts[0].endswith(("市", "州", "盟", "地区"))
-        and parts[0] not in MUNICIPALITIES
-    ):
-        return "county", place  # a county-level city under a prefecture
-    return "prefecture", place
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _page_place(p: A.Parsed, context: str) -> D.Division | None:
+    """The unit for 市商务局 from the page: the one unit of that level word it names."""
+    if not p.level_word:
+        return None
+    found: dict[str, D.Division] = {}
+    for m in re.finditer(rf"[{_CJK}]{{2,10}}?{p.level_word}", context):
+        for k in range(len(m.group(0)) - 1):
+            units = D.named(m.group(0)[k:])
+            if len(units) == 1:
+                found[units[0].code] = units[0]
+                break
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def read_metadata(doc: Document) -> Metadata:
@@ -324,7 +467,13 @@ def read_metadata(doc: Document) -> Metadata:
     md.report_year, md.year_source = find_year(doc, tm)
     md.agency, md.agency_source = find_agency(doc, tm)
     md.publish_date, md.date_source = find_publish_date(doc)
-    md.level, md.place = level_and_place(md.agency)
+    context = " ".join(
+        [doc.loaded.page_title or "", *(v for v in doc.header.values() if isinstance(v, str))]
+        + [t for _, _, t in doc.lines[:3]]
+    )
+    info = describe_agency(md.agency, context)
+    for k, v in info.items():
+        setattr(md, k, v)
     name = doc.loaded.source.rsplit("/", 1)[-1]
     if md.report_year is None:
         md.issues.append(
@@ -353,7 +502,7 @@ def read_metadata(doc: Document) -> Metadata:
                 "set it in data/raw/manifest.csv",
             )
         )
-    elif md.place is None and md.level in ("prefecture", "county", "provincial"):
+    elif md.partial_agency:
         md.issues.append(
             Issue(
                 "info",
