@@ -30,7 +30,7 @@ from .compose import Composer, place
 from .pdf import join_text
 from .rules import tables_from_rules
 
-ENGINE_VERSION = "rapidocr-3.10.0/1"  # part of the cache key: a new engine reads afresh
+ENGINE_VERSION = "rapidocr-3.10.0/2"  # part of the cache key: a new engine reads afresh
 _engine: Any = None
 _memo: dict[str, dict] = {}  # this process's results, by image hash
 
@@ -86,6 +86,26 @@ def _ruling(gray) -> dict:
     return segs
 
 
+BAND = 1600  # pixels: the engine scales larger images down, and small print gets lost
+
+
+def bands(gray, band: int = BAND) -> list[tuple[int, int]]:
+    """A tall page cut into bands of at most about `band` rows, each cut on a blank row
+    (or on a ruling line, the thinnest ink), so no line of text is cut in two."""
+    h = gray.shape[0]
+    if h <= band * 5 // 4:
+        return [(0, h)]
+    ink = (gray < 160).sum(axis=1)
+    cuts, start = [], 0
+    while h - start > band * 5 // 4:
+        lo, hi = start + band * 3 // 4, start + band
+        cut = lo + int(ink[lo:hi].argmin())
+        cuts.append((start, cut))
+        start = cut
+    cuts.append((start, h))
+    return cuts
+
+
 def ocr_image(image) -> dict:
     """{"size", "words": [[x0, top, x1, bottom, text, score]], "h", "v"} of a PIL image.
 
@@ -107,14 +127,15 @@ def ocr_image(image) -> dict:
         except (OSError, json.JSONDecodeError):
             pass  # a damaged entry is redone
     arr = np.array(image)
-    out = engine()(arr, return_word_box=True)
-    words = []
-    for line in out.word_results or ():
-        for text, score, box in line:
-            xs = [p[0] for p in box]
-            ys = [p[1] for p in box]
-            words.append([min(xs), min(ys), max(xs), max(ys), text, float(score)])
     gray = np.array(image.convert("L"))
+    words = []
+    for top, bottom in bands(gray):
+        out = engine()(arr[top:bottom], return_word_box=True)
+        for line in out.word_results or ():
+            for text, score, box in line:
+                xs = [p[0] for p in box]
+                ys = [p[1] + top for p in box]
+                words.append([min(xs), min(ys), max(xs), max(ys), text, float(score)])
     res = {"size": list(image.size), "words": words, **_ruling(gray)}
     _memo[key] = res
     if path is not None:
@@ -174,6 +195,24 @@ def _line_text(line: list) -> str:
     return "".join(parts).strip()
 
 
+_LOOKALIKE = str.maketrans({"o": "0", "O": "0", "D": "0", "l": "1", "I": "1", "|": "1"})
+
+
+def figure_glyphs(text: str) -> str:
+    """A cell OCR read as digits with a letter of the same shape (o for 0, l for 1): the digits.
+
+    Only a cell of nothing but digits and such letters is changed, so a label never is;
+    the table's sums still check the figure, as every OCR'd one.
+
+    >>> figure_glyphs("o"), figure_glyphs("1o5"), figure_glyphs("other"), figure_glyphs("口")
+    ('0', '105', 'other', '口')
+    """
+    if text and len(text) <= 8 and all(ch.isdigit() or ch in "oOlI|D" for ch in text):
+        if any(ch.isdigit() for ch in text) or len(text) == 1:
+            return text.translate(_LOOKALIKE)
+    return text
+
+
 def write_ocr_page(out: Composer, res: dict, page: int) -> list[float]:
     """An OCR'd page into the composer: lines of text and rebuilt tables, top to bottom.
 
@@ -183,8 +222,23 @@ def write_ocr_page(out: Composer, res: dict, page: int) -> list[float]:
     words = res["words"]
     blocks: list[tuple[float, str, Any]] = []
     rest = [w for w in words if not any(_inside(w, t[0]) for t in tables)]
-    for line in _lines(rest):
-        blocks.append((min(w[1] for w in line), "line", _line_text(line)))
+    lines = _lines(rest)
+    # a line reaching the right margin was wrapped: the paragraph goes on below
+    rights = sorted(max(w[2] for w in ln) for ln in lines if len(_line_text(ln)) > 15)
+    right = rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
+    para, para_top, wrapped = "", 0.0, False
+    for line in lines:
+        text = _line_text(line)
+        height = max(w[3] for w in line) - min(w[1] for w in line)
+        if para and wrapped:
+            para = join_text([para, text])
+        else:
+            if para:
+                blocks.append((para_top, "line", para))
+            para, para_top = text, min(w[1] for w in line)
+        wrapped = bool(right) and max(w[2] for w in line) >= right - 1.5 * height
+    if para:
+        blocks.append((para_top, "line", para))
     scores: list[float] = []
     for bbox, cells in tables:
         mine = [w for w in words if _inside(w, bbox)]
@@ -192,7 +246,7 @@ def write_ocr_page(out: Composer, res: dict, page: int) -> list[float]:
         for x0, top, x1, bottom in cells:
             inside = [w for w in mine if _inside(w, (x0, top, x1, bottom))]
             scores += [w[5] for w in inside]
-            text = join_text([_line_text(ln) for ln in _lines(inside)])
+            text = figure_glyphs(join_text([_line_text(ln) for ln in _lines(inside)]))
             positioned.append((x0, top, x1, bottom, text))
         blocks.append((bbox[1], "table", positioned))
     for _, kind, item in sorted(blocks, key=lambda b: b[0]):

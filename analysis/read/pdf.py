@@ -324,10 +324,20 @@ def _rules(page, height: float, path_type: int) -> tuple[list, list]:
             hs.append(((y0 + y1) / 2, x0, x1))
         elif w <= 2.5 and h > 3:
             vs.append(((x0 + x1) / 2, y0, y1))
-        elif w > 3 and h > 3 and w * h < 0.5 * 612 * 792:  # an outline, not a page background
+        elif w > 3 and h > 3 and _stroked(obj):  # a cell's outline (a filled box is shading)
             hs += [(y0, x0, x1), (y1, x0, x1)]
             vs += [(x0, y0, y1), (x1, y0, y1)]
     return hs, vs
+
+
+def _stroked(obj) -> bool:
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    fill, stroke = ctypes.c_int(0), ctypes.c_int(0)
+    ok = raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+    return bool(ok and stroke.value)
 
 
 def _render(page):
@@ -349,8 +359,32 @@ def _compose(
             counts[key] = counts.get(key, 0) + 1
     repeated = {k for k, c in counts.items() if n >= 2 and c >= max(2, n // 2)}
     # right edge of body text: a line ending near it was wrapped and goes on below
-    rights = [ln.box[2] for lines in page_lines for ln in lines if len(ln.text) > 15]
-    right = max(rights) if rights else 0.0
+    # (the 90th percentile: a URL or a wide line sticking out does not move the margin)
+    rights = sorted(ln.box[2] for lines in page_lines for ln in lines if len(ln.text) > 15)
+    right = rights[int(0.9 * (len(rights) - 1))] if rights else 0.0
+    lefts = sorted(ln.box[0] for lines in page_lines for ln in lines if len(ln.text) > 15)
+    left = lefts[len(lefts) // 10] if lefts else 0.0
+    prev: list = [None, False, -1]  # the last line written, whether it was wrapped, its page
+
+    def centred(ln: _Line) -> bool:
+        return bool(right) and ln.box[0] > left + 30 and abs(sum(ln.box[::2]) - left - right) < 16
+
+    def goes_on(ln: _Line, page: int) -> bool:
+        """The line continues the one before: that one was wrapped, or both are centred
+        lines of one heading (a title printed over two lines)."""
+        last, wrapped, last_page = prev
+        if last is None:
+            return False
+        if wrapped:
+            return True
+        height = last.box[3] - last.box[1]
+        return (
+            page == last_page
+            and centred(last)
+            and centred(ln)
+            and 0 <= ln.box[1] - last.box[3] < 1.2 * height
+        )
+
     open_table: list[_Table] = []
     pending = ""  # a wrapped paragraph not yet written
     pending_page = 1
@@ -391,17 +425,19 @@ def _compose(
         for j, (kind, item) in enumerate(blocks):
             if kind == "table":
                 flush()
+                prev[:] = [None, False, -1]
                 if open_table and not (j == 0 and _continues(open_table[-1], item)):
                     close_table()
                 open_table.append(item)
                 continue
             close_table()
             ln = item
-            if pending:
+            if pending and goes_on(ln, i):
                 pending = join_text([pending, ln.text])
             else:
-                pending, pending_page = ln.text, i + 1
-            if not right or ln.box[2] < right - 14:  # ends short of the margin: paragraph ends
                 flush()
+                pending, pending_page = ln.text, i + 1
+            # a line reaching the right margin was wrapped: the paragraph goes on below
+            prev[:] = [ln, bool(right) and ln.box[2] >= right - 14, i]
     flush()
     close_table()
