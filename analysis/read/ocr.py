@@ -132,7 +132,10 @@ def ocr_image(image) -> dict:
     for top, bottom in bands(gray):
         out = engine()(arr[top:bottom], return_word_box=True)
         for line in out.word_results or ():
-            for text, score, box in line:
+            for word in line:
+                if not isinstance(word, (tuple, list)) or len(word) != 3:  # (nothing found)
+                    continue
+                text, score, box = word
                 xs = [p[0] for p in box]
                 ys = [p[1] + top for p in box]
                 words.append([min(xs), min(ys), max(xs), max(ys), text, float(score)])

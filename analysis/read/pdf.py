@@ -341,7 +341,21 @@ def _stroked(obj) -> bool:
 
 
 def _render(page):
-    """A page as a PIL image at 200 dpi (enough for OCR of body text)."""
+    """A scanned page as a PIL image: the scan itself when the page is one picture (no
+    resampling), else the page rendered at 200 dpi (enough for OCR of body text)."""
+    import pypdfium2 as pdfium
+
+    w, h = page.get_size()
+    images = list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+    if len(images) == 1:
+        left, bottom, right, top = images[0].get_bounds()
+        if (right - left) * (top - bottom) >= 0.8 * w * h:
+            try:
+                img = images[0].get_bitmap(render=False).to_pil()
+                if img.width >= 1.2 * w:  # at least ~90 dpi: good enough to read as it is
+                    return img.convert("RGB")
+            except (pdfium.PdfiumError, ValueError, OSError):
+                pass
     return page.render(scale=200 / 72).to_pil()
 
 
