@@ -121,10 +121,25 @@ def _inside(box: Box, area: Box, pad: float = 1.0) -> bool:
     return area[0] - pad <= cx <= area[2] + pad and area[1] - pad <= cy <= area[3] + pad
 
 
-def _cell_text(chars: list[tuple[str, Box]], box: Box) -> str:
-    """The text of the characters standing in a cell (a vertical head reads top to bottom)."""
-    inside = [ch for ch, b in chars if b[2] > b[0] and _inside(b, box, 0.5)]
-    return re.sub(r"\s+", " ", join_text("".join(inside).split())).strip()
+def _cell_texts(chars: list[tuple[str, Box]], boxes: list[Box]) -> list[str]:
+    """The text of the characters standing in each cell (a vertical head reads top to
+    bottom). Characters are looked up by their centre's height, so a page of many cells
+    costs a sort and a search per cell, not a pass over every character for each."""
+    from bisect import bisect_left, bisect_right
+
+    placed = sorted(
+        ((b[1] + b[3]) / 2, (b[0] + b[2]) / 2, k, ch)
+        for k, (ch, b) in enumerate(chars)
+        if b[2] > b[0]
+    )
+    ys = [p[0] for p in placed]
+    out = []
+    for x0, top, x1, bottom in boxes:
+        hits = placed[bisect_left(ys, top - 0.5) : bisect_right(ys, bottom + 0.5)]
+        inside = [(k, ch) for _, cx, k, ch in hits if x0 - 0.5 <= cx <= x1 + 0.5]
+        text = "".join(ch for _, ch in sorted(inside))  # in PDFium's (reading) order
+        out.append(re.sub(r"\s+", " ", join_text(text.split())).strip())
+    return out
 
 
 def _tables(lines: list[_Line], rules: tuple[list, list], page_no: int) -> list[_Table]:
@@ -132,7 +147,7 @@ def _tables(lines: list[_Line], rules: tuple[list, list], page_no: int) -> list[
     chars = [c for ln in lines for c in ln.chars]
     found = []
     for bbox, boxes in tables_from_rules(rules[0], rules[1], tol=1.5):
-        cells = [(*box, _cell_text(chars, box)) for box in boxes]
+        cells = [(*box, text) for box, text in zip(boxes, _cell_texts(chars, boxes))]
         if len(cells) < 2 or sum(1 for c in cells if c[4]) < 2:
             continue  # a box drawn around a paragraph, not a table
         at = next((i for i, ln in enumerate(lines) if _inside(ln.box, bbox)), len(lines))
