@@ -443,6 +443,46 @@ def snapshot_code(tmp: Path) -> Path:
     return code
 
 
+def documents_table(tmp: Path) -> str:
+    """Reading speed of PDF, Word and OCR (issue 13), on documents made as the tests make
+    them: the 2021 report printed five times over by Chromium (a text PDF), as a .docx,
+    and as a page image read by OCR, cold and again from its cache."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import docmaker
+
+    from analysis.read import ocr
+    from analysis.read.load import load_bytes
+
+    work = tmp / "documents"
+    work.mkdir(exist_ok=True)
+    html = docmaker.report_html()
+    body = html.split("<body>", 1)[1].split("</body>", 1)[0]
+    pdf = docmaker.print_pdf(html.replace(body, body * 5), work)
+    docx = docmaker.make_docx(html)
+    png = docmaker.screenshot(html, work, 900, 4000)
+    rows = []
+    n_pages = len(load_bytes("r.pdf", pdf).pages)
+    t = _best_of(3, lambda: load_bytes("r.pdf", pdf))
+    rows.append(
+        ["text PDF (pypdfium2)", f"{n_pages} pages", f"{t:.2f}", f"{n_pages / t:.1f} pages/s"]
+    )
+    t = _best_of(3, lambda: load_bytes("r.docx", docx))
+    rows.append(["DOCX (mammoth)", "1 report", f"{t:.2f}", f"{1 / t:.1f} reports/s"])
+    os.environ["ANALYSIS_OCR_CACHE"] = str(work / "ocr-cache")
+    ocr.engine()  # (loading the models is once per process, not per page)
+    t0 = time.perf_counter()
+    loaded = load_bytes("r.png", png)
+    t = time.perf_counter() - t0
+    n = len(loaded.pages) or 1
+    rows.append(["OCR page image (RapidOCR)", "900x4000 px", f"{t:.1f}", f"{t / n:.1f} s/page"])
+    ocr._memo.clear()
+    t0 = time.perf_counter()
+    load_bytes("r.png", png)
+    t = time.perf_counter() - t0
+    rows.append(["OCR, unchanged image again", "from the cache", f"{t:.2f}", "no OCR run"])
+    return table("Documents (issue 13)", ["reader", "input", "seconds", "rate"], rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument(
@@ -782,6 +822,10 @@ def main(argv: list[str] | None = None) -> int:
             )
         lines.append(table("Targets (issue 6)", ["target", "wanted", "measured", ""], trows))
         lines.append(prof)
+        try:
+            lines.append(documents_table(tmp))
+        except Exception as e:  # (Chromium missing: the other rows still stand)
+            lines.append(f"Documents (issue 13): not measured ({e!r})")
         print("\n".join(lines))
         results.update(
             read=read,

@@ -127,9 +127,10 @@ def test_lossy_mojibake_is_refused_not_guessed():
     [
         (b"", "empty", "empty"),
         (b"   \n\t \n", "empty", "white space"),
-        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "binary", "PNG image"),
-        (b"PK\x03\x04" + zlib.compress(b"x" * 5000), "binary", "ZIP"),
-        (b"%PDF-1.7\n" + bytes(range(256)) * 8, "binary", "PDF"),
+        # (documents and images are read now: damaged ones say what they are)
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 20, "corrupt-image", "PNG image"),
+        (b"PK\x03\x04" + zlib.compress(b"x" * 5000), "zip", "ZIP"),
+        (b"%PDF-1.7\n" + bytes(range(256)) * 8, "corrupt-pdf", "PDF"),
         (bytes([0x81, 0x20, 0xFF, 0xFE, 0x80]) * 400, "bad-bytes", "not valid"),
     ],
 )

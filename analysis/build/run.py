@@ -147,6 +147,11 @@ def build(
     del state  # a national corpus's state is large: keep only the parts in use
     version = code_version()
     cache_root = out_dir / ".cache" / "records"
+    # OCR results (seconds a page) are kept by image hash across extractor versions, and
+    # each page read is said on stderr (the workers inherit both settings)
+    os.environ["ANALYSIS_OCR_CACHE"] = str(out_dir / ".cache" / "ocr")
+    if not quiet:
+        os.environ.setdefault("ANALYSIS_OCR_PROGRESS", "1")
     file_state: dict[str, dict[str, Any]] = {}
     jobs_list: list[Job] = []
     keys: list[str] = []

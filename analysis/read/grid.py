@@ -80,6 +80,9 @@ class Grid:
     )  # (row, col) of cells that copy a spanning one
     pages: list[int] | None = None  # the page of each row, for readers with pages
     boxes: dict[tuple[int, int], tuple[float, float, float, float]] = field(default_factory=dict)
+    # read by OCR from a page image: its figures are less sure, and count as checked only
+    # where the table's identities hold
+    ocr: bool = False
 
     def cell(self, r: int, c: int) -> Cell:
         a, b, stop = self.spans[r][c]

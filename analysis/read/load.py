@@ -15,8 +15,11 @@ from ..issues import Issue
 from .encoding import UndecodableError, decode
 from .grid import Grid
 from .html import looks_like_html, read_page, sniff_charset
+from .sniff import sniff
 
 MAX_BYTES = 20 * 1024 * 1024  # a real report is well under 2 MB; larger files are something else
+# a PDF, Word file or page image of one report: scans and embedded pictures make them larger
+MAX_DOC_BYTES = 100 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
 
@@ -27,13 +30,15 @@ class Loaded:
     sha256: str
     size: int
     encoding: str
-    file_format: str  # "txt" or "html"
+    file_format: str  # "txt", "html", "pdf", "docx", "doc" or "image"
     text: str  # the report as text; for HTML, the rendered page text
     page_title: str = ""
     issues: list[Issue] = field(default_factory=list)
     grids: list[Grid] = field(
         default_factory=list
     )  # the tables the reader found, cells pointing into `text`
+    # (start, end, page number) of each page's text, for the readers with pages (PDF, OCR)
+    pages: list[tuple[int, int, int]] = field(default_factory=list)
 
 
 class LoadError(Exception):
@@ -44,24 +49,42 @@ class LoadError(Exception):
         self.size = size
 
 
-def too_large(name: str, size: int, sha256: str) -> LoadError:
-    """The refusal of a file over MAX_BYTES (said the same way wherever it is noticed)."""
+def too_large(name: str, size: int, sha256: str, limit: int = MAX_BYTES) -> LoadError:
+    """The refusal of a file over its limit (said the same way wherever it is noticed)."""
     return LoadError(
         "too-large",
         f"{name}: the file is {size / 2**20:.1f} MB, over the "
-        f"{MAX_BYTES // 2**20} MB limit for one report; it is probably not a single report",
+        f"{limit // 2**20} MB limit for one report; it is probably not a single report",
         sha256,
         size,
     )
+
+
+def limit_for(head: bytes) -> int:
+    """The size limit of a file, from its first bytes: documents and images may be larger."""
+    return MAX_DOC_BYTES if sniff(head) in ("pdf", "docx", "ole2", "image", "zip") else MAX_BYTES
+
+
+def _binary(source: str, data: bytes, kind: str, digest: str) -> Loaded | None:
+    """A PDF, Word file or image read by its reader; None for text and web pages."""
+    from .documents import read_document
+
+    return read_document(source, data, kind, digest)
 
 
 def load_bytes(source: str, data: bytes) -> Loaded:
     """Decode and, for web pages, render `data`; `source` names the file in messages."""
     digest = hashlib.sha256(data).hexdigest()
     name = os.path.basename(source)
-    if len(data) > MAX_BYTES:
-        raise too_large(name, len(data), digest)
+    limit = limit_for(data[:1024])
+    if len(data) > limit:
+        raise too_large(name, len(data), digest, limit)
     suffix = os.path.splitext(name)[1].lower()
+    kind = sniff(data)
+    if kind != "text" or suffix in (".pdf", ".docx", ".doc", ".wps"):
+        loaded = _binary(source, data, kind, digest)
+        if loaded is not None:
+            return loaded
     is_html = suffix in HTML_SUFFIXES or looks_like_html(data)
     declared = sniff_charset(data) if is_html else None
     try:
@@ -117,7 +140,9 @@ def read_file(path: str | Path) -> bytes:
         if size > MAX_BYTES:
             with p.open("rb") as fh:
                 head = fh.read(1 << 16)
-            raise too_large(p.name, size, hashlib.sha256(head).hexdigest() + "-partial")
+            limit = limit_for(head[:1024])
+            if size > limit:
+                raise too_large(p.name, size, hashlib.sha256(head).hexdigest() + "-partial", limit)
         return p.read_bytes()
     except LoadError:
         raise

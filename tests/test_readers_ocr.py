@@ -1,0 +1,91 @@
+"""Page images and scanned PDFs, read by OCR: the figures of the web page, or flagged.
+
+The report is photographed by a Chromium screenshot and turned into a scanned PDF (image
+pages, no text layer) by Pillow (tests/docmaker.py). OCR may misread a character; what it
+must never do is give a figure different from the web page's without a flag. These tests
+are slow (seconds a page), so they are few and share one screenshot.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from docmaker import report_html, scanned_pdf, screenshot
+
+from analysis.extract import extract_bytes
+from analysis.read import ocr
+from analysis.read.load import LoadError, load_bytes
+
+
+def _cells(rec: dict) -> dict:
+    return {(c["table"], c["row_key"], c["col_key"]): c["value"] for c in rec["tables"]["cells"]}
+
+
+@pytest.fixture(scope="module")
+def shot(tmp_path_factory) -> bytes:
+    return screenshot(report_html(), tmp_path_factory.mktemp("shot"), 900, 4000)
+
+
+@pytest.fixture(scope="module")
+def html_rec() -> dict:
+    return extract_bytes("report.html", report_html().encode("utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path_factory, monkeypatch):
+    # one cache for the module: the screenshot is read once, whatever the order of tests
+    monkeypatch.setenv("ANALYSIS_OCR_CACHE", str(tmp_path_factory.getbasetemp() / "ocr-cache"))
+
+
+def _same_or_flagged(rec: dict, html_rec: dict) -> None:
+    truth, got = _cells(html_rec), _cells(rec)
+    wrong = {k: (v, truth.get(k)) for k, v in got.items() if v is not None and truth.get(k) != v}
+    assert not wrong  # a misread figure is left empty and its table flagged, never kept
+    assert sum(1 for k, v in got.items() if v == truth[k]) >= 170
+    assert any(i["code"] == "ocr" for i in rec["issues"])
+    for m, fig in rec["metrics"].items():
+        assert fig["value"] == html_rec["metrics"][m]["value"], m
+    if len(got) < len(truth) or None in got.values():
+        assert {c["status"] for c in rec["checks"]} - {"pass"}, "missing cells must show"
+
+
+@pytest.mark.parametrize("form", ["png", "scanned-pdf"])
+def test_an_image_of_the_report_gives_its_figures_or_flags_them(shot, html_rec, form):
+    data = shot if form == "png" else scanned_pdf(shot)
+    rec = extract_bytes(f"report.{'png' if form == 'png' else 'pdf'}", data)
+    assert rec["ok"], rec["issues"]
+    assert rec["file_format"] == ("image" if form == "png" else "pdf")
+    _same_or_flagged(rec, html_rec)
+    loaded = load_bytes("report.png", data)
+    assert loaded.grids and all(g.ocr and g.source == "ocr" for g in loaded.grids)
+    three = next(g for g in loaded.grids if len(g.texts) > 20)
+    cell = next(c for row in three.rows for c in row if c.text == "32")
+    assert cell.box is not None and cell.page is not None  # where to look, on which page
+    assert loaded.text[cell.start : cell.end] == "32"
+
+
+def test_a_rerun_of_an_unchanged_image_costs_no_ocr(shot, monkeypatch):
+    first = load_bytes("report.png", shot).text
+    ocr._memo.clear()  # a new process: only the cache on disk is left
+
+    def no_engine():
+        raise AssertionError("OCR ran again on an unchanged image")
+
+    monkeypatch.setattr(ocr, "engine", no_engine)
+    assert load_bytes("report.png", shot).text == first
+
+
+def test_a_photo_without_text_is_refused_with_a_message():
+    from PIL import Image
+
+    img = Image.new("RGB", (320, 240))
+    for x in range(320):
+        for y in range(0, 240, 4):
+            img.putpixel((x, y), (x % 256, 128, 200))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG")
+    with pytest.raises(LoadError) as e:
+        load_bytes("holiday.jpg", buf.getvalue())
+    assert e.value.code == "no-text" and str(e.value).startswith("holiday.jpg:")
+    assert "no text" in str(e.value)
