@@ -206,11 +206,23 @@ def _write_slice(args: tuple[str, list[Item], list[CrossInput] | None]) -> dict[
 
 
 def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) -> dict[str, Any]:
+    """The pieces of every table for `items` (or the cross-year rows), and what they hold.
+
+    Besides each table's rows and years, the result has `year_keys`: for each year, a hash
+    of what this slice's rows of that year were made from (the cached records, names and
+    duplicates of its reports of that year). A year partition is rewritten only when one
+    of its slices' key for its year changed, so a changed report rewrites its own year's
+    partitions, not those of every year its slice spans.
+    """
     pieces = {name: _Pieces(out, name, schema) for name, schema in tidy.SCHEMAS.items()}
+    keys: dict[str, Any] = {}
+    enc = json.JSONEncoder(ensure_ascii=False).encode
     for it in items:
         rec = json.loads(Path(it.cache_file).read_text(encoding="utf-8"))
         rec["file"] = it.file
         year = rec.get("report_year")
+        key = [os.path.basename(it.cache_file), it.file, it.duplicate_of, it.why]
+        keys.setdefault(_year_dir(year), hashlib.sha1()).update(enc(key).encode())
         status = "ok"
         if it.duplicate_of:
             status = "duplicate"
@@ -232,9 +244,14 @@ def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) ->
         )
         pieces["cells"].add(tidy.cell_rows(rec), year)
         pieces["checks"].add(tidy.check_rows(rec), year)
-    for row in cross_year_rows(cross) if cross else ():
-        pieces["checks"].add([row], row.get(YEAR))
-    return {name: p.close() for name, p in pieces.items()}
+    if cross:  # rows pair reports across years: any change to the inputs changes every year
+        whole = hashlib.sha1(enc(cross).encode()).hexdigest()
+        for row in cross_year_rows(cross):
+            pieces["checks"].add([row], row.get(YEAR))
+            keys.setdefault(_year_dir(row.get(YEAR)), hashlib.sha1(whole.encode()))
+    result: dict[str, Any] = {name: p.close() for name, p in pieces.items()}
+    result["year_keys"] = {y: h.hexdigest()[:16] for y, h in keys.items()}
+    return result
 
 
 class _Rechunker:
@@ -485,16 +502,16 @@ def write_tables(
         )
         by_year: dict[int | None, list[tuple[str, int, int]]] = {}
         year_rows: dict[int | None, int] = {}
+        year_keys: dict[int | None, list[str]] = {}
         for f, r in zip(folders, results):
             for y, (first, count, n) in zip(r[name]["years"], r[name]["year_batches"]):
                 by_year.setdefault(y, []).append((f, first, count))
                 year_rows[y] = year_rows.get(y, 0) + n
+                year_keys.setdefault(y, []).append(r["year_keys"][_year_dir(y)])
         years = all_years[name] = sorted(by_year, key=year_order)
         for y in years:
             rel = f"{name}/{_year_dir(y)}/part-0.parquet"
-            fp = hashlib.sha1(
-                json.dumps([wv, [os.path.basename(f) for f, _, _ in by_year[y]]]).encode()
-            ).hexdigest()[:16]
+            fp = hashlib.sha1(json.dumps([wv, year_keys[y]]).encode()).hexdigest()[:16]
             new_parts[rel] = fp
             if old_parts.get(rel) != fp or not (out_dir / PARTS_DIR / rel).exists():
                 merges.append((year_rows[y], ("years", (str(out_dir), name, [(y, by_year[y])]))))
