@@ -2,10 +2,10 @@
 
 Peak memory itself is measured by `make bench` (PSS of the whole process tree); these tests
 pin down the structural reasons it stays low, so that a change which would bring the old
-peak back fails here: partitions are merged a few years per pass, a partition writer holds
-less than one row group, the main process keeps compact summaries (tuples sharing their
-repeated values) and never the cross-year check rows, and the merge's allocator switch
-does not leak out of the write tasks.
+peak back fails here: partitions are written one at a time from year-grouped pieces, a
+writer holds less than one row group, the main process keeps compact summaries (tuples
+sharing their repeated values) and never the cross-year check rows, and the merge's
+allocator switch does not leak out of the write tasks.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import seeds_and_generated
 
-from analysis import tidy
 from analysis.build import corpus as C
 from analysis.build import run as R
 from analysis.build import summary as S
@@ -26,15 +25,22 @@ from analysis.build import write as W
 from analysis.build.corpus import cross_year_checks
 
 
-def test_year_passes_cover_every_year_once_in_order_and_few_at_a_time():
-    for n in range(0, 40):
-        years: list[int | None] = list(range(2000, 2000 + n)) + ([None] if n % 3 == 0 else [])
-        passes = W._year_passes(years)
-        assert passes and [y for p in passes for y in p] == years
-        assert all(len(p) <= W.YEARS_PER_PASS for p in passes)
-        assert len(passes) == max(
-            1, -(-len(years) // W.YEARS_PER_PASS)
-        )  # no more reads than needed
+def test_year_grouped_piece_holds_each_years_rows_in_corpus_order(tmp_path: Path):
+    schema = pa.schema([("report_id", pa.string()), ("n", pa.int64())])
+    pieces = W._Pieces(tmp_path, "reports", schema)
+    years = [2021, None, 2019, 2021, 2019, 2021]
+    for i, y in enumerate(years):
+        pieces.add([{"report_id": f"r{i}", "n": i}], y)
+    result = pieces.close()
+    assert result["years"] == [2019, 2021, None]
+    got = {}
+    for y, (first, count, rows) in zip(result["years"], result["year_batches"]):
+        batches = list(
+            W._ipc_batches(tmp_path / "reports.years.arrow", range(first, first + count))
+        )
+        got[y] = [r for b in batches for r in b.column("n").to_pylist()]
+        assert rows == len(got[y]) and batches[0].schema == schema  # no year column left
+    assert got == {2019: [2, 4], 2021: [0, 3, 5], None: [1]}
 
 
 def test_rechunker_never_holds_a_full_row_group(tmp_path: Path):
@@ -63,24 +69,31 @@ def _outputs(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_merging_two_years_per_pass_opens_two_partitions_at_most_and_writes_the_same_bytes(
+def test_year_partitions_are_written_one_at_a_time_and_give_the_same_bytes(
     corpus: Path, tmp_path: Path, monkeypatch
 ):
-    assert R.build(corpus, tmp_path / "wide", jobs=1, quiet=True) == 0
-    opened: list[int] = []
-    real = W._merge_pass
+    assert R.build(corpus, tmp_path / "two", jobs=2, quiet=True) == 0
+    open_now: list[int] = [0]
+    most: list[int] = [0]
+    real = W._ParquetOut
 
-    def counting(out, name, folders, years, flat):
-        opened.append(len(years))
-        return real(out, name, folders, years, flat)
+    class Counting(real):  # type: ignore[misc, valid-type]
+        def __init__(self, *a, **kw):
+            super().__init__(*a, **kw)
+            open_now[0] += 1
+            most[0] = max(most[0], open_now[0])
+            close = self.rech.close
 
-    monkeypatch.setattr(W, "YEARS_PER_PASS", 2)
-    monkeypatch.setattr(W, "_merge_pass", counting)
-    assert R.build(corpus, tmp_path / "narrow", jobs=1, quiet=True) == 0
-    assert (
-        opened and max(opened) <= 2 and len(opened) > len(tidy.SCHEMAS)
-    )  # really more than one pass per table
-    a, b = _outputs(tmp_path / "wide"), _outputs(tmp_path / "narrow")
+            def closed() -> None:
+                close()
+                open_now[0] -= 1
+
+            self.rech.close = closed  # type: ignore[method-assign]
+
+    monkeypatch.setattr(W, "_ParquetOut", Counting)
+    assert R.build(corpus, tmp_path / "one", jobs=1, quiet=True) == 0
+    assert most[0] == 1 and open_now[0] == 0  # every partition and flat file on its own
+    a, b = _outputs(tmp_path / "two"), _outputs(tmp_path / "one")
     assert a.keys() == b.keys() and [k for k in a if a[k] != b[k]] == []
 
 

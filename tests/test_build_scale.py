@@ -220,6 +220,13 @@ def test_a_changed_file_is_the_only_one_read_again_and_other_years_stay_untouche
         after[f"{tidy.PARTS_DIR}/reports/{this_year}part-0.parquet"]
         != before[f"{tidy.PARTS_DIR}/reports/{this_year}part-0.parquet"]
     )
+    # the build wrote that year's partition of each table it has rows in, and no other
+    this_years = [k for k in before if k.startswith(tidy.PARTS_DIR) and this_year in k]
+    assert s["partitions_written"] == len(this_years) and s["partitions"] == first["partitions"]
+    assert first["partitions_written"] == first["partitions"]  # the first build wrote them all
+    # the other slices' pieces were not written again either
+    pieces = [k for k in before if k.startswith(".cache/pieces/") and k in after]
+    assert pieces and sum(after[k] != before[k] for k in pieces) == 0
 
 
 def test_a_year_that_leaves_the_corpus_loses_its_partitions(tmp_path: Path):

@@ -43,22 +43,34 @@ STATS_ENV = "ANALYSIS_BUILD_STATS"
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
-    return sorted(
-        p
-        for p in raw_dir.iterdir()
-        if p.is_file()
-        and p.name not in SKIP_NAMES
-        and not p.name.startswith(".")
-        and not p.is_symlink()
-    )
+    return [Path(raw_dir) / name for name, _ in scan_raw(raw_dir)]
 
 
-def _file_sha(path: Path, st: os.stat_result, state: dict[str, Any]) -> str:
-    prev = state.get(path.name)
+def scan_raw(raw_dir: Path) -> list[tuple[str, os.stat_result]]:
+    """(name, stat) of every report file in `raw_dir`, sorted by name: regular files only (no
+    symlinks, no hidden files, not the manifest).
+
+    One directory read and one stat per file: a national corpus has 100,000 of them, and
+    pathlib's is_file, is_symlink and stat cost three more system calls and ~10 µs of
+    Python each.
+    """
+    out = []
+    with os.scandir(raw_dir) as it:
+        for e in it:
+            if e.name in SKIP_NAMES or e.name.startswith("."):
+                continue
+            if e.is_file(follow_symlinks=False):
+                out.append((e.name, e.stat(follow_symlinks=False)))
+    out.sort(key=lambda t: t[0])
+    return out
+
+
+def _file_sha(path: Path | str, st: os.stat_result, state: dict[str, Any]) -> str:
+    prev = state.get(os.path.basename(path))
     if prev and prev.get("size") == st.st_size and prev.get("mtime_ns") == st.st_mtime_ns:
         return prev["sha256"]
     h = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -127,8 +139,8 @@ def build(
     t0 = time.monotonic()
     stats: dict[str, Any] = {"engine": engine}
     _remove_leftovers(out_dir)
-    files = raw_files(raw_dir)
-    manifest = read_manifest(raw_dir / "manifest.csv", {p.name for p in files})
+    files = scan_raw(raw_dir)
+    manifest = read_manifest(raw_dir / "manifest.csv", {name for name, _ in files})
     for problem in manifest.problems:
         print(f"manifest error: {problem}", file=sys.stderr)
     state_file = out_dir / "build-state.json"
@@ -155,14 +167,15 @@ def build(
     file_state: dict[str, dict[str, Any]] = {}
     jobs_list: list[Job] = []
     keys: list[str] = []
-    for p in files:
-        st = p.stat()
-        sha = _file_sha(p, st, prev_files)
-        file_state[p.name] = {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-        row = manifest.for_file(p.name)
-        key = cache_key(sha, p.name, row, version)
+    raw_s, cache_s = str(raw_dir), str(cache_root / version)
+    for name, st in files:
+        path = os.path.join(raw_s, name)
+        sha = _file_sha(path, st, prev_files)
+        file_state[name] = {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        row = manifest.for_file(name)
+        key = cache_key(sha, name, row, version)
         keys.append(key)
-        jobs_list.append(Job(str(p), row, str(cache_root / version / key[:2] / (key + ".json"))))
+        jobs_list.append(Job(path, row, os.path.join(cache_s, key[:2], key + ".json")))
     fingerprint = hashlib.sha1(
         json.dumps(
             [
@@ -214,7 +227,7 @@ def build(
     todo: list[tuple[int, Job]] = []
     for i, (job, key) in enumerate(zip(jobs_list, keys)):
         s = known.get(key)
-        if s is not None and Path(job.cache_file).exists():
+        if s is not None and os.path.exists(job.cache_file):
             summaries[i] = shared(summary_from_state(s, job.name))
         else:
             todo.append((i, job))

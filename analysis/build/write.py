@@ -4,10 +4,15 @@ Workers turn contiguous slices of the corpus into Arrow pieces, then each table 
 from its pieces into the flat files (reports.parquet, reports.csv, …) and into Parquet
 partitioned by report year (parquet/<table>/report_year=YYYY/part-0.parquet, hive style,
 readable by DuckDB, Spark and pyarrow.dataset). Row groups are cut at fixed row counts, so
-the bytes written do not depend on how many workers or which engine made them. Memory
-stays low at national scale: a table's year partitions are written a few years per pass
-(each open one holds up to a row group), and Arrow buffers come from malloc and are
-trimmed after each task. A slice whose reports did not change keeps its pieces.
+the bytes written do not depend on how many workers or which engine made them.
+
+Each slice's piece of a table is kept twice: in corpus order (for the flat files) and
+grouped by year (`_by_year`), so that a year partition reads only its own rows and is a
+merge task of its own. A slice whose reports did not change keeps its pieces, and a
+partition whose slices did not change is not written at all: one changed report costs its
+slice, the flat files and its year's partitions. Memory stays low at national scale: one
+partition is open at a time per task (holding up to a row group), and Arrow buffers come
+from malloc and are trimmed after each task.
 """
 
 from __future__ import annotations
@@ -48,7 +53,6 @@ MIN_SLICE = 50  # at least this many (the last slice aside)
 SLICE_EVERY = (
     400  # on average a slice ends after MIN_SLICE + this many reports (where a name's CRC says so)
 )
-YEARS_PER_PASS = 6  # year partitions open at once while a table is merged (see _year_passes)
 NULL_PARTITION = (
     "__HIVE_DEFAULT_PARTITION__"  # Hive's, Spark's, pyarrow's and DuckDB's name for a missing year
 )
@@ -122,10 +126,43 @@ class _Pieces:
         self.rows, self.years = [], []
 
     def close(self) -> dict[str, Any]:
+        """Finish the piece, and write its rows once more grouped by year (`_by_year`)."""
         self.flush()
+        years = sorted(self.year_set, key=year_order)
+        spans: list[list[int]] = []
         if self._file is not None:
             self._file.close()
-        return {"rows": self.count, "years": sorted(self.year_set, key=year_order)}
+            spans = _by_year(self.folder / f"{self.name}.arrow", self.name, self.schema, years)
+        return {"rows": self.count, "years": years, "year_batches": spans}
+
+
+def _by_year(path: Path, name: str, schema: pa.Schema, years: list[int | None]) -> list[list[int]]:
+    """The rows of a piece again, in `<table>.years.arrow`: each year's rows in corpus order,
+    the years one after the other; returns [first batch, number of batches, rows] for each year.
+
+    A year partition then reads only its own rows from each slice, in one go: no pass over
+    every piece of the table filtered by year, and one partition open at a time.
+    """
+    with pa.memory_map(str(path)) as source:
+        table = pa.ipc.open_file(source).read_all()
+    col = table.column(PIECE_YEAR)
+    table = table.drop_columns([PIECE_YEAR])
+    limit = ROW_GROUP_ROWS.get(name, BATCH_ROWS)
+    spans = []
+    n = 0
+    with pa.ipc.new_file(str(path.with_suffix(".years.arrow")), schema, options=_IPC_OPTIONS) as w:
+        for y in years:
+            rows = (
+                table
+                if len(years) == 1
+                else table.filter(pc.is_null(col) if y is None else pc.equal(col, y))
+            )
+            batches = rows.combine_chunks().to_batches(max_chunksize=limit)
+            for b in batches:
+                w.write_batch(b)
+            spans.append([n, len(batches), rows.num_rows])
+            n += len(batches)
+    return spans
 
 
 def year_order(y: int | None) -> tuple[bool, int]:
@@ -169,11 +206,23 @@ def _write_slice(args: tuple[str, list[Item], list[CrossInput] | None]) -> dict[
 
 
 def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) -> dict[str, Any]:
+    """The pieces of every table for `items` (or the cross-year rows), and what they hold.
+
+    Besides each table's rows and years, the result has `year_keys`: for each year, a hash
+    of what this slice's rows of that year were made from (the cached records, names and
+    duplicates of its reports of that year). A year partition is rewritten only when one
+    of its slices' key for its year changed, so a changed report rewrites its own year's
+    partitions, not those of every year its slice spans.
+    """
     pieces = {name: _Pieces(out, name, schema) for name, schema in tidy.SCHEMAS.items()}
+    keys: dict[str, Any] = {}
+    enc = json.JSONEncoder(ensure_ascii=False).encode
     for it in items:
         rec = json.loads(Path(it.cache_file).read_text(encoding="utf-8"))
         rec["file"] = it.file
         year = rec.get("report_year")
+        key = [os.path.basename(it.cache_file), it.file, it.duplicate_of, it.why]
+        keys.setdefault(_year_dir(year), hashlib.sha1()).update(enc(key).encode())
         status = "ok"
         if it.duplicate_of:
             status = "duplicate"
@@ -195,9 +244,14 @@ def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) ->
         )
         pieces["cells"].add(tidy.cell_rows(rec), year)
         pieces["checks"].add(tidy.check_rows(rec), year)
-    for row in cross_year_rows(cross) if cross else ():
-        pieces["checks"].add([row], row.get(YEAR))
-    return {name: p.close() for name, p in pieces.items()}
+    if cross:  # rows pair reports across years: any change to the inputs changes every year
+        whole = hashlib.sha1(enc(cross).encode()).hexdigest()
+        for row in cross_year_rows(cross):
+            pieces["checks"].add([row], row.get(YEAR))
+            keys.setdefault(_year_dir(row.get(YEAR)), hashlib.sha1(whole.encode()))
+    result: dict[str, Any] = {name: p.close() for name, p in pieces.items()}
+    result["year_keys"] = {y: h.hexdigest()[:16] for y, h in keys.items()}
+    return result
 
 
 class _Rechunker:
@@ -232,12 +286,13 @@ class _Rechunker:
         self.batches, self.n = [], 0
 
 
-def _ipc_batches(path: Path) -> Iterator[pa.RecordBatch]:
+def _ipc_batches(path: Path, which: range | None = None) -> Iterator[pa.RecordBatch]:
+    """The record batches of an Arrow file (those numbered in `which`, or all of them)."""
     if not path.exists():
         return
     with pa.memory_map(str(path)) as source:
         reader = pa.ipc.open_file(source)
-        for i in range(reader.num_record_batches):
+        for i in range(reader.num_record_batches) if which is None else which:
             yield reader.get_batch(i)
 
 
@@ -279,86 +334,66 @@ _IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 PIECE_YEAR = "__partition_year"
 
 
-def _merge_table(args: tuple[str, str, list[str], list[int | None], list[int | None]]) -> str:
-    """A table's flat Parquet and CSV files and the partitions of `write_years`, from its pieces.
-
-    Partitions of the other years exist and would come out byte for byte the same (none
-    of their pieces changed), so they are not even recomputed. Each open partition holds
-    up to a row group of rows, so the years are written a few at a time
-    (`_year_passes`), each pass reading the pieces again.
-    """
-    out_s, name, folders_s, years, write_years = args
-    out, folders = Path(out_s), [Path(f) for f in folders_s]
-    with _arrow_memory_returned():
-        for i, pass_years in enumerate(_year_passes(write_years)):
-            _merge_pass(out, name, folders, pass_years, flat=i == 0)
-    keep = {_year_dir(y) for y in years}
-    part_root = out / PARTS_DIR / name
-    if part_root.is_dir():  # years that no longer have rows
-        for d in part_root.iterdir():
-            if d.is_dir() and d.name.startswith(f"{YEAR}=") and d.name not in keep:
-                shutil.rmtree(d)
+def _merge_flat(args: tuple[str, str, list[str]]) -> str:
+    """A table's flat Parquet and CSV files, from its pieces in corpus order (a merge task)."""
+    out_s, name, folders = args
+    out = Path(out_s)
+    schema = tidy.SCHEMAS[name]
+    with _arrow_memory_returned(), contextlib.ExitStack() as stack:
+        w = _ParquetOut(
+            stack,
+            out / f"{name}.parquet",
+            schema,
+            ROW_GROUP_ROWS.get(name, BATCH_ROWS),
+            out / f"{name}.csv",
+        )
+        for f in folders:
+            for batch in _ipc_batches(Path(f) / f"{name}.arrow"):
+                w.add(batch)
+        w.rech.close()
     return name
 
 
-def _year_passes(years: list[int | None]) -> list[list[int | None]]:
-    """`years` cut into as few passes as hold at most YEARS_PER_PASS each, of even size (at
-    least one pass).
+YearTask = tuple[str, str, list[tuple[int | None, list[tuple[str, int, int]]]]]
 
-    Memory of a pass grows with its open partitions (a row group each: texts 500 × ~14 KB);
-    time grows a little with passes (the pieces are read and filtered once per pass).
+
+def _merge_years(args: YearTask) -> str:
+    """Year partitions of one table (a merge task): for each year, the batches of that year
+    from each slice's year-grouped piece, in corpus order; one partition open at a time.
+
+    Partitions of the other years exist and would come out byte for byte the same (none
+    of their pieces changed), so they are not in the task at all.
     """
-    n = max(1, -(-len(years) // YEARS_PER_PASS))
-    size = -(-len(years) // n) if years else 0
-    return [years[i * size : (i + 1) * size] for i in range(n)]
-
-
-def _merge_pass(
-    out: Path, name: str, folders: list[Path], years: list[int | None], flat: bool
-) -> None:
-    """One read of a table's pieces: the flat files (if `flat`) and the partitions of `years`."""
-    schema = tidy.SCHEMAS[name]
+    out_s, name, years = args
+    root = Path(out_s) / PARTS_DIR / name
+    schema = _part_schema(tidy.SCHEMAS[name])
     rows = ROW_GROUP_ROWS.get(name, BATCH_ROWS)
-    part_root = out / PARTS_DIR / name
-    part_schema = _part_schema(schema)
-    if not flat and not years:
-        return
-    with contextlib.ExitStack() as stack:
-        whole = (
-            _ParquetOut(stack, out / f"{name}.parquet", schema, rows, out / f"{name}.csv")
-            if flat
-            else None
-        )
-        parts = {
-            y: _ParquetOut(stack, part_root / _year_dir(y) / "part-0.parquet", part_schema, rows)
-            for y in years
-        }
-        for f in folders:
-            for batch in _ipc_batches(f / f"{name}.arrow"):
-                if whole is not None:
-                    whole.add(batch)
-                if parts:
-                    _add_by_year(batch, parts)
-        for w in [whole, *parts.values()]:
-            if w is not None:
+    with _arrow_memory_returned():
+        for y, sources in years:
+            with contextlib.ExitStack() as stack:
+                w = _ParquetOut(stack, root / _year_dir(y) / "part-0.parquet", schema, rows)
+                for folder, first, count in sources:
+                    for batch in _ipc_batches(
+                        Path(folder) / f"{name}.years.arrow", range(first, first + count)
+                    ):
+                        w.add(batch)
                 w.rech.close()
+    return name
 
 
-def _add_by_year(batch: pa.RecordBatch, parts: dict[int | None, _ParquetOut]) -> None:
-    """The rows of `batch` to the open partitions of their years (other years' rows are skipped)."""
-    col = batch.column(PIECE_YEAR)
-    present = pc.unique(col).to_pylist()
-    for y in present:
-        w = parts.get(y)
-        if w is None:
-            continue
-        w.add(
-            batch
-            if len(present) == 1
-            else batch.filter(
-                pc.is_null(col) if y is None else pc.equal(col, pa.scalar(y, pa.int64()))
-            )
-        )
+def _drop_old_years(out: Path, name: str, years: list[int | None]) -> None:
+    """Remove a table's partitions of years that no longer have rows."""
+    keep = {_year_dir(y) for y in years}
+    part_root = out / PARTS_DIR / name
+    if part_root.is_dir():
+        for d in part_root.iterdir():
+            if d.is_dir() and d.name.startswith(f"{YEAR}=") and d.name not in keep:
+                shutil.rmtree(d)
+
+
+def _merge(task: tuple[str, Any]) -> str:
+    kind, args = task
+    return _merge_flat(args) if kind == "flat" else _merge_years(args)
 
 
 @contextlib.contextmanager
@@ -412,17 +447,12 @@ def _slices(items: list[Item]) -> list[list[Item]]:
 
 def _slice_key(version: str, items: list[Item], extra: list[CrossInput] | None) -> str:
     h = hashlib.sha1(version.encode())
+    enc = json.JSONEncoder(ensure_ascii=False).encode
     for it in items:
+        head, leaf = os.path.split(it.cache_file)  # <version>/<xx>/<key>.json
         h.update(
-            json.dumps(
-                [
-                    Path(it.cache_file).parent.parent.name,
-                    Path(it.cache_file).name,
-                    it.file,
-                    it.duplicate_of,
-                    it.why,
-                ],
-                ensure_ascii=False,
+            enc(
+                [os.path.basename(os.path.dirname(head)), leaf, it.file, it.duplicate_of, it.why]
             ).encode()
         )
     if extra:
@@ -463,28 +493,47 @@ def write_tables(
         progress.step()
     results = [_write_slice(t) for t in tasks]  # all made now: this reads each result.json
     folders = [t[0] for t in tasks]
-    merges = []
+    merges: list[tuple[int, tuple[str, Any]]] = []  # (rows, task): the largest are started first
     new_parts: dict[str, str] = {}
-    for name in sorted(tidy.SCHEMAS, key=lambda n: -sum(r[n]["rows"] for r in results)):
-        by_year: dict[int | None, list[str]] = {}
-        for t, r in zip(tasks, results):
-            for y in r[name]["years"]:
-                by_year.setdefault(y, []).append(Path(t[0]).name)
-        years = sorted(by_year, key=year_order)
-        write = []
+    all_years: dict[str, list[int | None]] = {}
+    for name in tidy.SCHEMAS:
+        merges.append(
+            (sum(r[name]["rows"] for r in results), ("flat", (str(out_dir), name, folders)))
+        )
+        by_year: dict[int | None, list[tuple[str, int, int]]] = {}
+        year_rows: dict[int | None, int] = {}
+        year_keys: dict[int | None, list[str]] = {}
+        for f, r in zip(folders, results):
+            for y, (first, count, n) in zip(r[name]["years"], r[name]["year_batches"]):
+                by_year.setdefault(y, []).append((f, first, count))
+                year_rows[y] = year_rows.get(y, 0) + n
+                year_keys.setdefault(y, []).append(r["year_keys"][_year_dir(y)])
+        years = all_years[name] = sorted(by_year, key=year_order)
         for y in years:
             rel = f"{name}/{_year_dir(y)}/part-0.parquet"
-            fp = hashlib.sha1(json.dumps([wv, by_year[y]]).encode()).hexdigest()[:16]
+            fp = hashlib.sha1(json.dumps([wv, year_keys[y]]).encode()).hexdigest()[:16]
             new_parts[rel] = fp
             if old_parts.get(rel) != fp or not (out_dir / PARTS_DIR / rel).exists():
-                write.append(y)
-        merges.append((str(out_dir), name, folders, years, write))
+                merges.append((year_rows[y], ("years", (str(out_dir), name, [(y, by_year[y])]))))
+    merges.sort(key=lambda m: -m[0])
+    stats.update(
+        partitions=len(new_parts),
+        partitions_written=sum(1 for _, (kind, _) in merges if kind == "years"),
+    )
     if not quiet:
-        print(f"  merging {len(merges)} tables into {out_dir}", file=sys.stderr, flush=True)
+        print(
+            f"  merging {len(tidy.SCHEMAS)} tables and {stats['partitions_written']} "
+            f"year partitions into {out_dir}",
+            file=sys.stderr,
+            flush=True,
+        )
+    todo_merges = [task for _, task in merges]
     for _ in (
-        pool.imap_unordered(_merge_table, merges) if pool is not None else map(_merge_table, merges)
+        pool.imap_unordered(_merge, todo_merges) if pool is not None else map(_merge, todo_merges)
     ):
         pass
+    for name, years in all_years.items():
+        _drop_old_years(out_dir, name, years)
     used = {Path(f).name for f in folders}
     for d in root.iterdir():  # pieces no build will ask for again
         if d.name not in used:
