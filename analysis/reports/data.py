@@ -120,6 +120,9 @@ CELL_COLUMNS = [
     "line",
 ]
 CHECK_COLUMNS = ["report_id", "agency", "report_year", "check", "status", "message"]
+# held as categories in the corpus (a few hundred distinct labels over millions of cells: a
+# national corpus's cells take a quarter of the memory); an agency's view gets them as str
+CELL_CATEGORIES = ["table", "row_key", "col_key", "row_label", "col_label"]
 
 
 def _one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
@@ -147,7 +150,9 @@ def _read(processed_dir: str | Path | None) -> Corpus:
         all_reports=_one_chunk(all_reports),
         metrics=_one_chunk(metrics),
         issues=_one_chunk(dataset.issues(d)),
-        cells=_one_chunk(dataset.load("cells", d, columns=CELL_COLUMNS)),
+        cells=_one_chunk(dataset.load("cells", d, columns=CELL_COLUMNS)).astype(
+            {c: "category" for c in CELL_CATEGORIES}
+        ),
         checks=_one_chunk(dataset.load("checks", d, columns=CHECK_COLUMNS)),
     )
 
@@ -280,6 +285,18 @@ _VIEW_TABLES = {
 }
 
 
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns back to str, as the tables store them."""
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype({c: "str" for c in cats}) if cats else frame
+
+
+def forget() -> None:
+    """Drop the tables this process holds (the planner, before its workers start)."""
+    _LOADED.clear()
+    _INDEXES.clear()
+
+
 def agency_view(corpus: Corpus, agency: str) -> AgencyView:
     idx = _index(corpus)
     rows = _view_rows(idx, agency)
@@ -294,7 +311,7 @@ def agency_view(corpus: Corpus, agency: str) -> AgencyView:
         .sort_values(["report_year", "report_id", "metric"])
         .reset_index(drop=True),
         issues=take["issues"].sort_values(["report_id", "level", "code"]).reset_index(drop=True),
-        cells=take["cells"].reset_index(drop=True),
+        cells=_plain(take["cells"]).reset_index(drop=True),
         checks=take["checks"].sort_values(["report_id", "check"]).reset_index(drop=True),
     )
 

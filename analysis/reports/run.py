@@ -316,6 +316,32 @@ def _load_state(path: Path) -> dict[str, Any]:
         return {"jobs": {}}
 
 
+def inputs_signature(processed_dir: Path, notebooks_dir: Path) -> str:
+    """Everything a run depends on, cheaply: the tables' sizes and times, the code, the
+    notebooks. Equal to the last complete run's, nothing needs planning, let alone running."""
+    from . import data as rd
+
+    nbs = sorted(Path(notebooks_dir).glob("*.ipynb"))
+    return _sha(
+        str(Path(processed_dir).resolve()),
+        json.dumps(rd._signature(processed_dir)),
+        code_fingerprint(),
+        *(p.name.encode() + b"\0" + p.read_bytes() for p in nbs),
+    )
+
+
+def _all_current(out: Path, state: dict[str, Any], inputs: str) -> bool:
+    if state.get("inputs") != inputs or not state["jobs"] or not (out / "index.html").exists():
+        return False
+    for entry in state["jobs"].values():
+        stem = entry.get("out") if isinstance(entry, dict) else None
+        if not isinstance(stem, str):
+            return False
+        if not ((out / f"{stem}.ipynb").exists() and (out / f"{stem}.html").exists()):
+            return False
+    return True
+
+
 def _outputs(out: Path, job: Job) -> list[Path]:
     return [out / f"{job.out_stem}.ipynb", out / f"{job.out_stem}.html"]
 
@@ -352,9 +378,17 @@ def run(
     t0 = time.monotonic()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    all_jobs, corpus = plan(Path(processed_dir), Path(notebooks_dir))
     state_path = out / STATE_FILE
     state = _load_state(state_path)
+    inputs = inputs_signature(Path(processed_dir), Path(notebooks_dir))
+    if not (force or only or agencies) and _all_current(out, state, inputs):
+        _say(
+            f"reports: nothing changed since the last complete run, {len(state['jobs'])} "
+            f"notebooks up to date ({time.monotonic() - t0:.1f} s) -> {out / 'index.html'}",
+            quiet,
+        )
+        return 0
+    all_jobs, corpus = plan(Path(processed_dir), Path(notebooks_dir))
     todo, skipped = [], []
     for j in all_jobs:
         prev = state["jobs"].get(j.key, {})
@@ -373,7 +407,15 @@ def run(
         f"reports: {len(all_jobs)} notebooks, {len(skipped)} up to date, {len(todo)} to run", quiet
     )
     results: dict[str, dict[str, Any]] = {}
-    if todo:
+    counts = corpus_counts(corpus)
+    if todo:  # the workers' kernels read the tables themselves: this process lets go of them
+        del corpus
+        from . import data as rd
+
+        rd.forget()
+        import gc
+
+        gc.collect()
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         todo.sort(
             key=lambda j: (j.kind == "agency_summary", j.kind != "cross_year")
@@ -432,7 +474,9 @@ def run(
         for j in all_jobs
         if j.key in results and not results[j.key]["ok"]
     ]
-    write_index(out, all_jobs, results, failures, corpus)
+    write_index(out, all_jobs, results, failures, counts)
+    if not failures and len(new_state["jobs"]) == len(all_jobs) and not (only or agencies):
+        new_state["inputs"] = inputs  # a complete run: the next one may skip the planning
     write_text(state_path, json.dumps(new_state, ensure_ascii=False, indent=1, sort_keys=True))
     n_ok = sum(1 for r in results.values() if r["ok"])
     _say(
@@ -477,12 +521,21 @@ def _one_line(s: str, limit: int = 80) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+def corpus_counts(corpus: Any) -> dict[str, int]:
+    """What the index says about the corpus as a whole."""
+    return {
+        "reports": len(corpus.reports),
+        "duplicates": int((corpus.all_reports["status"] == "duplicate").sum()),
+        "anonymous": int(corpus.reports["agency"].isna().sum()),
+    }
+
+
 def write_index(
     out: Path,
     jobs: list[Job],
     results: dict[str, dict[str, Any]],
     failures: list[dict[str, Any]],
-    corpus: Any,
+    counts: dict[str, int],
 ) -> None:
     from .html import index_page
 
@@ -498,9 +551,7 @@ def write_index(
 
     overall = [entry(j) for j in jobs if j.kind != "agency_summary"]
     agencies = [entry(j) for j in jobs if j.kind == "agency_summary"]
-    n_rep = len(corpus.reports)
-    n_dup = int((corpus.all_reports["status"] == "duplicate").sum())
-    n_anon = int(corpus.reports["agency"].isna().sum())
+    n_rep, n_dup, n_anon = counts["reports"], counts["duplicates"], counts["anonymous"]
     anon = f"另有 {n_anon} 份报告未能识别机关，见语料总览。" if n_anon else ""
     summary = (
         f"语料：{n_rep} 份报告（另有 {n_dup} 个重复文件未计入），{len(agencies)} 个机关。{anon}"
