@@ -2,6 +2,7 @@
 #   make reports   build the environment if needed, the processed data, and every report
 #   make test      build the environment if needed, then run all tests (CI runs this)
 SHELL := /bin/bash
+comma := ,
 PYTHON ?= python3
 VENV := .venv
 VPY := $(VENV)/bin/python
@@ -28,8 +29,11 @@ $(STAMP): requirements.lock requirements-dask.txt pyproject.toml
 build: $(STAMP)
 	@$(VPY) -m analysis build
 
+# `make reports AGENCIES=福建` makes the pages of those agencies only (a part of the name,
+# province or place, or a wildcard like '*商务局'; several separated by commas), plus the corpus pages
+AGENCIES ?=
 reports: build
-	@$(VPY) -m analysis.reports --no-build
+	@$(VPY) -m analysis.reports --no-build $(foreach a,$(subst $(comma), ,$(AGENCIES)),--agencies '$(a)')
 
 test: $(STAMP)
 	@bash scripts/ensure_chromium.sh

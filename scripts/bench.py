@@ -504,7 +504,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--skip-reports", action="store_true", help="do not time make reports")
     ap.add_argument("--json", help="also write every figure to this JSON file")
+    ap.add_argument(  # the report step at scale: scripts/bench_reports.py
+        "--reports-scale",
+        default="1000,10000",
+        help="agency counts for the report step at scale (scripts/bench_reports.py); '' skips",
+    )
+    ap.add_argument(
+        "--reports-scale-only", action="store_true", help="only the report step at scale"
+    )
     args = ap.parse_args(argv)
+    if args.reports_scale_only:
+        import bench_reports
+
+        return bench_reports.main(["--sizes", args.reports_scale, "--jobs", str(args.jobs)])
     n = 100_000 if args.large else args.n
     jobs = args.jobs or len(os.sched_getaffinity(0))
     info = machine()
@@ -826,6 +838,16 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(documents_table(tmp))
         except Exception as e:  # (Chromium missing: the other rows still stand)
             lines.append(f"Documents (issue 13): not measured ({e!r})")
+        if args.reports_scale:
+            import bench_reports
+
+            say(f"report step at {args.reports_scale} agencies ...")
+            rows = bench_reports.bench(
+                [int(x) for x in args.reports_scale.split(",")], jobs, work=tmp
+            )
+            lines.append(
+                table("Report step at scale (issue 15)", ["what", "wanted", "measured", ""], rows)
+            )
         print("\n".join(lines))
         results.update(
             read=read,

@@ -32,7 +32,7 @@ EVIL = "<img src=x onerror=\"document.title='pwned'\">局"
 # charts per page: one per count and the coverage bars; the grid and one per metric;
 # three per agency
 EXPECTED_IMAGES = {
-    "corpus_overview": len(rd.OVERVIEW_COUNTS) + 1,
+    "corpus_overview": len(rd.OVERVIEW_COUNTS) + 2,
     "cross_year": 1 + len(rd.DEFAULT_CROSS_YEAR),
     "agency": 3,
 }
@@ -174,7 +174,7 @@ def test_every_page_linked_from_the_index_loads_with_its_charts(built, tmp_path)
     assert m, proc.stdout[-2000:] + proc.stderr[-2000:]
     res = json.loads(html.unescape(m.group(1)))
     assert res["index"]["title"] == "政府信息公开工作年度报告 · 报告索引"
-    assert res["index"]["scripts"] == 0
+    assert res["index"]["scripts"] == 1  # the search's own inline script, nothing external
     assert len(res["links"]) == 2 + 2  # overview, cross-year, and one summary per agency
     assert set(res["pages"]) == set(res["links"])
     for href, page in res["pages"].items():
@@ -222,3 +222,141 @@ def test_a_page_renders_chinese_and_charts_in_a_screenshot(built, tmp_path):
     # for a person to look at: REPORTS_SCREENSHOT=/tmp/page.png pytest tests/test_browser_reports.py
     if keep:
         shutil.copy(shot, keep)
+
+
+SEARCH_HARNESS = """<!DOCTYPE html><html><head><meta charset="utf-8"></head>\
+<body><pre id="out">pending</pre><script>
+var results = {};
+function visible(doc) {
+  return Array.prototype.slice.call(doc.querySelectorAll('#gdr-agencies tbody tr'))
+    .filter(function (r) { return r.style.display !== 'none'; })
+    .map(function (r) { return r.cells[0].textContent; });
+}
+function set(doc, id, value) {
+  var e = doc.getElementById(id); e.value = value;
+  e.dispatchEvent(new Event(e.tagName === 'SELECT' ? 'change' : 'input'));
+}
+var f = document.createElement('iframe');
+f.addEventListener('load', function () {
+  var d = f.contentDocument;
+  results.all = visible(d).length;
+  results.count = d.getElementById('gdr-count').textContent;
+  set(d, 'gdr-q', 'QUERY');
+  results.byName = visible(d);
+  set(d, 'gdr-q', ''); set(d, 'gdr-region', 'REGION');
+  results.byRegion = visible(d).length;
+  set(d, 'gdr-level', 'county');
+  results.byRegionLevel = visible(d).length;
+  set(d, 'gdr-region', ''); set(d, 'gdr-level', ''); set(d, 'gdr-year', 'YEAR');
+  results.byYear = visible(d).length;
+  set(d, 'gdr-year', ''); set(d, 'gdr-q', 'no such agency anywhere');
+  results.none = visible(d).length;
+  results.countAfter = d.getElementById('gdr-count').textContent;
+  document.getElementById('out').textContent = JSON.stringify(results);
+});
+f.src = INDEX_URL;
+document.body.appendChild(f);
+</script></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def large(built, tmp_path_factory) -> Path:
+    """300 agencies × 4 years copied from the built seeds (analysis.reports.synthetic), with
+    the corpus pages and the index made for them (agency pages left out: not needed here)."""
+    from analysis.reports import synthetic
+
+    base = tmp_path_factory.mktemp("large")
+    synthetic.make(base / "processed", 300, [2019, 2020, 2021, 2022], built / "processed")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis.reports",
+            "--no-build",
+            "--processed",
+            str(base / "processed"),
+            "--out",
+            str(base / "reports"),
+            "--only",
+            "cross_year",
+            "--only",
+            "corpus_overview",
+            "--jobs",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return base
+
+
+def _dump(exe: str, page: Path, profile: Path) -> dict:
+    proc = subprocess.run(
+        [
+            exe,
+            *FLAGS,
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=60000",
+            f"--user-data-dir={profile}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    m = re.search(r'<pre id="out">(.*?)</pre>', proc.stdout, re.S)
+    assert m, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return json.loads(html.unescape(m.group(1)))
+
+
+def test_the_index_finds_one_agency_among_hundreds_by_name_place_level_and_year(large, tmp_path):
+    import pandas as pd
+
+    exe = _chromium()
+    reps = pd.read_parquet(large / "processed" / "reports.parquet")
+    agencies = reps.drop_duplicates("agency")
+    target = agencies.iloc[137]
+    query = target["agency"]
+    region = agencies["province"].value_counts().index[0]
+    in_region = agencies[agencies["province"] == region]
+    year_2020 = reps.loc[reps["report_year"] == 2020, "agency"].nunique()
+    harness = tmp_path / "search.html"
+    harness.write_text(
+        SEARCH_HARNESS.replace("INDEX_URL", json.dumps((large / "reports" / "index.html").as_uri()))
+        .replace("QUERY", query)
+        .replace("REGION", region)
+        .replace("YEAR", "2020"),
+        encoding="utf-8",
+    )
+    res = _dump(exe, harness, tmp_path / "profile")
+    assert res["all"] == 300 and "300 / 300" in res["count"]
+    assert len(res["byName"]) >= 1 and all(query in n for n in res["byName"])
+    assert res["byRegion"] == len(in_region)
+    assert res["byRegionLevel"] == int((in_region["level"] == "county").sum())
+    assert res["byYear"] == year_2020 < 300  # some agencies have no 2020 report
+    assert res["none"] == 0 and res["countAfter"].startswith("显示 0 / 300")
+
+
+def test_the_corpus_pages_at_hundreds_of_agencies_show_summaries_and_open_offline(large, tmp_path):
+    exe = _chromium()
+    index = large / "reports" / "index.html"
+    harness = tmp_path / "harness.html"
+    harness.write_text(HARNESS.replace("INDEX_URL", json.dumps(index.as_uri())), encoding="utf-8")
+    res = _dump(exe, harness, tmp_path / "profile")
+    assert len(res["links"]) == 2  # the two corpus pages; agency pages were not asked for
+    for href, page in res["pages"].items():
+        kind = href.rsplit("/", 1)[-1].removesuffix(".html")
+        assert page["images"] == EXPECTED_IMAGES[kind] == page["decoded"], (href, page)
+        assert page["scripts"] == 0
+        if kind == "cross_year":
+            assert "按省份/地区" in page["text"] and "最高" in page["text"]
+        else:
+            assert "按行政层级" in page["text"] and "最多" in page["text"]
+    size = max(
+        (large / "reports" / f"{k}.html").stat().st_size for k in EXPECTED_IMAGES if k != "agency"
+    )
+    assert size < 8_000_000  # no table of one row per report on the corpus pages

@@ -158,3 +158,60 @@ def test_value_formatting_marks_approximate_and_missing():
     assert charts.fmt_value(2437.0) == "2,437"
     assert charts.fmt_value(12.5, True) == "≈12.5"
     assert charts.fmt_value(float("nan")) == charts.MISSING_TEXT
+
+
+def _many(n_agencies: int = 30, years=(2020, 2021, 2022)) -> pd.DataFrame:
+    """n agencies × years of one figure; the agency 丙局 lacks it in 2021."""
+    rows = []
+    for i in range(n_agencies):
+        name = "丙局" if i == 0 else f"机关{i:02d}"
+        for y in years:
+            v = np.nan if (name == "丙局" and y == 2021) else float(10 * (i + 1) + y - 2020)
+            level = "county" if i % 2 else "prefecture"
+            rows.append((f"{i}-{y}", name, y, v, False, level, "福建省" if i < 10 else "江西省"))
+    return pd.DataFrame(
+        rows,
+        columns=["report_id", "agency", "report_year", "value", "approximate", "level", "province"],
+    )
+
+
+def test_many_agencies_draw_a_distribution_with_counts_not_a_line_each():
+    long = _many()
+    fig = charts.metric_chart(long, "proactive_total")
+    ax = fig.axes[0]
+    assert len(ax.get_lines()) == 1  # the median, not 30 lines
+    median = ax.get_lines()[0].get_ydata()
+    assert list(median) == [155.0, 161.0, 157.0]  # 2021: 丙局 lacks it, 29 values
+    texts = _texts(fig)
+    assert "30/30" in texts and "29/30" in texts  # reports giving it / reports
+    assert any("30 个机关" in t for t in texts) and any("来源" in t for t in texts)
+    assert any("地市级" in t for t in texts) and any("县级" in t for t in texts)
+    _render(fig)
+
+
+def test_a_highlighted_agency_is_drawn_over_the_distribution_with_its_gap_marked():
+    long = _many()
+    fig = charts.metric_chart(long, "proactive_total", highlight="丙局")
+    ax = fig.axes[0]
+    lines = ax.get_lines()
+    assert len(lines) == 2 and list(lines[1].get_ydata()[[0, 2]]) == [10.0, 12.0]
+    gap = [
+        tuple(p)
+        for c in ax.collections
+        if c.get_offset_transform() is not ax.transData
+        for p in c.get_offsets()
+    ]
+    assert (2021.0, 0.97) in gap  # its missing year is a mark on the top edge, not a 0
+    assert any("丙局" in t for t in _texts(fig))
+    _render(fig)
+
+
+def test_the_coverage_summary_has_one_row_per_group_and_hatches_a_missing_year():
+    share = pd.DataFrame({2020: [0.5, np.nan], 2021: [1.0, 0.25]}, index=["江西省", "福建省"])
+    count = pd.DataFrame({2020: [4, np.nan], 2021: [2, 8]}, index=["江西省", "福建省"])
+    fig = charts.coverage_summary_grid(share, count, "覆盖")
+    texts = _texts(fig)
+    assert "50%\n4份" in texts and "25%\n8份" in texts and "100%\n2份" in texts
+    hatched = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_hatch()]
+    assert len(hatched) == 1
+    _render(fig)

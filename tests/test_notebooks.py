@@ -20,8 +20,8 @@ from analysis.reports.notebooks import MARK, problems, strip
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PARAMS = {
     "agency_summary": {"agency", "processed_dir"},
-    "cross_year": {"metrics", "agencies", "processed_dir"},
-    "corpus_overview": {"processed_dir"},
+    "cross_year": {"metrics", "agencies", "highlight", "processed_dir"},
+    "corpus_overview": {"highlight", "processed_dir"},
 }
 
 

@@ -186,3 +186,57 @@ def test_table_cells_pivot_rows_and_columns_and_leave_gaps_blank(corpus):
     ((name, t),) = tables.items()
     assert "表三" in name
     assert t.loc["（一）予以公开", "总计"] == "5" and t.loc["（二）部分公开", "自然人"] == ""
+
+
+def test_agency_fingerprints_follow_exactly_the_rows_of_each_agency(corpus):
+    before = rd.agency_fingerprints(corpus)
+    assert set(before) == set(rd.agencies(corpus)) and len(set(before.values())) == len(before)
+    assert rd.agency_fingerprints(rd.Corpus(**{**corpus.__dict__})) == before  # same data
+    m = corpus.metrics.copy()
+    m.loc[m["report_id"] == OTHER, "value"] = m.loc[m["report_id"] == OTHER, "value"] + 1
+    after = rd.agency_fingerprints(rd.Corpus(**{**corpus.__dict__, "metrics": m}))
+    assert after[MULTI] == before[MULTI] and after["贵州省工商局"] != before["贵州省工商局"]
+    issues = pd.concat(  # a note on the duplicate file belongs to the agency of its original
+        [
+            corpus.issues,
+            pd.DataFrame(
+                [
+                    {
+                        "report_id": "005_copy.txt",
+                        "level": "info",
+                        "code": "x",
+                        "metric": None,
+                        "message": "m",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    third = rd.agency_fingerprints(rd.Corpus(**{**corpus.__dict__, "issues": issues}))
+    assert third[MULTI] == before[MULTI] and third["贵州省工商局"] != before["贵州省工商局"]
+    assert rd.corpus_digest(corpus) != rd.corpus_digest(
+        rd.Corpus(**{**corpus.__dict__, "metrics": m})
+    )
+
+
+def test_the_view_holds_what_a_plain_filter_of_each_table_gives(corpus):
+    view = rd.agency_view(corpus, MULTI)
+    ids = set(corpus.reports.loc[corpus.reports["agency"] == MULTI, "report_id"])
+    assert set(view.reports["report_id"]) == ids and len(view.reports) == 4
+    assert view.metrics.equals(
+        corpus.metrics[corpus.metrics["report_id"].isin(ids)]
+        .sort_values(["report_year", "report_id", "metric"])
+        .reset_index(drop=True)
+    )
+    other = rd.agency_view(corpus, "贵州省工商局")
+    assert list(other.duplicates["report_id"]) == ["005_copy.txt"]
+
+
+def test_load_reads_the_tables_once_and_a_page_cannot_change_the_next_ones(corpus_dirs):
+    first = rd.load(corpus_dirs[1])
+    n = int(first.metrics["value"].notna().sum())
+    first.metrics.loc[:, "value"] = float("nan")  # a notebook that scribbles on its data
+    again = rd.load(corpus_dirs[1])
+    assert int(again.metrics["value"].notna().sum()) == n
+    assert rd.agency_view(again, MULTI).metrics["value"].notna().any()

@@ -79,7 +79,15 @@ def test_index_escapes_names_but_keeps_chinese_readable():
         "td",
         "b",
         "br",
+        "div",
+        "label",
+        "input",
+        "select",
+        "option",
+        "script",
     }
+    assert page.count("<script") == 1 and rh.INDEX_SCRIPT in page  # the fixed search code only
+    assert not any(a.get("src") for t, a in p.tags if t == "script")
     assert not any(k.startswith("on") for _, a in p.tags for k in a)
     assert "福州市商务局" in page  # UTF-8 text, and no numeric entity for anything beyond ASCII
     codes = [int(h, 16) for h in re.findall(r"&#x([0-9a-fA-F]+);", page)] + [

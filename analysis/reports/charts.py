@@ -23,6 +23,7 @@ from matplotlib import font_manager
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
+from ..labels import LEVEL_LABELS
 from ..metrics import label, unit
 from . import data as rd
 from .data import MISSING_TEXT, fmt_value
@@ -478,6 +479,285 @@ def metric_across_agencies(
     return _finish(fig, (extra + " " + note).strip())
 
 
+LEVEL_COLORS = {
+    "national": "#6a4c93",
+    "provincial": "#1d3557",
+    "prefecture": "#2a9d8f",
+    "county": "#e76f51",
+}
+HIGHLIGHT_COLOR = "#d62828"
+
+
+def metric_distribution(
+    long: pd.DataFrame, metric: str, highlight: str = "", note: str = ""
+) -> plt.Figure:
+    """One metric over years for any number of agencies: its spread, not a line each.
+
+    Left: the median (line), the middle half of the reports (dark band, 25–75 %) and 80 %
+    of them (light band, 10–90 %), with how many reports give the figure of how many above
+    each year; the `highlight` agency drawn over it (hollow = approximate, × on the top edge
+    = its report lacks the figure). Right: the median by administrative level.
+    """
+    setup()
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(WIDTH, 4.3), gridspec_kw={"width_ratios": [3, 2]})
+    d = rd.year_distribution(long)
+    have = long.dropna(subset=["value"])
+    years = list(d["report_year"])
+    ok = d[d["given"] > 0]
+    if len(ok):
+        ax.fill_between(
+            ok["report_year"],
+            ok["p10"],
+            ok["p90"],
+            color="#a8dadc",
+            alpha=0.45,
+            linewidth=0,
+            label="10–90%",
+        )
+        ax.fill_between(
+            ok["report_year"],
+            ok["q1"],
+            ok["q3"],
+            color="#457b9d",
+            alpha=0.45,
+            linewidth=0,
+            label="25–75%",
+        )
+        ax.plot(
+            ok["report_year"],
+            ok["median"],
+            color="#1d3557",
+            linewidth=2,
+            marker="o",
+            markersize=4,
+            label="中位数",
+        )
+    for _, r in d.iterrows():
+        ax.text(
+            r["report_year"],
+            1.0 if len(d) <= 8 or int(r["report_year"]) % 2 == 0 else 1.045,
+            f"{int(r['given'])}/{int(r['reports'])}",
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            color="#555555",
+        )
+    top = float(ok["p90"].max()) if len(ok) else 0.0
+    handles, labels_ = ax.get_legend_handles_labels()
+    if highlight:
+        g = (
+            long[long["agency"] == highlight]
+            .groupby("report_year", as_index=False)
+            .agg(value=("value", "max"), approximate=("approximate", "max"))
+        )
+        if len(g):
+            ax.plot(g["report_year"], g["value"], color=HIGHLIGHT_COLOR, linewidth=1.8)
+            ex = g[g["value"].notna() & ~g["approximate"].astype(bool)]
+            ap = g[g["value"].notna() & g["approximate"].astype(bool)]
+            ax.scatter(ex["report_year"], ex["value"], color=HIGHLIGHT_COLOR, s=30, zorder=4)
+            ax.scatter(
+                ap["report_year"],
+                ap["value"],
+                facecolor="white",
+                edgecolor=HIGHLIGHT_COLOR,
+                s=30,
+                zorder=4,
+                linewidth=1.5,
+            )
+            miss = g[g["value"].isna()]
+            ax.scatter(
+                miss["report_year"],
+                [0.97] * len(miss),
+                marker="x",
+                color=HIGHLIGHT_COLOR,
+                s=30,
+                transform=ax.get_xaxis_transform(),
+                zorder=4,
+                clip_on=False,
+            )
+            top = max(top, float(g["value"].max()) if g["value"].notna().any() else 0.0)
+            handles.append(plt.Line2D([], [], color=HIGHLIGHT_COLOR, marker="o"))
+            labels_.append(text(highlight, 20))
+    ticks = list(range(years[0], years[-1] + 1)) if years else []
+    for a, most in ((ax, 12), (ax2, 6)):
+        if ticks:
+            a.set_xticks(ticks if len(ticks) <= most else ticks[:: math.ceil(len(ticks) / most)])
+            a.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("{x:.0f}"))
+            a.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+        _int_axis(a, top)
+    ax.set_ylabel(unit(metric), rotation=0, labelpad=12)
+    n_ag = long["agency"].nunique()
+    ax.set_title(
+        text(f"{metric_title(metric)}：{n_ag} 个机关的逐年分布"), loc="left", fontsize=12, pad=16
+    )
+    if handles:
+        _legend_below(ax, handles, labels_, ncol=min(4, len(handles)))
+    med = rd.group_medians(long, "level")
+    lh, ll = [], []
+    for lv in [x for x in LEVEL_COLORS if x in set(med.get("level", []))] + sorted(
+        set(med.get("level", [])) - set(LEVEL_COLORS)
+    ):
+        g = med[med["level"] == lv]
+        c = LEVEL_COLORS.get(lv, "#777777")
+        ax2.plot(g["report_year"], g["median"], color=c, marker="o", markersize=3.5, linewidth=1.5)
+        lh.append(plt.Line2D([], [], color=c, marker="o"))
+        ll.append(f"{LEVEL_LABELS.get(lv, lv)}（{int(g['given'].sum())} 份）")
+    ax2.set_title("按行政层级的中位数", loc="left", fontsize=10, pad=14)
+    if lh:
+        _legend_below(ax2, lh, ll, ncol=2)
+    if not len(have):
+        ax.text(
+            0.5,
+            0.5,
+            "所选范围内没有报告给出此数字",
+            transform=ax.transAxes,
+            ha="center",
+            color="#777777",
+        )
+    extra = "上方数字 = 给出该数字的报告数/报告数；纵轴截至 90% 分位以内的范围。"
+    return _finish(fig, (extra + " " + note).strip())
+
+
+def coverage_summary_grid(
+    share: pd.DataFrame, count: pd.DataFrame, title: str, note: str = ""
+) -> plt.Figure:
+    """Groups (provinces or levels) × years: the share of the chosen figures their reports
+    give, with the number of reports; blank and hatched where a group has no report."""
+    setup()
+    rows, cols = list(share.index), list(share.columns)
+    h = min(30.0, 1.8 + 0.36 * max(1, len(rows)))
+    fig, ax = plt.subplots(figsize=(WIDTH, h))
+    data = np.ma.masked_invalid(share.to_numpy(dtype=float) * 100)
+    cmap = plt.get_cmap("YlGnBu").with_extremes(bad="white")
+    mesh = ax.pcolormesh(
+        np.arange(len(cols) + 1),
+        np.arange(len(rows) + 1),
+        data,
+        cmap=cmap,
+        vmin=0,
+        vmax=100,
+        edgecolors="white",
+        linewidth=1.2,
+    )
+    small = len(cols) > 12
+    for i in range(len(rows)):
+        for j in range(len(cols)):
+            v, n = share.iloc[i, j], count.iloc[i, j]
+            if pd.isna(v):
+                ax.add_patch(
+                    Rectangle(
+                        (j, i),
+                        1,
+                        1,
+                        facecolor="white",
+                        edgecolor=MISSING_COLOR,
+                        hatch="///",
+                        linewidth=0.5,
+                    )
+                )
+                continue
+            label_ = f"{v:.0%}" if small else f"{v:.0%}\n{int(n)}份"
+            ax.text(
+                j + 0.5,
+                i + 0.5,
+                label_,
+                ha="center",
+                va="center",
+                fontsize=6.5 if small else 7.5,
+                color="white" if v > 0.6 else "black",
+            )
+    ax.set_xticks(np.arange(len(cols)) + 0.5, [str(c) for c in cols])
+    ax.set_yticks(np.arange(len(rows)) + 0.5, [text(r, 16) for r in rows])
+    ax.set_xlim(0, max(1, len(cols)))
+    ax.set_ylim(max(1, len(rows)), 0)
+    for sp in ax.spines.values():
+        sp.set_visible(False)
+    ax.tick_params(length=0)
+    if len(cols) > 10:
+        ax.tick_params(axis="x", rotation=45)
+    ax.set_title(text(title), loc="left")
+    fig.colorbar(mesh, ax=ax, fraction=0.03, pad=0.02, label="找到的数字占所选指标（%）")
+    extra = (
+        "每格：该组该年报告平均给出所选指标的比例"
+        + ("" if small else "与报告数")
+        + "；斜线格＝无报告。"
+    )
+    return _finish(fig, (extra + " " + note).strip())
+
+
+def metric_year_heatmap(table: pd.DataFrame, title: str, note: str = "") -> plt.Figure:
+    """Metrics (rows) × years: the share of that year's reports giving each metric."""
+    setup()
+    rows, cols = list(table.index), list(table.columns)
+    h = min(30.0, 1.8 + 0.3 * max(1, len(rows)))
+    fig, ax = plt.subplots(figsize=(WIDTH, h))
+    data = np.ma.masked_invalid(table.to_numpy(dtype=float) * 100)
+    cmap = plt.get_cmap("YlGnBu").with_extremes(bad="white")
+    mesh = ax.pcolormesh(
+        np.arange(len(cols) + 1),
+        np.arange(len(rows) + 1),
+        data,
+        cmap=cmap,
+        vmin=0,
+        vmax=100,
+        edgecolors="white",
+        linewidth=1.0,
+    )
+    if len(cols) <= 16:
+        for i in range(len(rows)):
+            for j in range(len(cols)):
+                v = table.iloc[i, j]
+                if pd.notna(v):
+                    ax.text(
+                        j + 0.5,
+                        i + 0.5,
+                        f"{v:.0%}",
+                        ha="center",
+                        va="center",
+                        fontsize=7,
+                        color="white" if v > 0.6 else "black",
+                    )
+    ax.set_xticks(np.arange(len(cols)) + 0.5, [str(c) for c in cols])
+    ax.set_yticks(np.arange(len(rows)) + 0.5, [text(r, 22) for r in rows])
+    ax.set_xlim(0, max(1, len(cols)))
+    ax.set_ylim(max(1, len(rows)), 0)
+    for sp in ax.spines.values():
+        sp.set_visible(False)
+    ax.tick_params(length=0)
+    if len(cols) > 10:
+        ax.tick_params(axis="x", rotation=45)
+    ax.set_title(text(title), loc="left")
+    fig.colorbar(mesh, ax=ax, fraction=0.03, pad=0.02, label="给出该数字的报告占比（%）")
+    return _finish(fig, note, CORPUS_NOTE)
+
+
+def coverage_chart(corpus: rd.Corpus, reps: pd.DataFrame, metrics: list[str]) -> plt.Figure | None:
+    """The cross-year page's coverage chart: agencies × years while they can be read, else
+    provinces (or levels, when places are too many to list) × years."""
+    n = reps["agency"].nunique()
+    if not n:
+        return None
+    if n <= rd.GRID_AGENCIES:
+        grid = rd.coverage_by_agency_year(corpus, reps, metrics)
+        return coverage_grid(grid, len(metrics), "覆盖情况：年份 × 机关（找到的数字个数）")
+    by = rd.region_column(reps)
+    if reps[by].nunique() > rd.GRID_AGENCIES:
+        by = "level"
+    share, count = rd.coverage_summary(corpus, reps, metrics, by)
+    what = {"province": "省份", "place": "地区", "level": "行政层级"}[by]
+    return coverage_summary_grid(share, count, f"覆盖情况：年份 × {what}（{n} 个机关）")
+
+
+def metric_chart(
+    long: pd.DataFrame, metric: str, highlight: str = "", colors: dict[str, str] | None = None
+) -> plt.Figure:
+    """A line per agency while there are few of them, their distribution beyond that."""
+    if long["agency"].nunique() <= rd.FEW_AGENCIES and not highlight:
+        return metric_across_agencies(long, metric, colors or agency_colors(long["agency"]))
+    return metric_distribution(long, metric, highlight)
+
+
 def coverage_grid(found: pd.DataFrame, expected: int, title: str, note: str = "") -> plt.Figure:
     """Agencies × years: which reports exist (coloured) and how many figures each gave.
 
@@ -489,8 +769,7 @@ def coverage_grid(found: pd.DataFrame, expected: int, title: str, note: str = ""
     h = min(40.0, 1.6 + 0.42 * max(1, len(rows)))
     fig, ax = plt.subplots(figsize=(WIDTH, h))
     data = np.ma.masked_invalid(found.to_numpy(dtype=float))
-    cmap = plt.get_cmap("YlGnBu").copy()
-    cmap.set_bad("white")
+    cmap = plt.get_cmap("YlGnBu").with_extremes(bad="white")
     mesh = ax.pcolormesh(
         np.arange(len(cols) + 1),
         np.arange(len(rows) + 1),
@@ -600,11 +879,25 @@ def coverage_bars(coverage: pd.DataFrame, title: str, note: str = "") -> plt.Fig
     return _finish(fig, note, CORPUS_NOTE)
 
 
-def show(fig: plt.Figure) -> None:
-    """Display a figure in the notebook once and free it (no duplicate inline image)."""
-    from IPython.display import display
+def png(fig: plt.Figure) -> bytes:
+    """The figure as PNG at the page's size, drawn once.
 
-    display(fig)
+    The layout is already fixed by `_finish` (tight_layout), so no second `bbox_inches="tight"`
+    pass is needed, which is what IPython's own figure display would do: one draw per chart
+    instead of two, the bulk of an agency page's time.
+    """
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def show(fig: plt.Figure) -> None:
+    """Display a figure in the notebook once as PNG, and free it (no duplicate inline image)."""
+    from IPython.display import Image, display
+
+    display(Image(data=png(fig), format="png"))
     plt.close(fig)
 
 

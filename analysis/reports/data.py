@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import dataset
@@ -67,7 +68,77 @@ class Corpus:
     checks: pd.DataFrame
 
 
+_LOADED: dict[str, tuple[tuple, Corpus]] = {}
+TABLES = ("reports", "metrics", "issues", "cells", "checks")
+
+
+def _signature(processed_dir: str | Path | None) -> tuple:
+    """What identifies the tables on disk: each file's size and modification time."""
+    base = Path(processed_dir) if processed_dir else dataset.DEFAULT_DIR
+    sig = []
+    for name in TABLES:
+        try:
+            st = (base / f"{name}.parquet").stat()
+            sig.append((name, st.st_size, st.st_mtime_ns))
+        except OSError:
+            sig.append((name, None, None))
+    return tuple(sig)
+
+
 def load(processed_dir: str | Path | None = None) -> Corpus:
+    """The counted reports and their tables, read once per process while the files stay put.
+
+    A warm kernel (analysis.reports.engine) runs many pages in one process: the second and
+    later pages get the tables from memory. Each call returns its own shallow copies
+    (copy-on-write), so a notebook that changes a table cannot change the next page's data.
+    """
+    key = str(Path(processed_dir).resolve()) if processed_dir else ""
+    sig = _signature(processed_dir)
+    hit = _LOADED.get(key)
+    if hit is None or hit[0] != sig:
+        _LOADED.pop(key, None)
+        hit = (sig, _read(processed_dir))
+        _LOADED[key] = hit
+    base = hit[1]
+    copy = Corpus(**{f.name: getattr(base, f.name).copy(deep=False) for f in fields(base)})
+    _share_index(base, copy)
+    return copy
+
+
+# the columns the pages read of the two largest tables (a national corpus has ~100 table
+# cells per report: their evidence strings alone would double what a kernel holds)
+CELL_COLUMNS = [
+    "report_id",
+    "agency",
+    "report_year",
+    "table",
+    "row_key",
+    "col_key",
+    "row_label",
+    "col_label",
+    "value",
+    "line",
+]
+CHECK_COLUMNS = ["report_id", "agency", "report_year", "check", "status", "message"]
+# held as categories in the corpus (a few hundred distinct labels over millions of cells: a
+# national corpus's cells take a quarter of the memory); an agency's view gets them as str
+CELL_CATEGORIES = ["table", "row_key", "col_key", "row_label", "col_label"]
+
+
+def _one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    """Arrow-backed columns in one chunk each: taking rows from a many-chunk column is ~100×
+    slower, and an agency view takes a few rows from every table."""
+    for c in frame.columns:
+        arr = frame[c].array
+        pa_arr = getattr(arr, "_pa_array", None)
+        if pa_arr is not None and getattr(pa_arr, "num_chunks", 1) > 1:
+            frame[c] = pd.Series(
+                pd.array(pa_arr.combine_chunks(), dtype=frame[c].dtype), index=frame.index
+            )
+    return frame
+
+
+def _read(processed_dir: str | Path | None) -> Corpus:
     d = processed_dir or None
     all_reports = dataset.reports(d, include_duplicates=True)
     reports = all_reports[all_reports["status"] != "duplicate"].reset_index(drop=True)
@@ -75,18 +146,85 @@ def load(processed_dir: str | Path | None = None) -> Corpus:
     metrics = dataset.metrics(d)
     metrics = metrics[metrics["report_id"].isin(keep)].reset_index(drop=True)
     return Corpus(
-        reports=reports,
-        all_reports=all_reports,
-        metrics=metrics,
-        issues=dataset.issues(d),
-        cells=dataset.cells(d),
-        checks=dataset.checks(d),
+        reports=_one_chunk(reports),
+        all_reports=_one_chunk(all_reports),
+        metrics=_one_chunk(metrics),
+        issues=_one_chunk(dataset.issues(d)),
+        cells=_one_chunk(dataset.load("cells", d, columns=CELL_COLUMNS)).astype(
+            {c: "category" for c in CELL_CATEGORIES}
+        ),
+        checks=_one_chunk(dataset.load("checks", d, columns=CHECK_COLUMNS)),
     )
+
+
+@dataclass
+class _Index:
+    """Row positions by agency and by report, so one agency's view costs its own rows only."""
+
+    shape: tuple[int, ...]
+    names: list[str]
+    reports: dict[str, np.ndarray]  # agency -> rows of corpus.reports
+    duplicates: dict[str, np.ndarray]  # report_id of the original -> rows of all_reports
+    metrics: dict[str, np.ndarray]  # report_id -> rows
+    issues: dict[str, np.ndarray]
+    cells: dict[str, np.ndarray]
+    checks: dict[str, np.ndarray]
+    checks_by_agency: dict[str, np.ndarray]
+    report_ids: np.ndarray  # corpus.reports["report_id"] as an object array
+    all_report_ids: np.ndarray
+
+
+_INDEXES: list[tuple[tuple[int, ...], _Index]] = []  # (ids of the corpus's frames, index)
+_EMPTY = np.array([], dtype=np.intp)
+
+
+def _frames(corpus: Corpus) -> list[pd.DataFrame]:
+    return [getattr(corpus, f.name) for f in fields(corpus)]
+
+
+def _share_index(base: Corpus, copy: Corpus) -> None:
+    idx = _index(base)
+    _INDEXES.append((tuple(map(id, _frames(copy))), idx))
+    del _INDEXES[:-8]
+
+
+def _positions(frame: pd.DataFrame, column: str) -> dict[str, np.ndarray]:
+    if frame.empty:
+        return {}
+    return {str(k): v for k, v in frame.groupby(column, sort=False).indices.items()}
+
+
+def _index(corpus: Corpus) -> _Index:
+    frames = _frames(corpus)
+    ids, shape = tuple(map(id, frames)), tuple(len(f) for f in frames)
+    for key, idx in _INDEXES:
+        if key == ids and idx.shape == shape:
+            return idx
+    ar = corpus.all_reports
+    idx = _Index(
+        shape=shape,
+        names=sorted(corpus.reports["agency"].dropna().astype(str).unique()),
+        reports=_positions(corpus.reports, "agency"),
+        duplicates={
+            k: np.flatnonzero(ar["status"].to_numpy() == "duplicate")[v]
+            for k, v in _positions(ar[ar["status"] == "duplicate"], "duplicate_of").items()
+        },
+        metrics=_positions(corpus.metrics, "report_id"),
+        issues=_positions(corpus.issues, "report_id"),
+        cells=_positions(corpus.cells, "report_id"),
+        checks=_positions(corpus.checks, "report_id"),
+        checks_by_agency=_positions(corpus.checks, "agency"),
+        report_ids=corpus.reports["report_id"].to_numpy(dtype=object),
+        all_report_ids=ar["report_id"].to_numpy(dtype=object),
+    )
+    _INDEXES.append((ids, idx))
+    del _INDEXES[:-8]
+    return idx
 
 
 def agencies(corpus: Corpus) -> list[str]:
     """Every agency with at least one counted report, sorted; one summary is made for each."""
-    return sorted(corpus.reports["agency"].dropna().astype(str).unique())
+    return list(_index(corpus).names)
 
 
 def pick_agency(corpus: Corpus, agency: str | None) -> str:
@@ -115,30 +253,66 @@ class AgencyView:
     checks: pd.DataFrame
 
 
+def _cat(parts: list[np.ndarray]) -> np.ndarray:
+    return np.unique(np.concatenate(parts)) if parts else _EMPTY
+
+
+def _view_rows(idx: _Index, agency: str) -> dict[str, np.ndarray]:
+    """Row positions, in table order, of everything one agency's view holds."""
+    rep = idx.reports.get(agency, _EMPTY)
+    ids = idx.report_ids[rep]
+    dups = _cat([idx.duplicates[k] for k in ids if k in idx.duplicates])
+    all_ids = list(ids) + list(idx.all_report_ids[dups])
+    checks = [idx.checks[k] for k in ids if k in idx.checks]
+    checks.append(idx.checks_by_agency.get(agency, _EMPTY))
+    return {
+        "reports": rep,
+        "duplicates": dups,
+        "metrics": _cat([idx.metrics[k] for k in ids if k in idx.metrics]),
+        "issues": _cat([idx.issues[k] for k in all_ids if k in idx.issues]),
+        "cells": _cat([idx.cells[k] for k in ids if k in idx.cells]),
+        "checks": _cat(checks),
+    }
+
+
+_VIEW_TABLES = {
+    "reports": "reports",
+    "duplicates": "all_reports",
+    "metrics": "metrics",
+    "issues": "issues",
+    "cells": "cells",
+    "checks": "checks",
+}
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical columns back to str, as the tables store them."""
+    cats = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype({c: "str" for c in cats}) if cats else frame
+
+
+def forget() -> None:
+    """Drop the tables this process holds (the planner, before its workers start)."""
+    _LOADED.clear()
+    _INDEXES.clear()
+
+
 def agency_view(corpus: Corpus, agency: str) -> AgencyView:
-    reps = corpus.reports[corpus.reports["agency"] == agency].sort_values(
-        ["report_year", "report_id"], na_position="last"
-    )
-    ids = set(reps["report_id"])
-    dups = corpus.all_reports[
-        (corpus.all_reports["status"] == "duplicate") & corpus.all_reports["duplicate_of"].isin(ids)
-    ]
-    ids_all = ids | set(dups["report_id"])
-    checks = corpus.checks[
-        corpus.checks["report_id"].isin(ids) | (corpus.checks["agency"] == agency)
-    ]
+    idx = _index(corpus)
+    rows = _view_rows(idx, agency)
+    take = {k: getattr(corpus, t).iloc[rows[k]] for k, t in _VIEW_TABLES.items()}
     return AgencyView(
         agency=agency,
-        reports=reps.reset_index(drop=True),
-        duplicates=dups.sort_values("report_id").reset_index(drop=True),
-        metrics=corpus.metrics[corpus.metrics["report_id"].isin(ids)]
+        reports=take["reports"]
+        .sort_values(["report_year", "report_id"], na_position="last")
+        .reset_index(drop=True),
+        duplicates=take["duplicates"].sort_values("report_id").reset_index(drop=True),
+        metrics=take["metrics"]
         .sort_values(["report_year", "report_id", "metric"])
         .reset_index(drop=True),
-        issues=corpus.issues[corpus.issues["report_id"].isin(ids_all)]
-        .sort_values(["report_id", "level", "code"])
-        .reset_index(drop=True),
-        cells=corpus.cells[corpus.cells["report_id"].isin(ids)].reset_index(drop=True),
-        checks=checks.sort_values(["report_id", "check"]).reset_index(drop=True),
+        issues=take["issues"].sort_values(["report_id", "level", "code"]).reset_index(drop=True),
+        cells=_plain(take["cells"]).reset_index(drop=True),
+        checks=take["checks"].sort_values(["report_id", "check"]).reset_index(drop=True),
     )
 
 
@@ -157,6 +331,119 @@ def view_fingerprint(view: AgencyView) -> str:
 
 def corpus_fingerprint(corpus: Corpus) -> str:
     return fingerprint(*(getattr(corpus, f.name) for f in fields(corpus)))
+
+
+def _column_hash(col: pd.Series) -> np.ndarray:
+    """One uint64 per value: strings are factorized first (Arrow does that in C) and only the
+    distinct values hashed, which is ~10× faster than hashing every string of a long table."""
+    if col.dtype.kind in "biuf":
+        return pd.util.hash_array(col.to_numpy())
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    uh = pd.util.hash_array(np.asarray(uniques, dtype=object))
+    uh = np.append(uh, np.uint64(0x9E3779B97F4A7C15))  # code -1 (missing) → a constant
+    return uh[codes]
+
+
+def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """One uint64 per row, from every column's value (order of columns matters)."""
+    h = np.zeros(len(frame), dtype=np.uint64)
+    if frame.empty:
+        return h
+    mult = np.uint64(1000003)
+    with np.errstate(over="ignore"):
+        for c in frame.columns:
+            h = (h ^ _column_hash(frame[c])) * mult
+            mult += np.uint64(82520 + 2 * len(frame.columns))
+    return h
+
+
+def _columns_hash(frames: list[pd.DataFrame]) -> bytes:
+    cols = [list(map(str, f.columns)) for f in frames]
+    return hashlib.sha256(json.dumps(cols, ensure_ascii=False).encode()).digest()
+
+
+def agency_fingerprints(corpus: Corpus) -> dict[str, str]:
+    """agency -> a hash of exactly the rows its summary reads (the rows agency_view takes).
+
+    Row hashes are computed once per table, vectorized; each agency then hashes its own
+    rows' values, so planning 10,000 pages costs seconds and a changed report changes only
+    its own agency's value.
+    """
+    idx = _index(corpus)
+    hashes = {
+        k: _row_hashes(getattr(corpus, t)) for k, t in _VIEW_TABLES.items() if k != "duplicates"
+    }
+    hashes["duplicates"] = _row_hashes(corpus.all_reports)
+    head = _columns_hash(_frames(corpus))
+    out = {}
+    for name in idx.names:
+        h = hashlib.sha256(head)
+        for k, pos in _view_rows(idx, name).items():
+            h.update(k.encode())
+            h.update(hashes[k][pos].tobytes())
+        out[name] = h.hexdigest()
+    return out
+
+
+def corpus_digest(corpus: Corpus) -> str:
+    """A hash of every table's rows and columns: what the corpus pages read (fast version)."""
+    h = hashlib.sha256(_columns_hash(_frames(corpus)))
+    for f in _frames(corpus):
+        h.update(len(f).to_bytes(8, "little"))
+        h.update(_row_hashes(f).tobytes())
+    return h.hexdigest()
+
+
+def agency_rows(corpus: Corpus) -> list[dict]:
+    """One entry per agency for the index: place, level, years and figures per report.
+
+    `figures` is a list of (year label, figures found) in year order, so the index can show
+    at a glance which reports of an agency gave little.
+    """
+    r = corpus.reports[corpus.reports["agency"].notna()]
+    r = r.sort_values(["agency", "report_year", "report_id"], na_position="last")
+    n = corpus.metrics[corpus.metrics["value"].notna()].groupby("report_id").size()
+    found = r["report_id"].map(n).fillna(0).astype(int).to_numpy()
+    region_col = region_column(corpus.reports)
+    cols = {
+        c: r[c].to_numpy(dtype=object) if c in r.columns else np.full(len(r), None, dtype=object)
+        for c in ("agency", "report_year", "level", "place", region_col)
+    }
+    out: list[dict] = []
+    cur: dict | None = None
+    for i in range(len(r)):
+        a = cols["agency"][i]
+        if cur is None or cur["agency"] != a:
+            cur = {"agency": str(a), "level": "", "place": "", "region": "", "figures": []}
+            out.append(cur)
+        for key, col in (("level", "level"), ("place", "place"), ("region", region_col)):
+            v = cols[col][i]
+            if not cur[key] and isinstance(v, str) and v:
+                cur[key] = v
+        y = cols["report_year"][i]
+        cur["figures"].append(("年份不明" if pd.isna(y) else str(int(y)), int(found[i])))
+    for e in out:
+        years = sorted({int(y) for y, _ in e["figures"] if y != "年份不明"})
+        e["years"] = (
+            "" if not years else (str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}")
+        )
+        e["year_list"] = years
+        e["n_reports"] = len(e["figures"])
+        e["n_figures"] = sum(k for _, k in e["figures"])
+    return out
+
+
+def region_column(reports: pd.DataFrame) -> str:
+    """The column that says where an agency is: `province` when the build gives it, else `place`.
+
+    >>> region_column(pd.DataFrame({"place": ["福州"]}))
+    'place'
+    >>> region_column(pd.DataFrame({"place": ["福州"], "province": ["福建省"]}))
+    'province'
+    """
+    if "province" in reports.columns and reports["province"].notna().any():
+        return "province"
+    return "place"
 
 
 def report_labels(reports: pd.DataFrame) -> dict[str, str]:
@@ -330,9 +617,170 @@ def scope_text(reps: pd.DataFrame, metric_names: list[str]) -> str:
 def metric_long(corpus: Corpus, reps: pd.DataFrame, metric: str) -> pd.DataFrame:
     """One row per report in scope with the metric's value (NaN where it is not given)."""
     m = corpus.metrics[corpus.metrics["metric"] == metric][["report_id", "value", "approximate"]]
-    out = reps[["report_id", "agency", "report_year"]].merge(m, on="report_id", how="left")
+    m = m.drop_duplicates("report_id")
+    cols = ["report_id", "agency", "report_year"]
+    cols += [c for c in ("level", region_column(reps)) if c in reps.columns and c not in cols]
+    out = reps[cols].merge(m, on="report_id", how="left")
     out["approximate"] = out["approximate"].fillna(False).astype(bool)
     return out
+
+
+# the scope beyond which a chart of one line per agency, or a grid of one row per agency,
+# cannot be read: distributions and summaries take over
+FEW_AGENCIES = 12
+GRID_AGENCIES = 40
+DETAIL_REPORTS = 300
+QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
+
+
+def year_distribution(long: pd.DataFrame) -> pd.DataFrame:
+    """Per year: reports in scope, reports giving the figure, and its quantiles.
+
+    >>> long = pd.DataFrame({"report_year": [2020, 2020, 2020, 2021],
+    ...                      "value": [1.0, 3.0, float("nan"), 5.0]})
+    >>> year_distribution(long)[["report_year", "reports", "given", "median"]].to_dict("list")
+    {'report_year': [2020, 2021], 'reports': [3, 1], 'given': [2, 1], 'median': [2.0, 5.0]}
+    """
+    g = long.groupby("report_year")
+    out = pd.DataFrame({"reports": g.size(), "given": g["value"].count()})
+    q = g["value"].quantile(list(QUANTILES)).unstack()
+    for p in QUANTILES:
+        out[_qname(p)] = q[p] if p in q.columns else float("nan")
+    out = out.reset_index()
+    out["report_year"] = out["report_year"].astype(int)
+    return out
+
+
+def _qname(p: float) -> str:
+    return {0.5: "median", 0.25: "q1", 0.75: "q3"}.get(p, f"p{int(p * 100)}")
+
+
+def group_medians(long: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Median of the figure per (group, year) with the number of reports giving it."""
+    if column not in long.columns:
+        return pd.DataFrame(columns=[column, "report_year", "median", "given"])
+    g = long.dropna(subset=["value"]).groupby([column, "report_year"])["value"]
+    out = pd.DataFrame({"median": g.median(), "given": g.count()}).reset_index()
+    out["report_year"] = out["report_year"].astype(int)
+    return out
+
+
+def region_table(long: pd.DataFrame, top: int = 40) -> pd.DataFrame:
+    """Per province (or place): reports, how many give the figure, its median in the latest
+    year with data and over all years; the `top` regions with most reports."""
+    col = region_column(long)
+    if col not in long.columns or long.empty:
+        return pd.DataFrame()
+    key = long[col].where(long[col].notna() & (long[col] != ""), "未知")
+    have = long["value"].notna()
+    last = int(long.loc[have, "report_year"].max()) if have.any() else None
+    g = long.groupby(key)
+    out = pd.DataFrame({"报告数": g.size(), "给出该数字": g["value"].count()})
+    recent = long["value"].where(long["report_year"] == last) if last else long["value"] * 0
+    out[f"{last}年中位数" if last else "最近一年中位数"] = recent.groupby(key).median()
+    out["历年中位数"] = g["value"].median()
+    for c in out.columns[2:]:
+        out[c] = out[c].map(fmt_value)
+    out = out.rename_axis("省份" if col == "province" else "地区").reset_index()
+    out = out.sort_values(["报告数"], ascending=False, kind="stable").head(top)
+    return out.reset_index(drop=True)
+
+
+def top_bottom(long: pd.DataFrame, n: int = 5, highlight: str = "") -> pd.DataFrame:
+    """The n highest and n lowest agencies in the latest year with data (and the
+    highlighted agency wherever it ranks); ties are ordered by name, so the table is stable."""
+    have = long.dropna(subset=["value"])
+    if have.empty:
+        return pd.DataFrame(columns=["", "排名", "机关", "年份", "数值"])
+    last = int(have["report_year"].max())
+    y = have[have["report_year"] == last].groupby("agency", as_index=False)["value"].max()
+    y = y.sort_values(["value", "agency"], ascending=[False, True], kind="stable")
+    y["rank"] = range(1, len(y) + 1)
+    parts = [("最高", y.head(n))]
+    if len(y) > n:
+        parts.append(("最低", y.tail(min(n, len(y) - n))))
+    if (
+        highlight
+        and highlight in set(y["agency"])
+        and highlight not in set(pd.concat([p for _, p in parts])["agency"])
+    ):
+        parts.append(("所选机关", y[y["agency"] == highlight]))
+    rows = [
+        {
+            "": k,
+            "排名": f"{int(r['rank'])}/{len(y)}",
+            "机关": r["agency"],
+            "年份": str(last),
+            "数值": fmt_value(r["value"]),
+        }
+        for k, part in parts
+        for _, r in part.iterrows()
+    ]
+    return pd.DataFrame(rows)
+
+
+def coverage_summary(
+    corpus: Corpus, reps: pd.DataFrame, metric_names: list[str], by: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(share, reports): group × year, the share of the chosen figures the reports give
+    (0–1) and how many reports there are; what the coverage grid becomes at scale."""
+    m = corpus.metrics[
+        corpus.metrics["metric"].isin(metric_names) & corpus.metrics["value"].notna()
+    ]
+    n = m.groupby("report_id")["metric"].nunique()
+    col = by if by in reps.columns else None
+    keys = reps[col].fillna("未知") if col else pd.Series("全部", index=reps.index)
+    if col == "level":
+        keys = keys.map(lambda v: LEVEL_LABELS.get(v, v))
+    r = pd.DataFrame(
+        {
+            "group": keys.to_numpy(),
+            "report_year": reps["report_year"].astype(int).to_numpy(),
+            "share": reps["report_id"].map(n).fillna(0).to_numpy() / max(1, len(metric_names)),
+        }
+    )
+    share = r.pivot_table(index="group", columns="report_year", values="share", aggfunc="mean")
+    count = r.pivot_table(index="group", columns="report_year", values="share", aggfunc="size")
+    if len(share.columns):
+        years = list(range(int(min(share.columns)), int(max(share.columns)) + 1))
+        share, count = share.reindex(columns=years), count.reindex(columns=years)
+    return share.sort_index(), count.sort_index()
+
+
+def coverage_by_year(corpus: Corpus, reps: pd.DataFrame, metric_names: list[str]) -> pd.DataFrame:
+    """Per year: reports, agencies, and how many of the chosen figures a report gives."""
+    m = corpus.metrics[
+        corpus.metrics["metric"].isin(metric_names) & corpus.metrics["value"].notna()
+    ]
+    n = m.groupby("report_id")["metric"].nunique()
+    r = reps.assign(found=reps["report_id"].map(n).fillna(0))
+    g = r.groupby("report_year")
+    out = pd.DataFrame(
+        {
+            "年份": [str(int(y)) for y in g.size().index],
+            "报告数": g.size().to_numpy(),
+            "机关数": g["agency"].nunique().to_numpy(),
+            f"平均找到（共 {len(metric_names)} 个）": [f"{v:.1f}" for v in g["found"].mean()],
+            "全部找到的报告": g["found"].apply(lambda s: int((s >= len(metric_names)).sum())),
+            "一个也没有的报告": g["found"].apply(lambda s: int((s == 0).sum())),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def pick_highlight(corpus: Corpus, agency: str | None) -> str:
+    """The agency a corpus page highlights: empty for none; a name not in the corpus is an
+    error that lists close names, so a typo does not silently highlight nothing."""
+    if not agency:
+        return ""
+    names = _index(corpus).names
+    if agency in names:
+        return agency
+    close = [n for n in names if agency in n or n in agency][:10]
+    raise ValueError(
+        f"highlight {agency!r} is not an agency of the corpus"
+        + (f"; did you mean: {', '.join(close)}" if close else "")
+    )
 
 
 def coverage_by_agency_year(
@@ -365,7 +813,12 @@ def coverage_detail(corpus: Corpus, reps: pd.DataFrame, metric_names: list[str])
     return pd.DataFrame(rows)
 
 
-def figures_text(corpus: Corpus, reps: pd.DataFrame | None = None) -> str:
+FIGURES_TEXT_LIMIT = 5000  # lines: beyond that the page would be megabytes of numbers
+
+
+def figures_text(
+    corpus: Corpus, reps: pd.DataFrame | None = None, limit: int = FIGURES_TEXT_LIMIT
+) -> str:
     """Every figure as plain text, sorted by report and metric: the stored nbval output.
 
     Deterministic by construction (sorted, values formatted exactly, no floats printed
@@ -376,12 +829,17 @@ def figures_text(corpus: Corpus, reps: pd.DataFrame | None = None) -> str:
         m = m[m["report_id"].isin(set(reps["report_id"]))]
     m = m.sort_values(["report_id", "metric"])
     lines = [f"{len(m)} figures in {m['report_id'].nunique()} reports"]
+    more = len(m) - limit
+    if more > 0:
+        m = m.head(limit)
     for _, r in m.iterrows():
         year = "----" if pd.isna(r["report_year"]) else str(int(r["report_year"]))
         lines.append(
             f"{r['report_id']}  {year}  {r['metric']:<32} "
             f"{fmt_value(r['value'], bool(r['approximate'])):>10} {unit(r['metric'])}"
         )
+    if more > 0:
+        lines.append(f"... {more} more figures (data/processed/metrics.csv has them all)")
     return "\n".join(lines)
 
 
@@ -456,6 +914,101 @@ def coverage_table(coverage: pd.DataFrame) -> pd.DataFrame:
             "占比": coverage["share"].map(lambda x: f"{x:.0%}"),
         }
     )
+
+
+def metric_year_coverage(corpus: Corpus, metric_names: list[str] | None = None) -> pd.DataFrame:
+    """Metric (Chinese title) × year: the share of that year's readable reports giving it."""
+    names = metric_names or list(SCORED)
+    ok = corpus.reports[(corpus.reports["status"] == "ok") & corpus.reports["report_year"].notna()]
+    per_year = ok.groupby("report_year").size()
+    m = corpus.metrics[
+        corpus.metrics["metric"].isin(names)
+        & corpus.metrics["value"].notna()
+        & corpus.metrics["report_id"].isin(set(ok["report_id"]))
+    ]
+    got = m.drop_duplicates(["report_id", "metric"]).groupby(["metric", "report_year"]).size()
+    years = [int(y) for y in per_year.index]
+    if years:
+        years = list(range(min(years), max(years) + 1))
+    out = pd.DataFrame(
+        float("nan"), index=[f"{label(n)}（{unit(n)}）" for n in names], columns=years
+    )
+    for n, title in zip(names, out.index):
+        for y in years:
+            if y in per_year.index:
+                out.loc[title, y] = got.get((n, y), 0) / per_year[y]
+    return out
+
+
+def coverage_by(corpus: Corpus, column: str, top: int = 40) -> pd.DataFrame:
+    """Per level or per province (or place): reports, agencies, figures per report, and the
+    share of reports giving each of three main figures; the `top` largest groups."""
+    r = corpus.reports[corpus.reports["status"] == "ok"]
+    if column not in r.columns:
+        return pd.DataFrame()
+    found = corpus.metrics[corpus.metrics["value"].notna()]
+    main = ["proactive_total", "applications_received", "reconsideration_cases"]
+    key = r[column].where(r[column].notna() & (r[column] != ""), "未知")
+    if column == "level":
+        key = key.map(lambda v: LEVEL_LABELS.get(v, v))
+    df = pd.DataFrame(
+        {
+            "key": key.to_numpy(),
+            "agency": r["agency"].to_numpy(),
+            "n": r["report_id"].map(found.groupby("report_id").size()).fillna(0).to_numpy(),
+        }
+    )
+    for m in main:
+        df[m] = r["report_id"].isin(found.loc[found["metric"] == m, "report_id"]).to_numpy()
+    g = df.groupby("key")
+    out = pd.DataFrame(
+        {
+            "报告数": g.size(),
+            "机关数": g["agency"].nunique(),
+            "每份报告的数字（中位数）": g["n"].median().map(fmt_value),
+            **{f"给出{label(m)}": g[m].mean().map(lambda x: f"{x:.0%}") for m in main},
+        }
+    )
+    if out.empty:
+        return pd.DataFrame()
+    out = out.rename_axis("组").reset_index()
+    out = out.sort_values(["报告数", "组"], ascending=[False, True], kind="stable").head(top)
+    name = {"level": "层级", "province": "省份"}.get(column, "地区")
+    return out.rename(columns={"组": name}).reset_index(drop=True)
+
+
+def agency_ranking(corpus: Corpus, n: int = 10, highlight: str = "") -> pd.DataFrame:
+    """Agencies by how many figures their reports give (mean per report): the n best covered,
+    the n least, and the highlighted agency wherever it ranks."""
+    r = corpus.reports[(corpus.reports["status"] == "ok") & corpus.reports["agency"].notna()]
+    found = corpus.metrics[corpus.metrics["value"].notna()].groupby("report_id").size()
+    per = (
+        r.assign(n=r["report_id"].map(found).fillna(0))
+        .groupby("agency")
+        .agg(reports=("report_id", "size"), mean=("n", "mean"))
+        .reset_index()
+        .sort_values(["mean", "agency"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
+    per["rank"] = range(1, len(per) + 1)
+    parts = [("最多", per.head(n))]
+    if len(per) > n:
+        parts.append(("最少", per.tail(min(n, len(per) - n))))
+    shown = set(pd.concat([p for _, p in parts])["agency"]) if len(per) else set()
+    if highlight and highlight not in shown:
+        parts.append(("所选机关", per[per["agency"] == highlight]))
+    rows = [
+        {
+            "": k,
+            "排名": f"{int(x['rank'])}/{len(per)}",
+            "机关": x["agency"],
+            "报告数": int(x["reports"]),
+            "每份报告的数字（平均）": f"{x['mean']:.1f}",
+        }
+        for k, part in parts
+        for _, x in part.iterrows()
+    ]
+    return pd.DataFrame(rows, columns=["", "排名", "机关", "报告数", "每份报告的数字（平均）"])
 
 
 def info_notes(corpus: Corpus) -> pd.DataFrame:

@@ -131,6 +131,20 @@ def matrix(df: pd.DataFrame, missing_text: str = "") -> str:
     )
 
 
+def metric_tables(long: pd.DataFrame, highlight: str = "") -> str:
+    """Under each cross-year chart: the highest and lowest agencies, and the figure by
+    province (or place)."""
+    from . import data as rd
+
+    parts = [
+        f'<p class="note">最高与最低（最近一年）</p>{table(rd.top_bottom(long, 5, highlight))}'
+    ]
+    regions = rd.region_table(long)
+    if len(regions) > 1:
+        parts.append(f'<p class="note">按省份/地区（报告最多的 40 个）</p>{table(regions)}')
+    return wrap("".join(parts))
+
+
 SOURCE_LABELS = {"title": "标题", "manifest": "清单（manifest.csv）", "header": "页面信息"}
 
 
@@ -212,10 +226,68 @@ def href(relpath: str) -> str:
     return esc("/".join(quote(part, safe="") for part in relpath.split("/")))
 
 
+INDEX_SCRIPT = """<script>
+(function () {
+  var q = document.getElementById('gdr-q'), lv = document.getElementById('gdr-level'),
+      rg = document.getElementById('gdr-region'), yr = document.getElementById('gdr-year'),
+      count = document.getElementById('gdr-count');
+  var rows = Array.prototype.slice.call(document.querySelectorAll('#gdr-agencies tbody tr'));
+  var keys = rows.map(function (r) { return (r.getAttribute('data-search') || '').toLowerCase(); });
+  function apply() {
+    var t = q.value.trim().toLowerCase(), l = lv.value, g = rg.value,
+        y = yr.value, n = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i];
+      var ok = (!t || keys[i].indexOf(t) >= 0) && (!l || r.getAttribute('data-level') === l) &&
+        (!g || r.getAttribute('data-region') === g) &&
+        (!y || (' ' + r.getAttribute('data-years') + ' ').indexOf(' ' + y + ' ') >= 0);
+      r.style.display = ok ? '' : 'none';
+      if (ok) n++;
+    }
+    count.textContent = '显示 ' + n + ' / ' + rows.length + ' 个机关';
+  }
+  [q, lv, rg, yr].forEach(function (e) {
+    e.addEventListener('input', apply); e.addEventListener('change', apply); });
+  var m = /[#&?]q=([^&]*)/.exec(location.hash || '');
+  if (m) { try { q.value = decodeURIComponent(m[1]); } catch (e) {} }
+  apply();
+})();
+</script>"""
+INDEX_STYLE = """<style>
+body {max-width: 1100px; margin: 2em auto; padding: 0 1em;} a {color: #1d4ed8;}
+.gdr-filters {display: flex; flex-wrap: wrap; gap: 0.6em 1.2em; align-items: center;
+  margin: 0.6em 0; font-size: 14px;}
+.gdr-filters input {font-size: 14px; padding: 3px 6px; width: 18em;}
+.gdr-filters select {font-size: 14px; padding: 2px;}
+td.figs {font-size: 12px; color: #333;}
+td.figs .low {color: #9a3412;}
+</style>"""
+
+
+def _options(values: Iterable[tuple[str, str]], everything: str) -> str:
+    opts = [f'<option value="">{esc(everything)}</option>']
+    opts += [f'<option value="{esc(v)}">{esc(label)}</option>' for v, label in values]
+    return "".join(opts)
+
+
+def _figures_cell(figures: Sequence) -> str:
+    """Per report of the agency: its year and how many figures it gave (few ones stand out)."""
+    parts = []
+    for year, n in figures or []:
+        cls = ' class="low"' if int(n) < 5 else ""
+        parts.append(f"<span{cls}>{esc(year)}：{esc(n)}</span>")
+    return " · ".join(parts)
+
+
 def index_page(
     overall: Sequence[dict], agencies: Sequence[dict], failures: Sequence[dict], summary: str
 ) -> str:
-    """reports/index.html: links to every report, agency names readable and escaped."""
+    """reports/index.html: links to every report, agency names readable and escaped.
+
+    Thousands of agencies stay findable: a search box (name, province, place) and filters by
+    level, province and year work in the page itself (one inline script, no external file,
+    so it opens offline); without JavaScript every row is simply shown.
+    """
 
     def link(e: dict) -> str:
         if not e.get("html"):
@@ -230,11 +302,35 @@ def index_page(
     over = "".join(
         f'<li>{link(e)} <span class="note">{esc(e.get("desc", ""))}</span></li>' for e in overall
     )
-    rows = "".join(
-        f"<tr><td>{link(e)}</td><td>{esc(e.get('years', ''))}</td>"
-        f'<td class="num">{esc(e.get("n_reports", ""))}</td>'
-        f'<td class="num">{esc(e.get("n_figures", ""))}</td></tr>'
-        for e in agencies
+    rows = []
+    for e in agencies:
+        region, place, level = e.get("region") or "", e.get("place") or "", e.get("level") or ""
+        where = region if not place or place == region else f"{region} {place}".strip()
+        years = " ".join(str(y) for y in e.get("year_list", []))
+        search = " ".join(str(x) for x in (e["title"], region, place) if x)
+        rows.append(
+            f'<tr data-search="{esc(search)}" data-level="{esc(level)}" '
+            f'data-region="{esc(region)}" data-years="{esc(years)}">'
+            f"<td>{link(e)}</td><td>{esc(where)}</td>"
+            f"<td>{esc(LEVEL_LABELS.get(level, level))}</td>"
+            f"<td>{esc(e.get('years', ''))}</td>"
+            f'<td class="figs">{_figures_cell(e.get("figures"))}</td>'
+            f'<td class="num">{esc(e.get("n_reports", ""))}</td>'
+            f'<td class="num">{esc(e.get("n_figures", ""))}</td></tr>'
+        )
+    levels = sorted({e.get("level") or "" for e in agencies} - {""}, key=_level_order)
+    regions = sorted({e.get("region") or "" for e in agencies} - {""})
+    all_years = sorted({int(y) for e in agencies for y in e.get("year_list", [])})
+    lv_opts = _options(((v, LEVEL_LABELS.get(v, v)) for v in levels), "全部")
+    rg_opts = _options(((v, v) for v in regions), "全部")
+    yr_opts = _options(((str(y), str(y)) for y in all_years), "全部")
+    filters = (
+        '<div class="gdr-filters">'
+        '<label>查找 <input id="gdr-q" type="search" placeholder="机关名称、省份或地区"></label>'
+        f'<label>层级 <select id="gdr-level">{lv_opts}</select></label>'
+        f'<label>省份/地区 <select id="gdr-region">{rg_opts}</select></label>'
+        f'<label>年份 <select id="gdr-year">{yr_opts}</select></label>'
+        f'<span id="gdr-count" class="note">共 {len(agencies)} 个机关</span></div>'
     )
     fails = ""
     if failures:
@@ -250,20 +346,34 @@ def index_page(
             for f in failures
         )
         fails = f'<h2 class="warn">运行失败的报告</h2><ul>{items}</ul>'
+    body = "".join(rows)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>政府信息公开工作年度报告 · 报告索引</title>
 {STYLE}
 {font_face_css("")}
-<style>body {{max-width: 1000px; margin: 2em auto; padding: 0 1em;}} a {{color: #1d4ed8;}}</style>
+{INDEX_STYLE}
 </head><body class="gdr">
 <h1>政府信息公开工作年度报告 · 报告索引</h1>
 <p class="note">{esc(summary)}</p>
 <h2>总览</h2><ul>{over}</ul>
-<h2>各机关摘要（{len(agencies)} 个机关）</h2>
-<table class="gdr-t"><thead><tr><th>机关</th><th>报告年份</th><th>报告数</th><th>数字个数</th></tr>
-</thead><tbody>{rows}</tbody></table>
 {fails}
+<h2>各机关摘要（{len(agencies)} 个机关）</h2>
+{filters}
+<table class="gdr-t" id="gdr-agencies"><thead><tr><th>机关</th><th>省份/地区</th><th>层级</th>
+<th>报告年份</th><th>各年报告找到的数字</th><th>报告数</th><th>数字个数</th></tr>
+</thead><tbody>{body}</tbody></table>
+{INDEX_SCRIPT}
 </body></html>
 """
+
+
+def _level_order(code: str) -> tuple[int, str]:
+    """National first, county last; unknown codes after them.
+
+    >>> sorted(["county", "national", "x", "provincial"], key=_level_order)
+    ['national', 'provincial', 'county', 'x']
+    """
+    order = list(LEVEL_LABELS)
+    return (order.index(code) if code in order else len(order), code)

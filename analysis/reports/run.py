@@ -46,6 +46,19 @@ CODE_MODULES = (
     "analysis.reports.html",
 )
 STATE_FILE = ".state.json"
+# what the index shows and filters on for each agency (see data.agency_rows)
+INDEX_FIELDS = (
+    "years",
+    "year_list",
+    "n_reports",
+    "n_figures",
+    "figures",
+    "level",
+    "place",
+    "region",
+)
+# warm: one kept kernel per worker (engine.py); plain: a kernel per notebook, papermill's own
+ENGINE_NAMES = {"warm": "gdr-warm", "plain": None}
 KERNEL = "python3"
 CELL_TIMEOUT = 600
 
@@ -68,6 +81,23 @@ main {max-width: 1000px; margin: 0 auto;}
 <p class="gdr-back"><a href="{{ resources.gdr_index }}">← 报告索引</a></p>
 {%- endblock body_header -%}
 """
+
+
+# The corpus pages, in the order the index lists them: (notebook name, title, description).
+# A new corpus page is one notebook in notebooks/ plus one entry here.
+CORPUS_PAGES: list[tuple[str, str, str]] = [
+    (
+        "corpus_overview",
+        "语料总览",
+        "语料构成、各指标的覆盖率（按年份、层级、地区）、有警告或错误的报告",
+    ),
+    (
+        "cross_year",
+        "跨年度、跨机关比较",
+        "各指标逐年的分布（中位数、四分位）、按层级和地区、最高与最低的机关",
+    ),
+]
+BUILTIN_PAGES = {"corpus_overview", "cross_year"}
 
 
 @dataclass
@@ -100,13 +130,12 @@ def plan(processed_dir: Path, notebooks_dir: Path) -> tuple[list[Job], Any]:
 
     corpus = rd.load(processed_dir)
     code = code_fingerprint()
-    whole = rd.corpus_fingerprint(corpus)
+    whole = rd.corpus_digest(corpus)
     pdir = str(Path(processed_dir).resolve())
     jobs: list[Job] = []
-    for kind, title, desc in [
-        ("corpus_overview", "语料总览", "语料构成、各指标的抽取覆盖率、有警告或错误的报告"),
-        ("cross_year", "跨年度、跨机关比较", "各指标逐年、各机关的数值与覆盖网格"),
-    ]:
+    for kind, title, desc in CORPUS_PAGES:
+        if not (notebooks_dir / f"{kind}.ipynb").exists() and kind not in BUILTIN_PAGES:
+            continue  # a page another branch adds: planned once its notebook exists
         jobs.append(
             Job(
                 kind,
@@ -121,12 +150,10 @@ def plan(processed_dir: Path, notebooks_dir: Path) -> tuple[list[Job], Any]:
         )
     names = rd.agencies(corpus)
     stems = unique_slugs(names)
+    prints = rd.agency_fingerprints(corpus)
+    rows = {e["agency"]: e for e in rd.agency_rows(corpus)}
     for name in names:
-        view = rd.agency_view(corpus, name)
-        years = sorted({int(y) for y in view.reports["report_year"].dropna()})
-        span = (
-            "" if not years else (str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}")
-        )
+        e = rows[name]
         jobs.append(
             Job(
                 f"agency/{name}",
@@ -135,12 +162,8 @@ def plan(processed_dir: Path, notebooks_dir: Path) -> tuple[list[Job], Any]:
                 str(notebooks_dir / "agency_summary.ipynb"),
                 {"agency": name, "processed_dir": pdir},
                 f"agency/{stems[name]}",
-                meta={
-                    "years": span,
-                    "n_reports": len(view.reports),
-                    "n_figures": int(view.metrics["value"].notna().sum()),
-                },
-                fingerprint=rd.view_fingerprint(view),
+                meta={k: e[k] for k in INDEX_FIELDS},
+                fingerprint=prints[name],
             )
         )
     for j in jobs:
@@ -158,25 +181,44 @@ def plan(processed_dir: Path, notebooks_dir: Path) -> tuple[list[Job], Any]:
 # ---- running one notebook (in a worker process) --------------------------------------------
 
 
-def _export_html(nb: Any, index_href: str) -> str:
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
+_EXPORTER: Any = None
 
-    exporter = HTMLExporter(
-        template_name="lab",
-        extra_loaders=[DictLoader({"gdr.html.j2": EXPORT_TEMPLATE})],
-        template_file="gdr.html.j2",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
+
+def _exporter() -> Any:
+    """One HTML exporter per process (building it loads and compiles the templates)."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        from jinja2 import DictLoader
+        from nbconvert import HTMLExporter
+
+        _EXPORTER = HTMLExporter(
+            template_name="lab",
+            extra_loaders=[DictLoader({"gdr.html.j2": EXPORT_TEMPLATE})],
+            template_file="gdr.html.j2",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
+    return _EXPORTER
+
+
+def _export_html(nb: Any, index_href: str) -> str:
     from .html import font_face_css
 
     prefix = index_href[: -len("index.html")]
-    body, _ = exporter.from_notebook_node(
+    body, _ = _exporter().from_notebook_node(
         nb, resources={"gdr_index": index_href, "gdr_font_css": font_face_css(prefix)}
     )
     return body
+
+
+def stable_ids(nb: Any) -> Any:
+    """Give papermill's injected-parameters cell a fixed id (papermill draws a random one),
+    so the same page from the same data is the same file, byte for byte."""
+    for c in nb.cells:
+        if "injected-parameters" in c.get("metadata", {}).get("tags", []):
+            c["id"] = "injected-parameters"
+    return nb
 
 
 def _error_summary(exc: BaseException) -> str:
@@ -186,11 +228,12 @@ def _error_summary(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".strip()
 
 
-def run_job(job: dict[str, Any], out_dir: str) -> dict[str, Any]:
+def run_job(job: dict[str, Any], out_dir: str, engine: str = "warm") -> dict[str, Any]:
     """Execute one notebook with papermill and write .ipynb + .html, each renamed into place.
 
-    Never raises: a failure comes back as a result, so one notebook cannot stop the batch,
-    and the earlier good outputs stay where they are.
+    `engine` "warm" runs it on this process's kept kernel (analysis.reports.engine),
+    "plain" on a fresh kernel as `papermill` itself does. Never raises: a failure comes back
+    as a result, so one notebook cannot stop the batch, and the earlier good outputs stay.
     """
     t0 = time.monotonic()
     out = Path(out_dir)
@@ -211,10 +254,15 @@ def run_job(job: dict[str, Any], out_dir: str) -> dict[str, Any]:
         import nbformat
         import papermill as pm
 
-        pm.execute_notebook(
+        if engine == "warm":
+            from . import engine as _registers_the_engine  # noqa: F401
+
+        nb = pm.execute_notebook(
             job["template"],
             str(tmp),
             parameters=job["params"],
+            engine_name=ENGINE_NAMES[engine],
+            request_save_on_cell_execute=False,
             kernel_name=KERNEL,
             progress_bar=False,
             log_output=False,
@@ -222,8 +270,8 @@ def run_job(job: dict[str, Any], out_dir: str) -> dict[str, Any]:
             execution_timeout=CELL_TIMEOUT,
             language="python",
         )
-        nb = nbformat.read(str(tmp), as_version=4)
         nb.metadata["title"] = job["title"]
+        stable_ids(nb)
         nbformat.write(nb, str(tmp))
         html_text = _export_html(nb, "../" * stem.count("/") + "index.html")
         write_text(out / f"{stem}.html", html_text)
@@ -268,6 +316,32 @@ def _load_state(path: Path) -> dict[str, Any]:
         return {"jobs": {}}
 
 
+def inputs_signature(processed_dir: Path, notebooks_dir: Path) -> str:
+    """Everything a run depends on, cheaply: the tables' sizes and times, the code, the
+    notebooks. Equal to the last complete run's, nothing needs planning, let alone running."""
+    from . import data as rd
+
+    nbs = sorted(Path(notebooks_dir).glob("*.ipynb"))
+    return _sha(
+        str(Path(processed_dir).resolve()),
+        json.dumps(rd._signature(processed_dir)),
+        code_fingerprint(),
+        *(p.name.encode() + b"\0" + p.read_bytes() for p in nbs),
+    )
+
+
+def _all_current(out: Path, state: dict[str, Any], inputs: str) -> bool:
+    if state.get("inputs") != inputs or not state["jobs"] or not (out / "index.html").exists():
+        return False
+    for entry in state["jobs"].values():
+        stem = entry.get("out") if isinstance(entry, dict) else None
+        if not isinstance(stem, str):
+            return False
+        if not ((out / f"{stem}.ipynb").exists() and (out / f"{stem}.html").exists()):
+            return False
+    return True
+
+
 def _outputs(out: Path, job: Job) -> list[Path]:
     return [out / f"{job.out_stem}.ipynb", out / f"{job.out_stem}.html"]
 
@@ -293,18 +367,34 @@ def run(
     force: bool = False,
     only: list[str] | None = None,
     quiet: bool = False,
+    agencies: list[str] | None = None,
+    engine: str = "warm",
 ) -> int:
-    """Plan, skip, run and index; returns the exit code (1 when any notebook failed)."""
+    """Plan, skip, run and index; returns the exit code (1 when any notebook failed).
+
+    With `agencies` (patterns, see `matches`), only those agencies' summaries run, plus the
+    corpus pages; the other agencies' pages and their state are left as they are.
+    """
     t0 = time.monotonic()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    all_jobs, corpus = plan(Path(processed_dir), Path(notebooks_dir))
     state_path = out / STATE_FILE
     state = _load_state(state_path)
+    inputs = inputs_signature(Path(processed_dir), Path(notebooks_dir))
+    if not (force or only or agencies) and _all_current(out, state, inputs):
+        _say(
+            f"reports: nothing changed since the last complete run, {len(state['jobs'])} "
+            f"notebooks up to date ({time.monotonic() - t0:.1f} s) -> {out / 'index.html'}",
+            quiet,
+        )
+        return 0
+    all_jobs, corpus = plan(Path(processed_dir), Path(notebooks_dir))
     todo, skipped = [], []
     for j in all_jobs:
         prev = state["jobs"].get(j.key, {})
-        wanted = not only or j.kind in only
+        wanted = (not only or j.kind in only) and (
+            not agencies or j.kind != "agency_summary" or matches(j, agencies)
+        )
         if (
             not force
             and prev.get("fingerprint") == j.fingerprint
@@ -317,7 +407,15 @@ def run(
         f"reports: {len(all_jobs)} notebooks, {len(skipped)} up to date, {len(todo)} to run", quiet
     )
     results: dict[str, dict[str, Any]] = {}
-    if todo:
+    counts = corpus_counts(corpus)
+    if todo:  # the workers' kernels read the tables themselves: this process lets go of them
+        del corpus
+        from . import data as rd
+
+        rd.forget()
+        import gc
+
+        gc.collect()
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
         todo.sort(
             key=lambda j: (j.kind == "agency_summary", j.kind != "cross_year")
@@ -331,7 +429,7 @@ def run(
             initializer=_quiet_worker,
             initargs=(str(log),),
         ) as pool:
-            futures = {pool.submit(run_job, asdict(j), str(out)): j for j in todo}
+            futures = {pool.submit(run_job, asdict(j), str(out), engine): j for j in todo}
             for i, fut in enumerate(as_completed(futures), start=1):
                 j = futures[fut]
                 try:
@@ -356,7 +454,7 @@ def run(
         r = results.get(j.key)
         if r is not None and r["ok"]:
             new_state["jobs"][j.key] = {"fingerprint": j.fingerprint, "out": j.out_stem}
-        elif r is None and j.key in state["jobs"] and j in skipped:
+        elif r is None and j.key in state["jobs"]:  # skipped, or not asked for this time
             new_state["jobs"][j.key] = state["jobs"][j.key]
     # reports of agencies that left the corpus: remove the files this tool made for them
     current = {j.key for j in all_jobs}
@@ -376,7 +474,9 @@ def run(
         for j in all_jobs
         if j.key in results and not results[j.key]["ok"]
     ]
-    write_index(out, all_jobs, results, failures, corpus)
+    write_index(out, all_jobs, results, failures, counts)
+    if not failures and len(new_state["jobs"]) == len(all_jobs) and not (only or agencies):
+        new_state["inputs"] = inputs  # a complete run: the next one may skip the planning
     write_text(state_path, json.dumps(new_state, ensure_ascii=False, indent=1, sort_keys=True))
     n_ok = sum(1 for r in results.values() if r["ok"])
     _say(
@@ -395,9 +495,39 @@ def run(
     return 1 if failures else 0
 
 
+def matches(job: Job, patterns: list[str]) -> bool:
+    """Whether an agency's page is asked for: a pattern matches its name, province or place.
+
+    A pattern with * ? or [ is a shell-style wildcard over the whole text, any other is a
+    part of it (so `--agencies 福建` takes every agency in 福建省 or named 福建…).
+
+    >>> j = Job("agency/福州市商务局", "agency_summary", "福州市商务局", "", {}, "",
+    ...         meta={"region": "福建省", "place": "福州市"})
+    >>> matches(j, ["福建"]), matches(j, ["*商务局"]), matches(j, ["厦门"]), matches(j, ["商务?"])
+    (True, True, False, False)
+    """
+    from fnmatch import fnmatchcase
+
+    texts = [job.title, job.meta.get("region") or "", job.meta.get("place") or ""]
+    for p in patterns:
+        wild = any(ch in p for ch in "*?[")
+        if any((fnmatchcase(t, p) if wild else p in t) for t in texts if t):
+            return True
+    return False
+
+
 def _one_line(s: str, limit: int = 80) -> str:
     s = " ".join(str(s).split())
     return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def corpus_counts(corpus: Any) -> dict[str, int]:
+    """What the index says about the corpus as a whole."""
+    return {
+        "reports": len(corpus.reports),
+        "duplicates": int((corpus.all_reports["status"] == "duplicate").sum()),
+        "anonymous": int(corpus.reports["agency"].isna().sum()),
+    }
 
 
 def write_index(
@@ -405,7 +535,7 @@ def write_index(
     jobs: list[Job],
     results: dict[str, dict[str, Any]],
     failures: list[dict[str, Any]],
-    corpus: Any,
+    counts: dict[str, int],
 ) -> None:
     from .html import index_page
 
@@ -421,9 +551,7 @@ def write_index(
 
     overall = [entry(j) for j in jobs if j.kind != "agency_summary"]
     agencies = [entry(j) for j in jobs if j.kind == "agency_summary"]
-    n_rep = len(corpus.reports)
-    n_dup = int((corpus.all_reports["status"] == "duplicate").sum())
-    n_anon = int(corpus.reports["agency"].isna().sum())
+    n_rep, n_dup, n_anon = counts["reports"], counts["duplicates"], counts["anonymous"]
     anon = f"另有 {n_anon} 份报告未能识别机关，见语料总览。" if n_anon else ""
     summary = (
         f"语料：{n_rep} 份报告（另有 {n_dup} 个重复文件未计入），{len(agencies)} 个机关。{anon}"
@@ -492,8 +620,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--only",
         action="append",
-        choices=["agency_summary", "cross_year", "corpus_overview"],
+        choices=["agency_summary"] + [k for k, _, _ in CORPUS_PAGES],
         help="run only this kind of notebook (repeatable)",
+    )
+    ap.add_argument(
+        "--agencies",
+        action="append",
+        metavar="PATTERN",
+        help="make the summaries of these agencies only (repeatable): a part of the name, "
+        "province or place, or a wildcard such as '*商务局'; the corpus pages still run",
+    )
+    ap.add_argument(
+        "--engine",
+        choices=list(ENGINE_NAMES),
+        default="warm",
+        help="warm: one kept kernel per worker (default); plain: a fresh kernel per notebook",
     )
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument(
@@ -520,6 +661,8 @@ def main(argv: list[str] | None = None) -> int:
             force=args.force,
             only=args.only,
             quiet=args.quiet,
+            agencies=[a for a in args.agencies or [] if a.strip()] or None,
+            engine=args.engine,
         )
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -1,0 +1,205 @@
+"""The report step at 1,000 and 10,000 agencies: pages/s cold and warm, the corpus pages,
+nothing changed, one report changed (`make bench`, or alone:
+`.venv/bin/python scripts/bench_reports.py --sizes 1000,10000`).
+
+The processed tables come from analysis.reports.synthetic: a small corpus generated and
+built for real, its rows copied to N agencies × 10 years (2014–2023), so the pages see the
+shapes of a national corpus (≈14 figures, ≈95 table cells per report) without a ten-minute
+build. Every run is `python -m analysis.reports --no-build`, timed from outside, in
+temporary folders. At 10,000 agencies the agency pages are timed on one province's agencies
+(~1/31 of them) and the rest extrapolated at that rate; everything else runs in full.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+YEARS = list(range(2014, 2024))
+FULL_PAGES_UP_TO = 1000  # agencies; above, a province's agencies are timed and extrapolated
+TARGET_PAGES_S = 5.0
+TARGET_CORPUS_S = 60.0
+TARGET_NOTHING_S = 5.0
+TARGET_ONE_S = {300: 20.0, 10_000: 60.0}
+
+
+def say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run(processed: Path, out: Path, *extra: str) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "analysis.reports", "--no-build"]
+    cmd += ["--processed", str(processed), "--out", str(out), *extra]
+    t = time.perf_counter()
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    secs = time.perf_counter() - t
+    pages = {
+        m.group(1): float(m.group(2)) for m in re.finditer(r"\] (.+?): ok \(([\d.]+) s\)", p.stderr)
+    }
+    if p.returncode:
+        say(p.stderr[-3000:])
+    return {"seconds": secs, "ok": p.returncode == 0, "pages": pages, "stderr": p.stderr}
+
+
+def _rate(n: int, secs: float) -> str:
+    return f"{n / secs:.1f} pages/s" if secs else "-"
+
+
+def change_one_report(processed: Path) -> str:
+    """Add 1 to one figure of the first report and rewrite metrics.parquet; its agency."""
+    import pandas as pd
+
+    m = pd.read_parquet(processed / "metrics.parquet")
+    rid = m["report_id"].iloc[0]
+    i = m.index[(m["report_id"] == rid) & m["value"].notna()][0]
+    m.loc[i, "value"] = m.loc[i, "value"] + 1
+    m.to_parquet(processed / "metrics.parquet", index=False)
+    return str(m.loc[i, "agency"])
+
+
+def measure(n: int, templates: Path, work: Path, jobs: int) -> dict[str, Any]:
+    from analysis.reports import synthetic
+
+    processed, out = work / f"processed-{n}", work / f"reports-{n}"
+    say(f"report step at {n:,} agencies: tables ...")
+    synthetic.make(processed, n, YEARS, templates)
+    import pandas as pd
+
+    reps = pd.read_parquet(processed / "reports.parquet", columns=["agency", "province"])
+    res: dict[str, Any] = {"agencies": n, "reports": len(reps)}
+    j = ["--jobs", str(jobs)]
+    say("  corpus pages (cross_year + corpus_overview) ...")
+    c = run(processed, out, "--only", "cross_year", "--only", "corpus_overview", *j)
+    res["corpus"] = c
+    if n <= FULL_PAGES_UP_TO:
+        sel: list[str] = []
+        pages = n
+    else:
+        province = reps["province"].value_counts().index[0]
+        sel = ["--agencies", province]
+        pages = reps.loc[reps["province"] == province, "agency"].nunique()
+    say(f"  {pages:,} agency pages, cold ...")
+    cold = run(processed, out, "--only", "agency_summary", *sel, *j)
+    per = sorted(v for k, v in cold["pages"].items() if k.startswith("agency_summary"))
+    # steady state: the page time once a worker's kernel is warm (its first page excluded)
+    steady = per[jobs:] if len(per) > jobs else per
+    res["pages"] = {
+        "n": pages,
+        "cold_s": cold["seconds"],
+        "mean_page_s": sum(steady) / max(1, len(steady)),
+        "ok": cold["ok"] and len(per) == pages,
+    }
+    if n <= FULL_PAGES_UP_TO:
+        say("  nothing changed ...")
+        res["nothing"] = run(processed, out, *j)  # completes the state (index written)
+        res["nothing"] = run(processed, out, *j)
+    agency = change_one_report(processed)
+    say(f"  one report changed ({agency}) ...")
+    extra = [] if n <= FULL_PAGES_UP_TO else ["--agencies", agency]
+    one = run(processed, out, *extra, *j)
+    res["one"] = one
+    res["one_ran"] = sorted(one["pages"])
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(processed, ignore_errors=True)
+    return res
+
+
+def rows(results: list[dict[str, Any]], jobs: int) -> list[list[str]]:
+    out = []
+    for r in results:
+        n, p = r["agencies"], r["pages"]
+        where = f"{n:,} agencies / {r['reports']:,} reports"
+        sample = "" if p["n"] == n else f" (one province: {p['n']:,} pages)"
+        out.append(
+            [
+                f"agency pages, cold, {where}{sample}",
+                f">= {TARGET_PAGES_S:.0f} pages/s",
+                f"{_rate(p['n'], p['cold_s'])} ({p['cold_s']:.0f} s incl. planning, kernel start)",
+                "met" if p["ok"] and p["n"] / p["cold_s"] >= TARGET_PAGES_S else "NOT MET",
+            ]
+        )
+        warm = jobs / p["mean_page_s"] if p["mean_page_s"] else 0.0
+        out.append(
+            [
+                f"agency pages, warm kernels, {where}",
+                f">= {TARGET_PAGES_S:.0f} pages/s",
+                f"{warm:.1f} pages/s ({p['mean_page_s']:.2f} s a page × {jobs} workers)",
+                "met" if warm >= TARGET_PAGES_S else "NOT MET",
+            ]
+        )
+        if p["n"] != n:
+            est = n / (p["n"] / p["cold_s"]) / 60
+            out.append([f"all {n:,} agency pages (extrapolated)", "~35 min", f"~{est:.0f} min", ""])
+        c = r["corpus"]
+        each = ", ".join(f"{k} {v:.0f} s" for k, v in sorted(c["pages"].items()))
+        out.append(
+            [
+                f"cross_year + corpus_overview, {where}",
+                f"< {TARGET_CORPUS_S:.0f} s",
+                f"{c['seconds']:.0f} s ({each})",
+                "met" if c["ok"] and c["seconds"] < TARGET_CORPUS_S else "NOT MET",
+            ]
+        )
+        if "nothing" in r:
+            t = r["nothing"]["seconds"]
+            out.append(
+                [
+                    f"nothing changed, {where}",
+                    f"< {TARGET_NOTHING_S:.0f} s",
+                    f"{t:.1f} s",
+                    "met" if t < TARGET_NOTHING_S else "NOT MET",
+                ]
+            )
+        o = r["one"]
+        target = TARGET_ONE_S.get(n)
+        out.append(
+            [
+                f"one report changed, {where}",
+                f"< {target:.0f} s" if target else "-",
+                f"{o['seconds']:.0f} s, ran: {', '.join(r['one_ran'])}",
+                ("met" if o["ok"] and o["seconds"] < target else "NOT MET") if target else "",
+            ]
+        )
+    return out
+
+
+def bench(sizes: list[int], jobs: int, work: Path | None = None) -> list[list[str]]:
+    from analysis.reports import synthetic
+
+    tmp = Path(tempfile.mkdtemp(prefix="gdr-bench-reports-", dir=work))
+    try:
+        say("report step: generating and building the template corpus ...")
+        templates = synthetic.templates(tmp / "templates", jobs=jobs)
+        results = [measure(n, templates, tmp, jobs) for n in sizes]
+        return rows(results, jobs)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000", help="agency counts, comma separated")
+    ap.add_argument("--jobs", type=int, default=0, help="workers (0: one per core)")
+    args = ap.parse_args(argv)
+    jobs = args.jobs or len(os.sched_getaffinity(0))
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    table = bench(sizes, jobs)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench import table as fmt
+
+    print(fmt("Report step at scale (issue 15)", ["what", "wanted", "measured", ""], table))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
