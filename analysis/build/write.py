@@ -38,6 +38,7 @@ from ..atomic import atomic_path
 from ..issues import Issue
 from ..tidy import PARTS_DIR, YEAR
 from .corpus import CrossInput, cross_year_rows
+from .indicators import SliceFingerprints, corpus_task, report_rows
 from .progress import Progress
 from .versions import writer_version
 
@@ -170,6 +171,7 @@ def _write_slice(args: tuple[str, list[Item], list[CrossInput] | None]) -> dict[
 
 def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) -> dict[str, Any]:
     pieces = {name: _Pieces(out, name, schema) for name, schema in tidy.SCHEMAS.items()}
+    fps = SliceFingerprints()  # the sentence hashes of the corpus indicators (indicators.py)
     for it in items:
         rec = json.loads(Path(it.cache_file).read_text(encoding="utf-8"))
         rec["file"] = it.file
@@ -195,6 +197,9 @@ def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) ->
         )
         pieces["cells"].add(tidy.cell_rows(rec), year)
         pieces["checks"].add(tidy.check_rows(rec), year)
+        pieces["indicators"].add(report_rows(rec), year)
+        fps.add(rec)
+    fps.save(out)
     for row in cross_year_rows(cross) if cross else ():
         pieces["checks"].add([row], row.get(YEAR))
     return {name: p.close() for name, p in pieces.items()}
@@ -461,6 +466,7 @@ def write_tables(
     )
     for _ in mapped:
         progress.step()
+    tasks.append(corpus_task(root, wv, tasks, stats))  # the corpus indicators, from the slices
     results = [_write_slice(t) for t in tasks]  # all made now: this reads each result.json
     folders = [t[0] for t in tasks]
     merges = []
