@@ -247,3 +247,36 @@ def test_cli_summary_and_csv(built, tmp_path):
     summary = pd.read_csv(target, encoding="utf-8-sig")
     row = summary.loc[summary["agency"] == "甲市交通运输局"].iloc[0]
     assert row["reports"] == 3 and row["late"] == 1 and row["repetition_flagged"] == 1
+
+
+def test_problems_list_filters_and_sorts_without_script_and_escapes_names(built):
+    from analysis.reports import indicators as ri
+
+    _, out, df = built
+    hostile = df.assign(
+        agency=df["agency"].where(df["agency"] != "乙县民政局", "<script>x</script>")
+    )
+    page = ri.problems_table(ri.problems(hostile))
+    assert "<script" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+    assert 'id="gdr-f-timeliness"' in page and 'id="gdr-s-value"' in page
+    assert page.count("<table") == len(ri.SORTS)  # one copy per sort order
+    # sorted by value, largest first: the 38 days late row comes before the 1.0 shares
+    by_value = page.split('gdr-by-value">', 1)[1]
+    assert by_value.index(">38.0<") < by_value.index(">1.0<")
+    summary = ri.agency_summary(df)
+    gov = summary.loc[summary["agency"] == "丁县人民政府"].iloc[0]
+    assert gov["reports"] == 2 and gov["years_missing"] == 1
+
+
+def test_stored_indicator_counts_match_the_seed_corpus():
+    import nbformat
+    from conftest import RAW
+
+    from analysis.reports import indicators as ri
+
+    processed = ROOT / "data" / "processed"
+    build(RAW, processed, jobs=1, quiet=True)  # nbval's data; a no-op when up to date
+    nb = nbformat.read(str(ROOT / "notebooks" / "indicators.ipynb"), as_version=4)
+    cell = next(c for c in nb.cells if "NBVAL_CHECK_OUTPUT" in c.source)
+    stored = "".join(o["text"] for o in cell.outputs).rstrip("\n")
+    assert stored == ri.counts_text(ri.load(str(processed))[0])

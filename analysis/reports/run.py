@@ -33,6 +33,7 @@ from typing import Any
 
 from ..atomic import atomic_path, write_text
 from ..build.versions import closure, fingerprint
+from .indicators import page_fingerprints
 from .names import unique_slugs
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -44,6 +45,7 @@ CODE_MODULES = (
     "analysis.reports.data",
     "analysis.reports.charts",
     "analysis.reports.html",
+    "analysis.reports.indicators",
 )
 STATE_FILE = ".state.json"
 KERNEL = "python3"
@@ -106,6 +108,7 @@ def plan(processed_dir: Path, notebooks_dir: Path) -> tuple[list[Job], Any]:
     for kind, title, desc in [
         ("corpus_overview", "语料总览", "语料构成、各指标的抽取覆盖率、有警告或错误的报告"),
         ("cross_year", "跨年度、跨机关比较", "各指标逐年、各机关的数值与覆盖网格"),
+        ("indicators", "报告质量指标", "按时发布、内容完整、数字一致、重复与模板、语料缺年度"),
     ]:
         jobs.append(
             Job(
@@ -143,7 +146,9 @@ def plan(processed_dir: Path, notebooks_dir: Path) -> tuple[list[Job], Any]:
                 fingerprint=rd.view_fingerprint(view),
             )
         )
+    ind_fps = page_fingerprints(processed_dir)  # the indicator rows each page reads
     for j in jobs:
+        j.fingerprint = _sha(j.fingerprint, ind_fps.get(j.kind, ind_fps.get(j.title, "")))
         tpl = Path(j.template).read_bytes() if Path(j.template).exists() else b"(missing)"
         j.fingerprint = _sha(
             j.fingerprint,
@@ -492,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--only",
         action="append",
-        choices=["agency_summary", "cross_year", "corpus_overview"],
+        choices=["agency_summary", "cross_year", "corpus_overview", "indicators"],
         help="run only this kind of notebook (repeatable)",
     )
     ap.add_argument("--quiet", action="store_true")
