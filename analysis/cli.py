@@ -1,4 +1,5 @@
-"""Command line: `python -m analysis extract PATH... --format jsonl`, `python -m analysis build`."""
+"""Command line: `python -m analysis extract PATH... --format jsonl`, `python -m analysis build`,
+`python -m analysis indicators [--format csv --out FILE]`."""
 
 from __future__ import annotations
 
@@ -67,6 +68,31 @@ def _cmd_build(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_indicators(args: argparse.Namespace) -> int:
+    from . import dataset
+    from .atomic import write_text
+    from .reports.indicators import agency_summary
+
+    try:
+        ind = dataset.indicators(args.processed)
+    except FileNotFoundError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    summary = agency_summary(ind)
+    if args.format == "csv":
+        text = summary.to_csv(index=False, lineterminator="\r\n")
+        if args.out:
+            write_text(Path(args.out), "\ufeff" + text)
+        else:
+            sys.stdout.write(text)
+        return 0
+    import pandas as pd
+
+    with pd.option_context("display.max_rows", None, "display.width", 200):
+        sys.stdout.write(summary.to_string(index=False) + "\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -94,5 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     b.add_argument("--quiet", action="store_true")
     b.set_defaults(func=_cmd_build)
+    ix = sub.add_parser("indicators", help="how well each agency reports: a per-agency summary")
+    ix.add_argument("--processed", default="data/processed", help="the processed tables' folder")
+    ix.add_argument("--format", choices=["text", "csv"], default="text")
+    ix.add_argument("--out", default=None, help="write the CSV here (UTF-8 with BOM for Excel)")
+    ix.set_defaults(func=_cmd_indicators)
     args = ap.parse_args(argv)
     return args.func(args)

@@ -68,7 +68,8 @@ def load(
     years: Iterable[int] | None = None,
     columns: list[str] | None = None,
 ) -> pd.DataFrame:
-    """One processed table (reports, metrics, issues, texts, cells, checks) as a DataFrame.
+    """One processed table (reports, metrics, issues, texts, cells, checks, indicators) as a
+    DataFrame.
 
     With `years`, only those report years are read (from the partitions): the same
     columns as the whole table (texts and issues may also ask for `report_year`), rows
@@ -129,3 +130,11 @@ def checks(
     processed_dir: str | Path | None = None, years: Iterable[int] | None = None
 ) -> pd.DataFrame:
     return load("checks", processed_dir, years)
+
+
+def indicators(
+    processed_dir: str | Path | None = None, years: Iterable[int] | None = None
+) -> pd.DataFrame:
+    """How well each body reports: timeliness, completeness, consistency, repetition, template
+    and coverage rows (see the README's indicators section)."""
+    return load("indicators", processed_dir, years)

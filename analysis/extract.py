@@ -20,6 +20,8 @@ from .document.sentences import Document, build_document
 from .facts.figures import extract_figures
 from .facts.metadata import AGENCY_FIELDS, Metadata, describe_agency, level_and_place, read_metadata
 from .issues import Issue
+from .quality.fingerprints import hashes, names_of, pack
+from .quality.parts import find_parts
 from .read.load import Loaded, LoadError, load_bytes, read_file
 from .tables.read import merge_metrics, read_tables
 
@@ -174,6 +176,10 @@ def extract_loaded(
         "issues": [i.as_dict() for i in issues],
         "ok": True,
     }
+    # what the indicators need of the text (analysis/quality): required parts, sentence hashes
+    read = {c.get("table") for c in tables.get("cells", ())}
+    record["parts"] = find_parts(doc.text, year, read)
+    record["fingerprint"] = pack(hashes(doc.text, names_of(meta["agency"], meta["place"])))
     return record, doc
 
 

@@ -126,6 +126,20 @@ CHECKS_SCHEMA = pa.schema(
         ("message", pa.string()),
     ]
 )
+# how well each body reports (analysis/build/indicators.py): one row per report and indicator,
+# and one per body and year without a report in the corpus (coverage, report_id empty)
+INDICATORS_SCHEMA = pa.schema(
+    [
+        ("report_id", pa.string()),
+        ("agency", pa.string()),
+        ("report_year", pa.int64()),
+        ("indicator", pa.string()),
+        ("status", pa.string()),
+        ("value", pa.float64()),
+        ("detail", pa.string()),
+        ("evidence", pa.string()),
+    ]
+)
 
 SCHEMAS = {
     "reports": REPORTS_SCHEMA,
@@ -134,6 +148,7 @@ SCHEMAS = {
     "texts": TEXTS_SCHEMA,
     "cells": CELLS_SCHEMA,
     "checks": CHECKS_SCHEMA,
+    "indicators": INDICATORS_SCHEMA,
 }
 
 

@@ -37,7 +37,8 @@ STAGES: list[tuple[str, ...]] = [
     ),  # shared vocabulary
     ("analysis.read",),  # 1 bytes → text + grids
     ("analysis.document",),  # 2 normalized text, sentences, offsets
-    ("analysis.facts", "analysis.tables"),  # 3 metadata and prose figures | table cells and checks
+    ("analysis.facts", "analysis.tables", "analysis.quality"),  # 3 metadata and prose figures |
+    # table cells and checks | required parts, sentence fingerprints, deadlines
     ("analysis.extract",),  # the spine: one file → one record
     ("analysis.tidy",),  # records → rows (the tables' schema)
     ("analysis.build",),  # 4 records → tidy tables

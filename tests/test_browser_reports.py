@@ -35,6 +35,7 @@ EXPECTED_IMAGES = {
     "corpus_overview": len(rd.OVERVIEW_COUNTS) + 2,
     "cross_year": 1 + len(rd.DEFAULT_CROSS_YEAR),
     "agency": 3,
+    "indicators": 0,
 }
 
 HARNESS = """<!DOCTYPE html><html><head><meta charset="utf-8"></head>\
@@ -175,16 +176,22 @@ def test_every_page_linked_from_the_index_loads_with_its_charts(built, tmp_path)
     res = json.loads(html.unescape(m.group(1)))
     assert res["index"]["title"] == "政府信息公开工作年度报告 · 报告索引"
     assert res["index"]["scripts"] == 1  # the search's own inline script, nothing external
-    assert len(res["links"]) == 2 + 2  # overview, cross-year, and one summary per agency
+    assert len(res["links"]) == 3 + 2  # overview, cross-year, indicators, one summary per agency
     assert set(res["pages"]) == set(res["links"])
     for href, page in res["pages"].items():
         assert "error" not in page, (href, page)
         kind = "agency" if "/agency/" in href else href.rsplit("/", 1)[-1].removesuffix(".html")
         assert page["images"] == EXPECTED_IMAGES[kind] == page["decoded"], (href, page)
         assert page["scripts"] == 0, href
-        assert "缺失" in page["text"] or kind == "corpus_overview"
+        assert "缺失" in page["text"] or kind in ("corpus_overview", "indicators")
     titles = {p["title"] for p in res["pages"].values()}
-    assert titles == {MULTI, EVIL, "语料总览", "跨年度、跨机关比较"}  # the injection stayed text
+    assert titles == {
+        MULTI,
+        EVIL,
+        "语料总览",
+        "跨年度、跨机关比较",
+        "报告质量指标",
+    }  # the injection stayed text
     evil_page = next(p for p in res["pages"].values() if p["title"] == EVIL)
     assert (
         EVIL in evil_page["text"] and "pwned" not in titles

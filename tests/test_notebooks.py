@@ -22,6 +22,7 @@ PARAMS = {
     "agency_summary": {"agency", "processed_dir"},
     "cross_year": {"metrics", "agencies", "highlight", "processed_dir"},
     "corpus_overview": {"highlight", "processed_dir"},
+    "indicators": {"processed_dir"},
 }
 
 
@@ -29,7 +30,7 @@ def _nb(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(str(path), as_version=4)
 
 
-def test_the_three_notebooks_exist():
+def test_the_notebooks_exist():
     assert {p.stem for p in NOTEBOOKS} == set(PARAMS)
 
 

@@ -108,7 +108,7 @@ def test_hostile_agency_names_give_safe_distinct_files_escaped_pages_and_running
     # every link on the index leads to a page that exists, inside reports/
     index = (out / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'href="([^"]+)"', index)
-    assert len(links) == len(HOSTILE) + 2
+    assert len(links) == len(HOSTILE) + 3
     for href in links:
         target = (out / unquote(html.unescape(href))).resolve()
         assert target.is_file() and out in target.parents

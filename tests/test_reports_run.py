@@ -75,7 +75,7 @@ def test_skips_unchanged_work_reruns_only_what_a_change_touches_and_survives_a_f
     out = tmp_path / "reports"
     cold = _run(tmp_path)
     assert cold.returncode == 0, cold.stderr
-    assert "4 ran, 0 skipped (unchanged)" in cold.stderr
+    assert "5 ran, 0 skipped (unchanged)" in cold.stderr
     pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
     assert pages == [
         "agency/张店区商务局.html",
@@ -83,8 +83,9 @@ def test_skips_unchanged_work_reruns_only_what_a_change_touches_and_survives_a_f
         "corpus_overview.html",
         "cross_year.html",
         "index.html",
+        "indicators.html",
     ]
-    assert len(list(out.rglob("*.ipynb"))) == 4
+    assert len(list(out.rglob("*.ipynb"))) == 5
     stamps = {
         p: p.stat().st_mtime_ns
         for p in out.rglob("*")
@@ -99,7 +100,7 @@ def test_skips_unchanged_work_reruns_only_what_a_change_touches_and_survives_a_f
     for p in (tmp_path / "processed").glob("*.parquet"):
         os.utime(p)
     warm = _run(tmp_path)
-    assert warm.returncode == 0 and "0 ran, 4 skipped (unchanged)" in warm.stderr
+    assert warm.returncode == 0 and "0 ran, 5 skipped (unchanged)" in warm.stderr
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
 
     # one raw file changed, and the cross_year template is broken: the changed agency and the
@@ -120,8 +121,13 @@ def test_skips_unchanged_work_reruns_only_what_a_change_touches_and_survives_a_f
         fh.write("\n本报告另附说明。\n")
     bad = _run(tmp_path, notebooks=nb_dir)
     assert bad.returncode == 1
-    assert _ran(bad) == {"agency_summary · 张店区商务局", "cross_year", "corpus_overview"}
-    assert "2 ran, 1 skipped (unchanged), 1 failed" in bad.stderr
+    assert _ran(bad) == {
+        "agency_summary · 张店区商务局",
+        "cross_year",
+        "corpus_overview",
+        "indicators",
+    }
+    assert "3 ran, 1 skipped (unchanged), 1 failed" in bad.stderr
     assert (
         f"FAILED {nb_dir / 'cross_year.ipynb'}" in bad.stderr
         and "boom: broken template" in bad.stderr

@@ -43,6 +43,7 @@ from ..atomic import atomic_path
 from ..issues import Issue
 from ..tidy import PARTS_DIR, YEAR
 from .corpus import CrossInput, cross_year_rows
+from .indicators import SliceFingerprints, corpus_task, report_rows
 from .progress import Progress
 from .versions import writer_version
 
@@ -217,6 +218,7 @@ def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) ->
     pieces = {name: _Pieces(out, name, schema) for name, schema in tidy.SCHEMAS.items()}
     keys: dict[str, Any] = {}
     enc = json.JSONEncoder(ensure_ascii=False).encode
+    fps = SliceFingerprints()  # the sentence hashes of the corpus indicators (indicators.py)
     for it in items:
         rec = json.loads(Path(it.cache_file).read_text(encoding="utf-8"))
         rec["file"] = it.file
@@ -244,6 +246,9 @@ def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) ->
         )
         pieces["cells"].add(tidy.cell_rows(rec), year)
         pieces["checks"].add(tidy.check_rows(rec), year)
+        pieces["indicators"].add(report_rows(rec), year)
+        fps.add(rec)
+    fps.save(out)
     if cross:  # rows pair reports across years: any change to the inputs changes every year
         whole = hashlib.sha1(enc(cross).encode()).hexdigest()
         for row in cross_year_rows(cross):
@@ -491,6 +496,7 @@ def write_tables(
     )
     for _ in mapped:
         progress.step()
+    tasks.append(corpus_task(root, wv, tasks, stats))  # the corpus indicators, from the slices
     results = [_write_slice(t) for t in tasks]  # all made now: this reads each result.json
     folders = [t[0] for t in tasks]
     merges: list[tuple[int, tuple[str, Any]]] = []  # (rows, task): the largest are started first
@@ -507,7 +513,10 @@ def write_tables(
             for y, (first, count, n) in zip(r[name]["years"], r[name]["year_batches"]):
                 by_year.setdefault(y, []).append((f, first, count))
                 year_rows[y] = year_rows.get(y, 0) + n
-                year_keys.setdefault(y, []).append(r["year_keys"][_year_dir(y)])
+                # a piece without keys by year (the corpus indicators): its folder, named
+                # for all of its inputs, is its key for every year
+                yk = r.get("year_keys", {}).get(_year_dir(y)) or Path(f).name
+                year_keys.setdefault(y, []).append(yk)
         years = all_years[name] = sorted(by_year, key=year_order)
         for y in years:
             rel = f"{name}/{_year_dir(y)}/part-0.parquet"

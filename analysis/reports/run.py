@@ -33,6 +33,7 @@ from typing import Any
 
 from ..atomic import atomic_path, write_text
 from ..build.versions import closure, fingerprint
+from .indicators import page_fingerprints
 from .names import unique_slugs
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -44,6 +45,7 @@ CODE_MODULES = (
     "analysis.reports.data",
     "analysis.reports.charts",
     "analysis.reports.html",
+    "analysis.reports.indicators",
 )
 STATE_FILE = ".state.json"
 # what the index shows and filters on for each agency (see data.agency_rows)
@@ -95,6 +97,11 @@ CORPUS_PAGES: list[tuple[str, str, str]] = [
         "cross_year",
         "跨年度、跨机关比较",
         "各指标逐年的分布（中位数、四分位）、按层级和地区、最高与最低的机关",
+    ),
+    (
+        "indicators",
+        "报告质量指标",
+        "按时发布、内容完整、数字一致、重复与模板、语料缺年度",
     ),
 ]
 BUILTIN_PAGES = {"corpus_overview", "cross_year"}
@@ -166,7 +173,9 @@ def plan(processed_dir: Path, notebooks_dir: Path) -> tuple[list[Job], Any]:
                 fingerprint=prints[name],
             )
         )
+    ind_fps = page_fingerprints(processed_dir)  # the indicator rows each page reads
     for j in jobs:
+        j.fingerprint = _sha(j.fingerprint, ind_fps.get(j.kind, ind_fps.get(j.title, "")))
         tpl = Path(j.template).read_bytes() if Path(j.template).exists() else b"(missing)"
         j.fingerprint = _sha(
             j.fingerprint,

@@ -1,0 +1,445 @@
+"""The `indicators` table: how well each body reports, per report and over the corpus.
+
+Per report, from its record alone (rows written with the report's slice, so an unchanged
+slice keeps them): timeliness (`quality.timeliness`), completeness (`quality.parts`, found at
+extraction) and consistency (the record's table identities and prose-versus-table checks).
+
+Over the corpus, once per build after the slices are written: repetition (the share of a
+report's sentence shingles found in the same body's report of the year before, flagged above
+50%), templates (near-identical reports of different bodies in the same year, Jaccard ≥ 0.8)
+and coverage (years between a body's first and last report with none in the corpus). They
+are computed with numpy from the sentence hashes each slice saved beside its pieces
+(`fingerprints.npz`), into a piece folder of their own keyed by the slices' keys: an
+unchanged corpus recomputes nothing. Sentences found in the reports of very many bodies
+(the format's boilerplate) are left out of both, so that a shared standard phrase is
+neither a copy nor a template.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import tidy
+from ..quality import timeliness
+from ..quality.fingerprints import names_of, passages, unpack
+from ..quality.parts import NAMES
+
+REPEAT_FLAG = 0.5  # more than this share repeated from the year before is flagged
+TEMPLATE_JACCARD = 0.8  # two bodies' reports at least this alike share a template
+MIN_SHINGLES = 5  # fewer sentences than this: too little text to judge repetition or templates
+BOILERPLATE_BODIES = 30  # a sentence in at least this many bodies' reports (or 1%) is boilerplate
+MINHASH_ROUNDS = 6  # candidate pairs share a minimum hash in one of these many permutations
+PIECE_YEAR = "__partition_year"  # as in build/write.py (which imports this module)
+FINGERPRINTS = "fingerprints.npz"
+# statuses that are a problem to show (the others: on time, complete, passed, ok, cannot assess)
+PROBLEMS = ("late", "inconsistent", "incomplete", "failed", "flagged", "no report in the corpus")
+CANNOT = "cannot assess"
+
+
+def _row(
+    rec: dict[str, Any],
+    indicator: str,
+    status: str,
+    value: float | None,
+    detail: str,
+    evidence: str | None,
+) -> dict[str, Any]:
+    return {
+        "report_id": rec.get("file"),
+        "agency": rec.get("agency"),
+        "report_year": rec.get("report_year"),
+        "indicator": indicator,
+        "status": status,
+        "value": value,
+        "detail": detail,
+        "evidence": evidence,
+    }
+
+
+def _timeliness(rec: dict[str, Any]) -> dict[str, Any]:
+    t = timeliness.assess(rec.get("report_year"), rec.get("publish_date"), rec.get("agency"))
+    date = rec.get("publish_date")
+    evidence = f"发布日期 {date} (来源: {rec.get('date_source') or '未知'})" if date else None
+    return _row(rec, "timeliness", t["status"], t["value"], t["detail"], evidence)
+
+
+def _completeness(rec: dict[str, Any]) -> dict[str, Any]:
+    parts = rec.get("parts") or {}
+    if not parts.get("regime"):
+        return _row(rec, "completeness", CANNOT, None, "报告年度不明,无法确定应有的组成部分", None)
+    present, missing = parts.get("present") or [], parts.get("missing") or []
+    total = len(present) + len(missing)
+    found = "、".join(NAMES[k] for k in present) or "无"
+    if missing:
+        detail = f"按{parts['source']}应有{total}部分,缺少: " + "、".join(NAMES[k] for k in missing)
+        return _row(rec, "completeness", "incomplete", float(len(missing)), detail, found)
+    detail = f"按{parts['source']}应有的{total}部分均有"
+    return _row(rec, "completeness", "complete", 0.0, detail, found)
+
+
+def _consistency(rec: dict[str, Any]) -> dict[str, Any]:
+    checks = rec.get("checks") or []
+    failed = [c for c in checks if c.get("status") == "fail"]
+    passed = sum(1 for c in checks if c.get("status") == "pass")
+    if failed:
+        detail = f"{len(failed)}项核对未通过(共{len(checks)}项): " + "; ".join(
+            f"{c.get('check')}: {c.get('message')}" for c in failed
+        )
+        cells = sorted({str(x) for c in failed for x in (c.get("cells") or [])})
+        return _row(rec, "consistency", "failed", float(len(failed)), detail, ", ".join(cells))
+    if passed:
+        return _row(rec, "consistency", "passed", 0.0, f"{passed}项核对均通过", None)
+    why = "没有可核对的表格或数字" if not checks else "各项核对均因单元格为空或数字为约数无法判断"
+    return _row(rec, "consistency", CANNOT, None, why, None)
+
+
+def report_rows(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The per-report indicator rows of one record (timeliness, completeness, consistency)."""
+    return [_timeliness(rec), _completeness(rec), _consistency(rec)]
+
+
+class SliceFingerprints:
+    """The sentence hashes of one slice's reports, saved beside its pieces for the corpus step."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.body: list[str] = []
+        self.agency: list[str] = []
+        self.place: list[str] = []
+        self.year: list[int] = []
+        self.counts: list[int] = []
+        self.hashes: list[int] = []
+
+    def add(self, rec: dict[str, Any]) -> None:
+        agency, year = rec.get("agency"), rec.get("report_year")
+        if not agency or year is None:
+            return  # no body or no year: nothing to compare it with
+        hs = unpack(rec.get("fingerprint") or "")
+        self.ids.append(rec["file"])
+        self.body.append(rec.get("agency_key") or agency)
+        self.agency.append(agency)
+        self.place.append(rec.get("place") or "")
+        self.year.append(int(year))
+        self.counts.append(len(hs))
+        self.hashes.extend(hs)
+
+    def save(self, folder: Path) -> None:
+        np.savez(
+            folder / FINGERPRINTS,
+            ids=np.array(self.ids, dtype=str),
+            body=np.array(self.body, dtype=str),
+            agency=np.array(self.agency, dtype=str),
+            place=np.array(self.place, dtype=str),
+            year=np.array(self.year, dtype=np.int64),
+            counts=np.array(self.counts, dtype=np.int64),
+            hashes=np.array(self.hashes, dtype=np.int64),
+        )
+
+
+def _load(folders: list[str]) -> dict[str, np.ndarray]:
+    keys = ("ids", "body", "agency", "place", "year", "counts", "hashes")
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in keys + ("slice",)}
+    for i, f in enumerate(folders):
+        p = Path(f) / FINGERPRINTS
+        if not p.exists():
+            continue
+        with np.load(p) as z:
+            for k in keys:
+                parts[k].append(z[k])
+            parts["slice"].append(np.full(len(z["ids"]), i, dtype=np.int64))
+    if not parts["ids"]:
+        empty = {k: np.array([], dtype=np.int64) for k in keys + ("slice",)}
+        for k in ("ids", "body", "agency", "place"):
+            empty[k] = np.array([], dtype=str)
+        return empty
+    return {k: np.concatenate(v) for k, v in parts.items()}
+
+
+def _mix(*cols: np.ndarray) -> np.ndarray:
+    """One 64-bit key from int columns (multiply-xorshift; wraps on purpose)."""
+    out = np.zeros(len(cols[0]), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for c in cols:
+            out = (out ^ c.astype(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
+            out ^= out >> np.uint64(29)
+    return out
+
+
+def corpus_rows(data: dict[str, np.ndarray]) -> tuple[list[dict[str, Any]], dict[int, set]]:
+    """Repetition, template and coverage rows from the corpus's hashes (numpy), and for each
+    flagged report the hashes whose passages are to be shown: ({report index: hashes})."""
+    n = len(data["ids"])
+    rows: list[dict[str, Any]] = []
+    show: dict[int, set] = {}
+    if n == 0:
+        return rows, show
+    _, body = np.unique(data["body"], return_inverse=True)
+    year = data["year"]
+    counts = data["counts"]
+    owner = np.repeat(np.arange(n), counts)  # the report each hash belongs to
+    h = data["hashes"]
+    # boilerplate: hashes in the reports of very many bodies
+    n_bodies = int(body.max()) + 1
+    limit = max(BOILERPLATE_BODIES, int(0.01 * n_bodies))
+    pair = np.unique(np.stack([h, body[owner].astype(np.int64)], axis=1), axis=0)
+    uh, per = np.unique(pair[:, 0], return_counts=True)
+    boiler = uh[per >= limit]
+    keep = ~np.isin(h, boiler) if len(boiler) else np.ones(len(h), dtype=bool)
+    h, owner = h[keep], owner[keep]
+    size = np.bincount(owner, minlength=n)
+    bounds = np.searchsorted(owner, np.arange(n + 1))  # owner is sorted: report i's hashes
+    # repetition: (body, year - 1, hash) among the corpus's (body, year, hash)
+    b_o, y_o = body[owner], year[owner]
+    here = _mix(b_o, y_o, h)
+    before = _mix(b_o, y_o - 1, h)
+    repeated = np.isin(before, here)
+    rep = np.bincount(owner[repeated], minlength=n)
+    report_key = _mix(body, year)
+    has_prev = np.isin(_mix(body, year - 1), report_key)
+    for i in range(n):
+        base = {
+            "report_id": str(data["ids"][i]),
+            "agency": str(data["agency"][i]),
+            "report_year": int(year[i]),
+            "indicator": "repetition",
+            "evidence": None,
+        }
+        if not has_prev[i]:
+            rows.append(
+                base
+                | {
+                    "status": CANNOT,
+                    "value": None,
+                    "detail": f"语料中没有该机关{int(year[i]) - 1}年度的报告,无法比较",
+                }
+            )
+            continue
+        if size[i] < MIN_SHINGLES:
+            rows.append(
+                base
+                | {
+                    "status": CANNOT,
+                    "value": None,
+                    "detail": f"可比较的句子太少({int(size[i])}句),无法判断",
+                }
+            )
+            continue
+        share = float(rep[i]) / float(size[i])
+        flag = share > REPEAT_FLAG
+        detail = (
+            f"{int(rep[i])}/{int(size[i])}句({share:.0%})与该机关{int(year[i]) - 1}年度报告"
+            f"相同(年份、数字和机关名称不计),{'超过' if flag else '未超过'}50%"
+        )
+        rows.append(
+            base
+            | {"status": "flagged" if flag else "ok", "value": round(share, 4), "detail": detail}
+        )
+        if flag:
+            a, b = bounds[i], bounds[i + 1]
+            show[len(rows) - 1] = set(h[a:b][repeated[a:b]].tolist())
+    rows += _templates(data, body, year, h, bounds, size, show, len(rows))
+    rows += _coverage(data, body, year)
+    return rows, show
+
+
+def _templates(data, body, year, h, bounds, size, show, offset) -> list[dict[str, Any]]:
+    """Near-identical reports of different bodies in the same year: candidates share a minimum
+    hash under one of a few permutations (MinHash), then each pair's exact Jaccard decides."""
+    n = len(size)
+    ok = size >= MIN_SHINGLES
+    owner = np.repeat(np.arange(n), size)
+    sel = ok[owner]
+    ho, oo = h[sel].astype(np.uint64), owner[sel]
+    cand: set[tuple[int, int]] = set()
+    if len(oo):
+        starts = np.flatnonzero(np.r_[True, oo[1:] != oo[:-1]])
+        who = oo[starts]
+        with np.errstate(over="ignore"):
+            for r in range(MINHASH_ROUNDS):
+                perm = (ho ^ np.uint64(0x5BD1E995 * (r + 1))) * np.uint64(0xFF51AFD7ED558CCD | 1)
+                mins = np.minimum.reduceat(perm, starts)
+                key = _mix(mins.view(np.int64), year[who])
+                order = np.argsort(key, kind="stable")
+                ks, ws = key[order], who[order]
+                edges = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1], True])
+                for g in np.flatnonzero(np.diff(edges) >= 2):  # groups of two reports or more
+                    a, b = edges[g], edges[g + 1]
+                    group = ws[a:b][:64]
+                    for x in range(len(group)):
+                        for y in range(x + 1, len(group)):
+                            i, j = int(group[x]), int(group[y])
+                            if body[i] != body[j]:
+                                cand.add((min(i, j), max(i, j)))
+    sets: dict[int, set] = {}
+
+    def hs(i: int) -> set:
+        if i not in sets:
+            sets[i] = set(h[bounds[i] : bounds[i + 1]].tolist())
+        return sets[i]
+
+    best: dict[int, tuple[float, int, set]] = {}
+    for i, j in sorted(cand):
+        a, b = hs(i), hs(j)
+        shared = a & b
+        jac = len(shared) / len(a | b)
+        if jac >= TEMPLATE_JACCARD:
+            for x, y in ((i, j), (j, i)):
+                if x not in best or jac > best[x][0]:
+                    best[x] = (jac, y, shared)
+    rows = []
+    for i in range(n):
+        base = {
+            "report_id": str(data["ids"][i]),
+            "agency": str(data["agency"][i]),
+            "report_year": int(year[i]),
+            "indicator": "template",
+            "evidence": None,
+        }
+        if not ok[i]:
+            rows.append(
+                base
+                | {
+                    "status": CANNOT,
+                    "value": None,
+                    "detail": f"可比较的句子太少({int(size[i])}句),无法判断",
+                }
+            )
+        elif i in best:
+            jac, other, shared = best[i]
+            detail = (
+                f"与{data['agency'][other]}的{int(year[other])}年度报告"
+                f"({data['ids'][other]})近乎相同: Jaccard {jac:.2f} ≥ {TEMPLATE_JACCARD}"
+                "(年份、数字和机关名称不计)"
+            )
+            show[offset + len(rows)] = shared
+            rows.append(base | {"status": "flagged", "value": round(jac, 4), "detail": detail})
+        else:
+            rows.append(
+                base
+                | {
+                    "status": "ok",
+                    "value": None,
+                    "detail": "未发现同年度其他机关与之近乎相同"
+                    f"(Jaccard ≥ {TEMPLATE_JACCARD})的报告",
+                }
+            )
+    return rows
+
+
+def _coverage(data, body, year) -> list[dict[str, Any]]:
+    """Years between a body's first and last report in the corpus with no report of it."""
+    rows = []
+    order = np.lexsort((year, body))
+    b, y = body[order], year[order]
+    edges = np.flatnonzero(np.r_[True, b[1:] != b[:-1], True])
+    for s, e in zip(edges[:-1], edges[1:]):
+        years = set(y[s:e].tolist())
+        first, last = min(years), max(years)
+        name = str(data["agency"][order[s]])
+        for gap in range(first, last + 1):
+            if gap in years:
+                continue
+            detail = (
+                f"语料中没有该机关{gap}年度的报告(已有{first}–{last}年度中的"
+                f"{len(years)}份)。可能只是语料未收录,不等于该机关未发布"
+            )
+            rows.append(
+                {
+                    "report_id": None,
+                    "agency": name,
+                    "report_year": gap,
+                    "indicator": "coverage",
+                    "status": "no report in the corpus",
+                    "value": None,
+                    "detail": detail,
+                    "evidence": None,
+                }
+            )
+    return rows
+
+
+def _texts(folders: list[str], want: dict[int, list[str]]) -> dict[str, str]:
+    """The texts of the reports named in `want` ({slice index: report ids}) from the pieces."""
+    out: dict[str, str] = {}
+    for i, ids in want.items():
+        p = Path(folders[i]) / "texts.arrow"
+        if not p.exists():
+            continue
+        with pa.memory_map(str(p)) as src:
+            table = pa.ipc.open_file(src).read_all()
+            t = table.filter(pc.is_in(table["report_id"], pa.array(ids)))
+            out.update(zip(t["report_id"].to_pylist(), t["text"].to_pylist()))
+    return out
+
+
+def _evidence(rows: list[dict], show: dict[int, set], data: dict, folders: list[str]) -> None:
+    """The repeated or shared passages of the flagged rows, cut from their reports' texts."""
+    index = {str(r): i for i, r in enumerate(data["ids"])}
+    want: dict[int, list[str]] = {}
+    for k in show:
+        i = index[rows[k]["report_id"]]
+        want.setdefault(int(data["slice"][i]), []).append(rows[k]["report_id"])
+    texts = _texts(folders, want)
+    for k, hashes in show.items():
+        i = index[rows[k]["report_id"]]
+        names = names_of(str(data["agency"][i]), str(data["place"][i]) or None)
+        found = passages(texts.get(rows[k]["report_id"], ""), names, hashes)
+        rows[k]["evidence"] = " / ".join(found) if found else None
+
+
+def _write(folder: Path, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    schema = tidy.INDICATORS_SCHEMA
+    result: dict[str, Any] = {name: {"rows": 0, "years": []} for name in tidy.SCHEMAS}
+    if rows:
+        cols = {n: pa.array([r[n] for r in rows], type=schema.field(n).type) for n in schema.names}
+        cols[PIECE_YEAR] = cols["report_year"]
+        table = pa.table(cols, schema=schema.append(pa.field(PIECE_YEAR, pa.int64())))
+        opts = pa.ipc.IpcWriteOptions(compression="lz4")
+        with pa.ipc.new_file(str(folder / "indicators.arrow"), table.schema, options=opts) as w:
+            w.write_table(table)
+        years = sorted({r["report_year"] for r in rows if r["report_year"] is not None})
+        result["indicators"] = {"rows": len(rows), "years": years}
+    return result
+
+
+def corpus_task(
+    root: Path, version: str, tasks: list[tuple[str, Any, Any]], stats: dict[str, Any]
+) -> tuple[str, list, None]:
+    """The corpus indicators as one more piece folder of the write (made here if missing),
+    keyed by the slices' own keys: a task tuple for `write.write_tables` to merge."""
+    folders = [t[0] for t in tasks]
+    key = hashlib.sha1(
+        json.dumps([version, "indicators", [Path(f).name for f in folders]]).encode()
+    ).hexdigest()[:24]
+    final = root / f"indicators-{key}"
+    t0 = time.monotonic()
+    if not (final / "result.json").exists():
+        data = _load(folders)
+        rows, show = corpus_rows(data)
+        _evidence(rows, show, data, folders)
+        tmp = Path(tempfile.mkdtemp(prefix=".piece-", dir=root))
+        try:
+            result = _write(tmp, rows)
+            (tmp / "result.json").write_text(json.dumps(result, sort_keys=True), encoding="utf-8")
+            tmp.rename(final)
+        except OSError:
+            if not (final / "result.json").exists():
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        stats["indicators_computed"] = True
+    stats["indicators_s"] = time.monotonic() - t0
+    if stats.get("indicators_computed") and not stats.get("quiet"):
+        print(f"  corpus indicators in {stats['indicators_s']:.2f} s", file=sys.stderr)
+    return (str(final), [], None)
