@@ -399,17 +399,17 @@ def _evidence(rows: list[dict], show: dict[int, set], data: dict, folders: list[
 
 
 def _write(folder: Path, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    schema = tidy.INDICATORS_SCHEMA
-    result: dict[str, Any] = {name: {"rows": 0, "years": []} for name in tidy.SCHEMAS}
+    """The corpus indicators as a piece like a slice's (rows grouped by year for the merge)."""
+    from .write import _Pieces  # (write imports this module)
+
+    result: dict[str, Any] = {
+        name: {"rows": 0, "years": [], "year_batches": []} for name in tidy.SCHEMAS
+    }
     if rows:
-        cols = {n: pa.array([r[n] for r in rows], type=schema.field(n).type) for n in schema.names}
-        cols[PIECE_YEAR] = cols["report_year"]
-        table = pa.table(cols, schema=schema.append(pa.field(PIECE_YEAR, pa.int64())))
-        opts = pa.ipc.IpcWriteOptions(compression="lz4")
-        with pa.ipc.new_file(str(folder / "indicators.arrow"), table.schema, options=opts) as w:
-            w.write_table(table)
-        years = sorted({r["report_year"] for r in rows if r["report_year"] is not None})
-        result["indicators"] = {"rows": len(rows), "years": years}
+        piece = _Pieces(folder, "indicators", tidy.INDICATORS_SCHEMA)
+        for r in rows:
+            piece.add([r], r["report_year"])
+        result["indicators"] = piece.close()
     return result
 
 
