@@ -193,3 +193,28 @@ def test_table_two_rows_named_in_their_own_cells_after_loose_text():
     ]
     assert value(rec, "regulations_in_force") == 4
     assert value(rec, "licensing_decisions") == 41
+
+
+ONE_OTHER_ROW = T3[T3.index("| （六）其他处理") : T3.index("| （七）总计")]  # its three rows
+T2_2021 = (
+    "## 二、主动公开政府信息情况\n\n| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n"
+    "|---|---|---|---|\n| 规章 | 0 | 0 | 2 |\n| 行政规范性文件 | 3 | 1 | 12 |\n\n"
+)
+
+
+def test_a_2021_report_keeping_one_other_handling_row_is_still_2021():
+    t3 = T3.replace(ONE_OTHER_ROW, "| （六）其他处理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |\n")
+    assert t3 != T3
+    rec = extract_text(T2_2021 + report(blocks_markdown()).replace(T3, t3), "r.md")
+    assert rec["format"] == "template2021"
+    got = cells(rec)
+    assert got[("三", "other_handling", "total")] == 1
+    assert got[("二", "normative_documents", "in_force")] == 12
+
+
+def test_a_label_missing_characters_in_its_cell_still_names_its_row():
+    t3 = T3.replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开")
+    assert t3 != T3
+    got = cells(extract_text(report(blocks_markdown()).replace(T3, t3), "r.md"))
+    assert got[("三", "denied_prohibited_by_law", "total")] == 0
+    assert got[("三", "denied_state_secret", "total")] == 0

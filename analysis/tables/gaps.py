@@ -41,8 +41,14 @@ def _values(run: Run) -> list[Value] | None:
 
 def read_by_order(tok: Tokens, lo: int, hi: int, name: str) -> Table3 | None:
     """Table 三 from the rows of cells between normalized offsets lo and hi, or None."""
+    runs = [r for r in tok.runs if r.cells and lo <= r.start < hi]
+    if not any(
+        tok.label_index(r.line_start) == tok.label_index(r.start) and _values(r) is not None
+        for r in runs
+    ):
+        return None  # every row of cells has label text of its own: nothing to place by order
     seq: list[tuple[str | None, Run, list[Value]]] = []
-    for r in tok.runs:
+    for r in runs:
         if r.start < lo or r.start >= hi or not r.cells:
             continue
         vals = _values(r)
@@ -112,8 +118,8 @@ def drop_mislabelled(t: Table3, tok: Tokens, name: str) -> None:
     it, though the row holding them names its own label in its cells; those figures are
     not the loose label's, so they are left empty and reported, never shifted.
     """
-    if t.placement != "cells":
-        return
+    if t.placement != "cells" or not t.issues:
+        return  # a table read cleanly has no loose label that took another row's figures
     by_line = {r.line_start: r for r in tok.runs if r.cells}
     for k in t.rows:
         where = t.where.get(k)

@@ -34,6 +34,18 @@ def box_text(box: tuple[float, float, float, float] | None) -> str | None:
     return ",".join(fmt(float(v)) for v in box)
 
 
+_FROM_TEXT: dict[str, Any] = {
+    "source": "text",
+    "grid_row": None,
+    "grid_col": None,
+    "page": None,
+    "box": None,
+    "ocr": False,
+    "checked": False,
+    "derived": False,
+}
+
+
 class Sources:
     """Looks up the reader's grid cell behind a normalized offset of the document."""
 
@@ -42,14 +54,7 @@ class Sources:
         self.starts = [s for s, _, _ in doc.lines] if doc.row_sources else []
 
     def at(self, offset: int | None) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "source": "text",
-            "grid_row": None,
-            "grid_col": None,
-            "page": None,
-            "box": None,
-            "ocr": False,
-        }
+        out = dict(_FROM_TEXT)
         if offset is None or not self.starts:
             return out
         li = bisect.bisect_right(self.starts, offset) - 1
@@ -62,16 +67,13 @@ class Sources:
             (c for c, (a, _, stop) in enumerate(row) if a <= offset < max(stop, a + 1)), None
         )
         out["source"] = grid.source
-        out["ocr"] = bool(getattr(grid, "ocr", False)) or grid.source == "ocr"
+        out["ocr"] = grid.source == "ocr" or bool(getattr(grid, "ocr", False))
         out["grid_row"] = k
         if grid.pages:
             out["page"] = grid.pages[k]
         if col is not None:
-            cell = grid.cell(k, col)
             out["grid_col"] = col
-            out["page"] = cell.page if cell.page is not None else out["page"]
-            out["box"] = box_text(cell.box)
-            out["ocr"] = out["ocr"] or bool(getattr(cell, "ocr", False))
+            out["box"] = box_text(grid.boxes.get((k, col)))
         return out
 
     def mark(
@@ -82,10 +84,12 @@ class Sources:
     ) -> list[dict[str, Any]]:
         """Add the provenance keys to one row's cell records (and `checked`/`derived`, set
         later); a cell without a span of its own is placed by its row."""
+        if not self.starts:  # no reader grids: every cell came from text
+            for c in cells:
+                c.update(_FROM_TEXT)
+            return cells
         for c, span in zip(cells, spans):
             c.update(self.at(span[0] if span else where[0] if where else None))
-            c["checked"] = False
-            c["derived"] = False
         return cells
 
 

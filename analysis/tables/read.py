@@ -146,7 +146,9 @@ def read_tables(doc: Document) -> dict[str, Any]:
                 f"which may be cut short; left empty",
             )
         )
-    layouts = [x for x in ((t3.layout if t3 else None), (t2.layout if t2 else None), hint) if x]
+    # table 二's columns tell the formats apart best; some 2021 reports keep the 2019 table
+    # 三's single (六)其他处理 row, so table 三 decides only where table 二 cannot
+    layouts = [x for x in ((t2.layout if t2 else None), (t3.layout if t3 else None), hint) if x]
     if t3 and t2 and t3.layout and t2.layout and t3.layout != t2.layout:
         issues.append(
             Issue(

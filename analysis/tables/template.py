@@ -35,7 +35,7 @@ T3_ROWS: list[Row] = [
     Row(
         "denied_prohibited_by_law",
         "2.其他法律行政法规禁止公开",
-        r"法律行政法规禁止公开|法规禁止公开",
+        r"法律行政法规禁止公开|法规禁止公开|其他法律行政",  # a PDF may drop 法规禁 from its cell
         "denied",
     ),
     Row("denied_three_safeties", "3.危及“三安全一稳定”", r"危及", "denied"),

@@ -187,6 +187,8 @@ def read_table2(
 def _own_rows(tok: Tokens, found: dict[str, list[Run]], lo: int, hi: int) -> None:
     """Rows the label chain left out, found as rows of cells that name them in their own
     cells (a markdown table after loose text that named later rows first)."""
+    if all(k in found for k in ROWS_BY_LAYOUT["2021"]):
+        return  # every row of either layout's first six is there
     for r in tok.runs:
         if r.start < lo or r.start >= hi or not r.cells:
             continue
