@@ -715,6 +715,14 @@ def main(argv: list[str] | None = None) -> int:
                     f"{jobs} processes",
                 ],
                 [
+                    "build: corpus indicators (repetition, templates, coverage)",
+                    f"{cs.get('files', 0):,}",
+                    f"{cs.get('indicators_s', 0):.2f}",
+                    rate(cs.get("files", 0), cs.get("indicators_s", 0)),
+                    "-",
+                    "part of the write phase; 1 process",
+                ],
+                [
                     "build: total, cold",
                     f"{cs.get('files', 0):,}",
                     f"{cold['seconds']:.1f}",

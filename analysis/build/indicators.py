@@ -176,6 +176,23 @@ def _mix(*cols: np.ndarray) -> np.ndarray:
     return out
 
 
+def _member(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether each element of `a` is in `b`: one sort and a binary search (np.isin's hash
+    table was several times slower on millions of hashes).
+
+    >>> _member(np.array([3, 5, 9]), np.array([9, 3])).tolist()
+    [True, False, True]
+    """
+    if len(b) == 0:
+        return np.zeros(len(a), dtype=bool)
+    s = np.sort(b)
+    order = np.argsort(a)  # sorted queries: the search walks memory in order
+    sa = a[order]
+    hit = np.empty(len(a), dtype=bool)
+    hit[order] = s[np.minimum(np.searchsorted(s, sa), len(s) - 1)] == sa
+    return hit
+
+
 def corpus_rows(data: dict[str, np.ndarray]) -> tuple[list[dict[str, Any]], dict[int, set]]:
     """Repetition, template and coverage rows from the corpus's hashes (numpy), and for each
     flagged report the hashes whose passages are to be shown: ({report index: hashes})."""
@@ -192,10 +209,10 @@ def corpus_rows(data: dict[str, np.ndarray]) -> tuple[list[dict[str, Any]], dict
     # boilerplate: hashes in the reports of very many bodies
     n_bodies = int(body.max()) + 1
     limit = max(BOILERPLATE_BODIES, int(0.01 * n_bodies))
-    pair = np.unique(np.stack([h, body[owner].astype(np.int64)], axis=1), axis=0)
-    uh, per = np.unique(pair[:, 0], return_counts=True)
+    _, first = np.unique(_mix(h, body[owner]), return_index=True)  # one per (hash, body)
+    uh, per = np.unique(np.sort(h[first]), return_counts=True)
     boiler = uh[per >= limit]
-    keep = ~np.isin(h, boiler) if len(boiler) else np.ones(len(h), dtype=bool)
+    keep = ~_member(h, boiler)
     h, owner = h[keep], owner[keep]
     size = np.bincount(owner, minlength=n)
     bounds = np.searchsorted(owner, np.arange(n + 1))  # owner is sorted: report i's hashes
@@ -203,10 +220,10 @@ def corpus_rows(data: dict[str, np.ndarray]) -> tuple[list[dict[str, Any]], dict
     b_o, y_o = body[owner], year[owner]
     here = _mix(b_o, y_o, h)
     before = _mix(b_o, y_o - 1, h)
-    repeated = np.isin(before, here)
+    repeated = _member(before, here)
     rep = np.bincount(owner[repeated], minlength=n)
     report_key = _mix(body, year)
-    has_prev = np.isin(_mix(body, year - 1), report_key)
+    has_prev = _member(_mix(body, year - 1), report_key)
     for i in range(n):
         base = {
             "report_id": str(data["ids"][i]),
@@ -376,10 +393,13 @@ def _texts(folders: list[str], want: dict[int, list[str]]) -> dict[str, str]:
         p = Path(folders[i]) / "texts.arrow"
         if not p.exists():
             continue
+        wanted = pa.array(ids)
         with pa.memory_map(str(p)) as src:
-            table = pa.ipc.open_file(src).read_all()
-            t = table.filter(pc.is_in(table["report_id"], pa.array(ids)))
-            out.update(zip(t["report_id"].to_pylist(), t["text"].to_pylist()))
+            reader = pa.ipc.open_file(src)
+            for b in range(reader.num_record_batches):  # a batch at a time: memory stays low
+                batch = reader.get_batch(b)
+                t = batch.filter(pc.is_in(batch.column("report_id"), wanted))
+                out.update(zip(t.column("report_id").to_pylist(), t.column("text").to_pylist()))
     return out
 
 

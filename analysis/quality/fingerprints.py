@@ -8,7 +8,7 @@ set of its hashes (its sentence shingles), packed as little-endian int64 bytes i
 that a record stays small. Table rows (pipe or tab lines) are left out: their labels are the
 format's, the same in every report.
 
-The work is done on the joined text at once (one `str.translate`, two `findall`), so that
+The work is done on the joined text at once (one regex deletion, one `findall`), so that
 a report costs a few Python operations per sentence.
 """
 
@@ -21,11 +21,13 @@ import struct
 from collections.abc import Iterable
 
 MIN_CHARS = 8  # a normalized sentence shorter than this (a heading, 其他) is not a shingle
-# a sentence ends with a stop: a heading or a title (no stop) is the format's, not the body's
-_SENTENCE = re.compile(r"[^。!?;！？；\n]*[。!?;！？；]")
-_DELETE = str.maketrans(
-    "", "", "0123456789.,%:;·•-—–_()（）《》〈〉“”\"'‘’、，,[]【】〔〕{} \u3000\t/*#=+"
-)
+# a sentence ends with a stop: a heading or a title (no stop) is the format's, not the body's.
+# The second branch takes a run without a stop whole (found as ""), so that the scan stays
+# linear on long lines without one.
+_SENTENCE = re.compile(r"([^。!?;！？；\n]*[。!?;！？；])|[^。!?;！？；\n]+")
+# deleted before hashing: figures, spaces and the punctuation around them (a regex scan;
+# str.translate would look every character up in a dict)
+_DELETE = re.compile(r"[0-9.,%:·\-—–_()（）《》“”\"'、\[\]【】〔〕 \u3000]+")
 
 
 def names_of(agency: str | None, place: str | None) -> list[str]:
@@ -45,19 +47,33 @@ def names_of(agency: str | None, place: str | None) -> list[str]:
     return out
 
 
-def sentences(text: str, names: Iterable[str] = ()) -> tuple[list[str], list[str]]:
-    """The prose sentences of `text` and their normalized keys, aligned one to one (stops,
-    line ends and the name are all the masking keeps or takes, so both split alike).
+def _prose(text: str) -> str:
+    return "\n".join(line for line in text.split("\n") if "|" not in line and "\t" not in line)
 
-    >>> s, k = sentences("一、概述\\n2021年共受理申请12件。某局表示感谢！\\n| 表 | 1 |", ["某局"])
-    >>> s, k
-    (['2021年共受理申请12件。', '某局表示感谢！'], ['年共受理申请件。', '表示感谢！'])
-    """
-    prose = "\n".join(line for line in text.split("\n") if "|" not in line and "\t" not in line)
-    masked = prose
+
+def _mask(prose: str, names: Iterable[str]) -> str:
     for n in names:
-        masked = masked.replace(n, "")
-    return _SENTENCE.findall(prose), _SENTENCE.findall(masked.translate(_DELETE))
+        prose = prose.replace(n, "")
+    return _DELETE.sub("", prose)
+
+
+def keys(text: str, names: Iterable[str] = ()) -> list[str]:
+    """The normalized keys of the prose sentences of `text` ("" for a run without a stop).
+
+    >>> keys("一、概述\\n2021年共受理申请12件。某局表示感谢！\\n| 表 | 1 |", ["某局"])
+    ['', '年共受理申请件。', '表示感谢！']
+    """
+    return _SENTENCE.findall(_mask(_prose(text), names))
+
+
+def sentences(text: str, names: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """The prose sentences of `text`, each with its key (masked one by one: for display).
+
+    >>> sentences("一、概述\\n2021年共受理申请12件。", [])
+    [('2021年共受理申请12件。', '年共受理申请件。')]
+    """
+    names = list(names)
+    return [(s, _mask(s, names)) for s in _SENTENCE.findall(_prose(text)) if s]
 
 
 def _hash(key: str) -> int:
@@ -76,8 +92,7 @@ def hashes(text: str, names: Iterable[str] = ()) -> list[int]:
     >>> len(a)
     2
     """
-    _, keys = sentences(text, names)
-    return sorted({_hash(k) for k in keys if len(k) >= MIN_CHARS})
+    return sorted({_hash(k) for k in keys(text, names) if len(k) >= MIN_CHARS})
 
 
 def pack(values: list[int]) -> str:
@@ -103,8 +118,7 @@ def passages(text: str, names: Iterable[str], wanted: set[int], limit: int = 3) 
     """
     out: list[str] = []
     seen: set[int] = set()
-    names = list(names)
-    for sent, key in zip(*sentences(text, names)):
+    for sent, key in sentences(text, names):
         if len(key) < MIN_CHARS:
             continue
         h = _hash(key)

@@ -179,6 +179,19 @@ def page_fingerprints(processed_dir: str | Path) -> dict[str, str]:
     return out
 
 
+def for_agency(processed_dir: str | None, agency: str) -> pd.DataFrame:
+    """One agency's indicator rows, read from the year partitions with a filter (an agency page
+    need not load a national table)."""
+    import pyarrow.dataset as pads
+
+    from .. import dataset
+
+    table = dataset.scan("indicators", processed_dir or None).to_table(
+        filter=pads.field("agency") == agency
+    )
+    return table.to_pandas()[list(dataset.tidy.INDICATORS_SCHEMA.names)]
+
+
 # ---- the list of problems, sortable and filterable without any script --------------------
 # Radio buttons and CSS only (the pages hold no script at all): one filter per indicator, and
 # one copy of the table per sort order, the chosen one shown.
