@@ -195,3 +195,15 @@ def test_a_zone_named_after_its_county_short_name():
     assert rec["agency"] == "平潭综合实验区"
     assert (rec["division_code"], rec["province"]) == ("350128", "福建省")
     assert parse("某某综合实验区") is None  # no unit has that short name
+
+
+def test_an_autonomous_prefecture_in_its_short_written_form():
+    # 临夏州 for 临夏回族自治州: the title drops the place, a sentence gives it
+    text = (
+        "州卫生健康委2021年政府信息公开工作年度报告\n一、总体情况\n"
+        "2021年,临夏州卫生健康委认真贯彻落实《条例》。\n"
+    )
+    rec = extract_text(text)
+    assert rec["agency"] == "临夏州卫生健康委"
+    assert (rec["division_code"], rec["level"]) == ("622900", "prefecture")
+    assert rec["agency_key"] == "甘肃省临夏回族自治州卫生健康委员会"
