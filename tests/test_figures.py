@@ -487,3 +487,10 @@ def test_the_first_of_a_list_of_category_counts_is_not_the_total():
     assert value(rec_of(body), "proactive_total") == 120
     # a topic with no list after it stays a candidate
     assert value(rec_of("2020年我局主动公开环境信息45条。\n"), "proactive_total") == 45
+
+
+def test_items_disclosed_on_request_are_not_requests_but_their_none_is():
+    body = "2020年我局主动公开信息60条,依申请公开政府信息5条。\n"
+    assert value(rec_of(body), "applications_received") is None
+    body = "2020年我局主动公开信息60条,其中工作动态60条、依申请公开信息0条。\n"
+    assert value(rec_of(body), "applications_received") == 0

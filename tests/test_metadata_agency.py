@@ -57,6 +57,8 @@ def test_the_division_modules_match_what_the_generator_wrote():
         "杭州杭州市财政局",  # a place written twice is no chain
         "嘉兴市财政局嘉兴市财政局",  # a name doubled by a page template
         "政府",  # a body with no place at all
+        "共处理局",  # a sentence opening: 2019年,共处理局…
+        "报送市委",  # a fragment: …报送市委
     ],
 )
 def test_text_around_a_name_is_not_a_name(name):
@@ -77,6 +79,8 @@ def test_text_around_a_name_is_not_a_name(name):
         ("上海市公安局徐汇分局", "provincial", "上海市", "310000"),
         ("随县高新技术产业开发区", "county", "随县", "421321"),
         ("平桥区发改委", "county", "平桥区", "411503"),
+        ("仁怀市工业和信息化局", "county", "仁怀市", "520382"),  # 信息 inside a body's name
+        ("河北省工业和信息化厅", "provincial", "河北省", "130000"),
     ],
 )
 def test_a_name_gets_level_place_and_code_from_the_division_table(name, level, place, code):
@@ -191,3 +195,15 @@ def test_a_zone_named_after_its_county_short_name():
     assert rec["agency"] == "平潭综合实验区"
     assert (rec["division_code"], rec["province"]) == ("350128", "福建省")
     assert parse("某某综合实验区") is None  # no unit has that short name
+
+
+def test_an_autonomous_prefecture_in_its_short_written_form():
+    # 临夏州 for 临夏回族自治州: the title drops the place, a sentence gives it
+    text = (
+        "州卫生健康委2021年政府信息公开工作年度报告\n一、总体情况\n"
+        "2021年,临夏州卫生健康委认真贯彻落实《条例》。\n"
+    )
+    rec = extract_text(text)
+    assert rec["agency"] == "临夏州卫生健康委"
+    assert (rec["division_code"], rec["level"]) == ("622900", "prefecture")
+    assert rec["agency_key"] == "甘肃省临夏回族自治州卫生健康委员会"

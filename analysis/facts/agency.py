@@ -42,8 +42,10 @@ _BODY = re.compile(
 _NATIONAL_PREFIX = re.compile(r"^(?:国务院|国家|中华人民共和国|中国|中央)")
 # words that end a sentence fragment, not a name: verbs, particles, pronouns, page chrome
 _NOT_IN_NAME = re.compile(
+    # (not 信息 or 工作: 工业和信息化局, 机关工作委员会 are bodies)
     r"[在以对向为将把被从于等了的是及或与并由据按其该本我各]|通过|根据|按照|关于|开展|进行|"
-    r"部署|推进|落实|加强|负责|牵头|联系|制定|印发|发布|公开|公布|报告|工作|情况|信息|网站|"
+    r"部署|推进|落实|加强|负责|牵头|联系|制定|印发|发布|公开|公布|报告|情况|网站|处理|办理|"
+    r"受理|答复|收到|报送|共计|"
     r"门户|登录|注册|搜索|输入|首页|位置|当前|打印|关闭|字体|浏览|收藏|分享|选择|下属|所属|"
     r"直属|有关|相关|各级|单位"
 )

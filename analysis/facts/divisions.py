@@ -51,6 +51,10 @@ def _table() -> tuple[dict[str, Division], dict[str, tuple[Division, ...]]]:
         # (鹿城) is too often an ordinary word to be read as a place
         if d.level != COUNTY and d.short != d.name and len(d.short) >= 2:
             names.setdefault(d.short, []).append(d)
+        # 甘南州 for 甘南藏族自治州, 长阳县 for 长阳土家族自治县: the usual short written form
+        for full, tail in (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗")):
+            if d.name.endswith(full) and len(d.short) >= 2 and d.short + tail != d.name:
+                names.setdefault(d.short + tail, []).append(d)
     return by_code, {k: tuple(v) for k, v in names.items()}
 
 
@@ -70,6 +74,8 @@ def named(name: str) -> tuple[Division, ...]:
     ['370812']
     >>> sorted(d.code for d in named("鼓楼区"))[:2]
     ['320106', '320302']
+    >>> named("甘南州")[0].name
+    '甘南藏族自治州'
     """
     return _table()[1].get(name, ())
 

@@ -309,14 +309,25 @@ RULES: list[Rule] = [
     Rule(
         "applications_received",
         "依申请公开N件",
-        # 依申请公开3次 / 依申请公开信息0条 / 依申请信息公开办理有69件: a tally of the
-        # year's work names the requests by the kind of disclosure (street, district and
-        # county reports)
+        # 依申请公开3次 / 依申请信息公开办理有69件: a tally of the year's work names the
+        # requests by the kind of disclosure (street and county reports). Items of
+        # information (依申请公开信息N条) are not requests; only their none is (below).
         _r(
-            r"依申请(?:信息)?公开(?:政府信息|信息)?(?:申请)?(?:办理|受理)?(?:了|有)?"
-            r"(?:共计|共|数量为|为)?" + NUM + r"\s*(?P<unit>件|次|条)"
+            r"依申请(?:信息)?公开(?:申请)?(?:办理|受理)?(?:了|有)?(?:共计|共|数量为|为)?"
+            + NUM
+            + r"\s*(?P<unit>件|次)"
         ),
         0.75,
+        not_after=_r(r"(?:主动|其中)$"),
+    ),
+    Rule(
+        "applications_received",
+        "依申请公开信息0条",
+        # 依申请公开信息0条: nothing disclosed on request, so nothing was requested (a district
+        # bureau's list of what it published)
+        _r(r"依申请公开(?:政府)?信息(?:为)?0\s*条"),
+        0.75,
+        kind="zero",
         not_after=_r(r"(?:主动|其中)$"),
     ),
     Rule(
@@ -685,6 +696,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {
     "主动公开…合计N条": ("合计", "总计"),
     "主动公开A、B等信息N条": ("主动",),
     "依申请公开N件": ("依申请",),
+    "依申请公开信息0条": ("依申请公开",),
     "没有依申请公开的信息": ("依申请公开",),
     "受理…申请N件": ("申请",),
     "办理…申请N件": ("申请",),

@@ -24,13 +24,11 @@ AGENCY_SUFFIX = (
     r"(?:人民政府办公厅|人民政府办公室|人民政府|政府办公室|办公厅|办公室|委员会|管理委员会|管委会|分局|总局|局|厅|委|署|部|"
     r"办|院|中心|监狱|海关|银行|学校|大学|馆|会|所|站|队|处|司|社|台)"
 )
-_AGENCY = re.compile(rf"^[{_CJK}()]{{2,32}}?{AGENCY_SUFFIX}$")
 _SPAM = re.compile(
     r"[A-Za-z0-9_]|下载|官网|官方|app|体育(?:官方|平台|下载|投注|娱乐|app)|娱乐|博彩|彩票|棋牌|赌|真人|投注|开户|平台|入口|手机|网址|娱|澳门|威尼斯|"
     r"葡京|金沙|永利|皇冠|电竞|贵宾|老虎机|百家乐",
     re.I,
 )
-_PLACE_ONLY = re.compile(rf"^[{_CJK}]{{1,12}}(?:省|自治区|市|自治州|州|盟|地区|区|县|旗|自治县)$")
 _OFFICE_TAIL = re.compile(
     r"(?<=[局委厅部])(?:政务公开办公室|政务公开办|信息公开办公室|政府信息公开领导小组办公室|办公室|综合科|综合处|法规科|政务公开科)$"
 )
@@ -81,16 +79,6 @@ _DATE_PATTERNS = [
 _DATE_LINE = re.compile(
     r"^[\s•·|]*(?:日期|时间)?[:]?\s*(?:(?:19|20)\d{2}[-/.年]\s*\d{1,2}[-/.月]\s*\d{1,2}日?|\d{1,2}\.\d{1,2}\.(?:19|20)\d{2})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
 )
-
-MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
-# tried in this order at each position: a lazy match must not stop at 州 inside 贵州 or 兖州
-_ADMIN_STEPS = [
-    re.compile(rf"[{_CJK}]{{1,8}}?(?:特别行政区|自治区|省)"),
-    re.compile(rf"[{_CJK}]{{1,8}}?地区"),
-    re.compile(rf"[{_CJK}]{{1,8}}?(?:自治县|自治旗|区|县|旗)"),
-    re.compile(rf"[{_CJK}]{{1,8}}?(?:自治州|市|盟)"),
-]
-
 
 # what describe_agency adds to a record beyond level and place (the reports table's columns)
 AGENCY_FIELDS = (
