@@ -89,3 +89,25 @@ def test_a_photo_without_text_is_refused_with_a_message():
         load_bytes("holiday.jpg", buf.getvalue())
     assert e.value.code == "no-text" and str(e.value).startswith("holiday.jpg:")
     assert "no text" in str(e.value)
+
+
+def test_a_saved_page_with_its_table_as_a_picture_reads_the_picture(tmp_path, html_rec):
+    from analysis.extract import extract_path
+
+    html = report_html()
+    start = html.index('<table border="1" cellspacing="0">')
+    end = html.index("</table>", start) + len("</table>")
+    head = html[: html.index("<body>")]
+    picture = screenshot(head + "<body>" + html[start:end] + "</body></html>", tmp_path, 900, 1700)
+    (tmp_path / "page_files").mkdir()
+    (tmp_path / "page_files" / "t3.png").write_bytes(picture)
+    (tmp_path / "page_files" / "logo.png").write_bytes(picture[:0])  # (empty: skipped)
+    page = html[:start] + '<p><img src="page_files/t3.png"></p>' + html[end:]
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    rec = extract_path(tmp_path / "page.html")
+    assert rec["ok"] and any(i["code"] == "ocr" for i in rec["issues"])
+    truth = {k: v for k, v in _cells(html_rec).items() if k[0] == "三"}
+    got = {k: v for k, v in _cells(rec).items() if k[0] == "三"}
+    assert all(truth[k] == v for k, v in got.items() if v is not None)
+    assert sum(1 for k, v in got.items() if v == truth[k]) >= 0.9 * len(truth)
+    assert rec["metrics"]["applications_received"]["value"] == 85

@@ -92,13 +92,20 @@ def load_bytes(source: str, data: bytes) -> Loaded:
     except UndecodableError as e:
         raise LoadError(e.code, f"{name}: {e}", digest, len(data)) from e
     issues: list[Issue] = []
+    pages: list[tuple[int, int, int]] = []
     if dec.note:
         issues.append(Issue("warning", "mojibake", f"{name}: {dec.note}"))
     text, title = dec.text, ""
     grids: list[Grid] = []
     file_format = "txt"
     if is_html:
-        page = read_page(dec.text)
+        if "<img" in dec.text or "<IMG" in dec.text:  # tables put in as pictures: OCR
+            from .documents import read_page_with_pictures
+
+            page, pages, more_issues = read_page_with_pictures(source, dec.text)
+            issues += more_issues
+        else:
+            page = read_page(dec.text)
         text, title, grids = page.text, page.title, page.grids
         file_format = "html"
         if suffix not in HTML_SUFFIXES:
@@ -126,7 +133,9 @@ def load_bytes(source: str, data: bytes) -> Loaded:
                 f"{name}: {text.count(chr(0xFFFD))} characters could not be decoded and show as �",
             )
         )
-    return Loaded(source, digest, len(data), dec.encoding, file_format, text, title, issues, grids)
+    return Loaded(
+        source, digest, len(data), dec.encoding, file_format, text, title, issues, grids, pages
+    )
 
 
 def read_file(path: str | Path) -> bytes:
