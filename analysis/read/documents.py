@@ -16,14 +16,11 @@ import io
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from ..issues import Issue
 from .html import looks_like_html, read_page
-
-if TYPE_CHECKING:
-    from .load import Loaded
+from .loaded import MAX_DOC_BYTES, Loaded, LoadError
 
 MAX_PIXELS = 60_000_000  # a page image past this is a poster or a bomb, not a report page
 
@@ -45,15 +42,11 @@ def ocr_enabled() -> bool:
     return os.environ.get("ANALYSIS_OCR", "1") not in ("0", "off", "no", "false")
 
 
-def _error(code: str, message: str, digest: str, size: int):
-    from .load import LoadError
-
+def _error(code: str, message: str, digest: str, size: int) -> LoadError:
     return LoadError(code, message, digest, size)
 
 
 def _loaded(source, data, digest, file_format, text, grids, pages, issues, title=""):
-    from .load import Loaded
-
     name = os.path.basename(source)
     if not text.strip():
         raise _error("no-text", f"{name}: no text could be read from the {file_format} file",
@@ -219,7 +212,6 @@ def _picture(path: Path):
     """The picture at `path` if it is one worth reading (not an icon, not too large)."""
     from PIL import Image, UnidentifiedImageError
 
-    from .load import MAX_DOC_BYTES
     from .sniff import sniff
 
     try:

@@ -26,8 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .compose import Composer, place
-from .pdf import join_text
+from .compose import Composer, join_text, place
 from .rules import tables_from_rules
 
 ENGINE_VERSION = "rapidocr-3.10.0/2"  # part of the cache key: a new engine reads afresh
