@@ -111,3 +111,34 @@ def test_a_saved_page_with_its_table_as_a_picture_reads_the_picture(tmp_path, ht
     assert all(truth[k] == v for k, v in got.items() if v is not None)
     assert sum(1 for k, v in got.items() if v == truth[k]) >= 0.9 * len(truth)
     assert rec["metrics"]["applications_received"]["value"] == 85
+
+
+def test_ocr_runs_with_the_network_off(tmp_path):
+    """The models ship in the wheel: nothing is fetched, even with no network at all."""
+    import shutil
+    import subprocess
+    import sys
+
+    if not shutil.which("unshare") or subprocess.run(["unshare", "-n", "true"]).returncode:
+        pytest.skip("cannot make a process without network here (unshare -n)")
+    from PIL import Image, ImageDraw, ImageFont
+
+    from analysis.reports import charts
+
+    img = Image.new("RGB", (420, 90), "white")
+    font = ImageFont.truetype(str(charts.font_path()), 40)
+    ImageDraw.Draw(img).text((10, 20), "申请数量85件", font=font, fill="black")
+    img.save(tmp_path / "line.png")
+    code = (
+        "import sys; from PIL import Image; from analysis.read.ocr import ocr_image; "
+        "print(''.join(w[4] for w in ocr_image(Image.open(sys.argv[1]))['words']))"
+    )
+    proc = subprocess.run(
+        ["unshare", "-n", sys.executable, "-c", code, str(tmp_path / "line.png")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={k: v for k, v in __import__("os").environ.items() if k != "ANALYSIS_OCR_CACHE"},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "85" in proc.stdout and "申请" in proc.stdout

@@ -127,9 +127,12 @@ def _docx(source, data, digest, file_format, issues, size=None) -> Loaded:
 
 
 def _ocr_pages(images: list, name: str) -> list[dict]:
-    from .ocr import read_images
+    from .ocr import OcrTimeout, read_images
 
-    return read_images(images, name)
+    try:
+        return read_images(images, name)
+    except OcrTimeout as e:
+        raise LoadError("too-slow", str(e)) from e
 
 
 def _image(source: str, data: bytes, digest: str, issues: list[Issue]) -> Loaded:
@@ -230,7 +233,7 @@ def read_page_with_pictures(source: str, html: str):
     """(Page, pages, issues) of a saved web page whose pictures from its own folder are read
     by OCR where they stand: each becomes the lines and tables OCR finds in it."""
     from .compose import Composer
-    from .ocr import read_images, write_ocr_page
+    from .ocr import write_ocr_page
 
     name = os.path.basename(source)
     if not ocr_enabled() or not Path(source).is_file():
@@ -250,7 +253,7 @@ def read_page_with_pictures(source: str, html: str):
     page = read_page(marked)
     if not pictures:
         return page, [], []
-    results = read_images([img for _, img in pictures], name)
+    results = _ocr_pages([img for _, img in pictures], name)
     text, pages = page.text, []
     for k, res in enumerate(results):
         token = f"{_MARK}{k}{_MARK}\n"

@@ -30,7 +30,18 @@ def _binary(source: str, data: bytes, kind: str, digest: str) -> Loaded | None:
     """A PDF, Word file or image read by its reader; None for text and web pages."""
     from .documents import read_document
 
-    return read_document(source, data, kind, digest)
+    try:
+        return read_document(source, data, kind, digest)
+    except LoadError:
+        raise
+    except Exception as e:  # a reader's failure on a strange file must not stop the batch
+        name = os.path.basename(source)
+        raise LoadError(
+            "unreadable-document",
+            f"{name}: the {kind} reader failed on this file ({type(e).__name__}: {e})",
+            digest,
+            len(data),
+        ) from e
 
 
 def load_bytes(source: str, data: bytes) -> Loaded:
@@ -63,7 +74,11 @@ def load_bytes(source: str, data: bytes) -> Loaded:
         if "<img" in dec.text or "<IMG" in dec.text:  # tables put in as pictures: OCR
             from .documents import read_page_with_pictures
 
-            page, pages, more_issues = read_page_with_pictures(source, dec.text)
+            try:
+                page, pages, more_issues = read_page_with_pictures(source, dec.text)
+            except Exception as e:  # (OCR too slow, a strange picture): the page text stands
+                page, pages = read_page(dec.text), []
+                more_issues = [Issue("warning", "page-image", f"{name}: pictures not read: {e}")]
             issues += more_issues
         else:
             page = read_page(dec.text)
