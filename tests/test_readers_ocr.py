@@ -89,3 +89,56 @@ def test_a_photo_without_text_is_refused_with_a_message():
         load_bytes("holiday.jpg", buf.getvalue())
     assert e.value.code == "no-text" and str(e.value).startswith("holiday.jpg:")
     assert "no text" in str(e.value)
+
+
+def test_a_saved_page_with_its_table_as_a_picture_reads_the_picture(tmp_path, html_rec):
+    from analysis.extract import extract_path
+
+    html = report_html()
+    start = html.index('<table border="1" cellspacing="0">')
+    end = html.index("</table>", start) + len("</table>")
+    head = html[: html.index("<body>")]
+    picture = screenshot(head + "<body>" + html[start:end] + "</body></html>", tmp_path, 900, 1700)
+    (tmp_path / "page_files").mkdir()
+    (tmp_path / "page_files" / "t3.png").write_bytes(picture)
+    (tmp_path / "page_files" / "logo.png").write_bytes(picture[:0])  # (empty: skipped)
+    page = html[:start] + '<p><img src="page_files/t3.png"></p>' + html[end:]
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    rec = extract_path(tmp_path / "page.html")
+    assert rec["ok"] and any(i["code"] == "ocr" for i in rec["issues"])
+    truth = {k: v for k, v in _cells(html_rec).items() if k[0] == "三"}
+    got = {k: v for k, v in _cells(rec).items() if k[0] == "三"}
+    assert all(truth[k] == v for k, v in got.items() if v is not None)
+    assert sum(1 for k, v in got.items() if v == truth[k]) >= 0.9 * len(truth)
+    assert rec["metrics"]["applications_received"]["value"] == 85
+
+
+def test_ocr_runs_with_the_network_off(tmp_path):
+    """The models ship in the wheel: nothing is fetched, even with no network at all."""
+    import shutil
+    import subprocess
+    import sys
+
+    if not shutil.which("unshare") or subprocess.run(["unshare", "-n", "true"]).returncode:
+        pytest.skip("cannot make a process without network here (unshare -n)")
+    from PIL import Image, ImageDraw, ImageFont
+
+    from analysis.reports import charts
+
+    img = Image.new("RGB", (420, 90), "white")
+    font = ImageFont.truetype(str(charts.font_path()), 40)
+    ImageDraw.Draw(img).text((10, 20), "申请数量85件", font=font, fill="black")
+    img.save(tmp_path / "line.png")
+    code = (
+        "import sys; from PIL import Image; from analysis.read.ocr import ocr_image; "
+        "print(''.join(w[4] for w in ocr_image(Image.open(sys.argv[1]))['words']))"
+    )
+    proc = subprocess.run(
+        ["unshare", "-n", sys.executable, "-c", code, str(tmp_path / "line.png")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={k: v for k, v in __import__("os").environ.items() if k != "ANALYSIS_OCR_CACHE"},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "85" in proc.stdout and "申请" in proc.stdout

@@ -26,11 +26,29 @@ rectangle of texts the span rule gives, whatever the order the cells were found 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from .grid import Grid, is_figure, row_line
 
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom (points, or pixels of an image)
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def join_text(parts: list[str]) -> str:
+    """The text of a cell or wrapped line from its pieces: CJK pieces join without a space.
+
+    >>> join_text(["申请人", "情况"]), join_text(["total", "cases"]), join_text(["结果", "维持"])
+    ('申请人情况', 'total cases', '结果维持')
+    """
+    out = ""
+    for p in (p.strip() for p in parts):
+        if not p:
+            continue
+        if out and not (_CJK.match(out[-1]) or _CJK.match(p[0])):
+            out += " "
+        out += p
+    return out
 
 
 def _edges(values: list[float], tol: float) -> list[float]:

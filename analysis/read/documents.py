@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import io
 import os
-from typing import TYPE_CHECKING
+import re
+from pathlib import Path
+from urllib.parse import unquote
 
 from ..issues import Issue
 from .html import looks_like_html, read_page
-
-if TYPE_CHECKING:
-    from .load import Loaded
+from .loaded import MAX_DOC_BYTES, Loaded, LoadError
 
 MAX_PIXELS = 60_000_000  # a page image past this is a poster or a bomb, not a report page
 
@@ -42,15 +42,11 @@ def ocr_enabled() -> bool:
     return os.environ.get("ANALYSIS_OCR", "1") not in ("0", "off", "no", "false")
 
 
-def _error(code: str, message: str, digest: str, size: int):
-    from .load import LoadError
-
+def _error(code: str, message: str, digest: str, size: int) -> LoadError:
     return LoadError(code, message, digest, size)
 
 
 def _loaded(source, data, digest, file_format, text, grids, pages, issues, title=""):
-    from .load import Loaded
-
     name = os.path.basename(source)
     if not text.strip():
         raise _error("no-text", f"{name}: no text could be read from the {file_format} file",
@@ -131,9 +127,12 @@ def _docx(source, data, digest, file_format, issues, size=None) -> Loaded:
 
 
 def _ocr_pages(images: list, name: str) -> list[dict]:
-    from .ocr import read_images
+    from .ocr import OcrTimeout, read_images
 
-    return read_images(images, name)
+    try:
+        return read_images(images, name)
+    except OcrTimeout as e:
+        raise LoadError("too-slow", str(e)) from e
 
 
 def _image(source: str, data: bytes, digest: str, issues: list[Issue]) -> Loaded:
@@ -178,3 +177,107 @@ def _image(source: str, data: bytes, digest: str, issues: list[Issue]) -> Loaded
         )
     ]
     return _loaded(source, data, digest, "image", text, grids, pages, issues)
+
+
+_IMG = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]+)"|'([^']+)'|([^\s>]+))""", re.I)
+MAX_PAGE_IMAGES = 20  # pictures OCR'd for one saved page (the rest are named in a warning)
+MIN_IMAGE_SIDE = 200  # pixels: icons, logos and buttons are smaller than a table's picture
+_MARK = "\u2063IMG\u2063"  # where a picture stood in the page text (invisible separators)
+
+
+def page_images(source: str, html: str) -> list[Path]:
+    """The pictures a saved web page shows from its own folder (or the folders under it),
+    in page order; remote, inline and outside ones are not read.
+
+    >>> page_images("/nowhere/page.html", '<img src="http://a/b.png"><img src="data:x">')
+    []
+    """
+    if not Path(source).is_file():  # bytes without their folder: nothing to look in
+        return []
+    folder = Path(source).resolve().parent
+    out: list[Path] = []
+    for m in _IMG.finditer(html):
+        path = _local_image(folder, m.group(1) or m.group(2) or m.group(3) or "")
+        if path is not None and path not in out:
+            out.append(path)
+    return out
+
+
+def _local_image(folder: Path, src: str) -> Path | None:
+    src = unquote(src.strip())
+    if not src or re.match(r"^(?:[a-z][a-z0-9+.-]*:|//)", src, re.I):
+        return None
+    path = (folder / src.split("?", 1)[0].split("#", 1)[0]).resolve()
+    return path if path.is_relative_to(folder) and path.is_file() else None
+
+
+def _picture(path: Path):
+    """The picture at `path` if it is one worth reading (not an icon, not too large)."""
+    from PIL import Image, UnidentifiedImageError
+
+    from .sniff import sniff
+
+    try:
+        if path.stat().st_size > MAX_DOC_BYTES:
+            return None
+        data = path.read_bytes()
+        if sniff(data) != "image":
+            return None
+        img = Image.open(io.BytesIO(data))
+        return img.convert("RGB") if min(img.size) >= MIN_IMAGE_SIDE else None
+    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, SyntaxError):
+        return None
+
+
+def read_page_with_pictures(source: str, html: str):
+    """(Page, pages, issues) of a saved web page whose pictures from its own folder are read
+    by OCR where they stand: each becomes the lines and tables OCR finds in it."""
+    from .compose import Composer
+    from .ocr import write_ocr_page
+
+    name = os.path.basename(source)
+    if not ocr_enabled() or not Path(source).is_file():
+        return read_page(html), [], []
+    folder = Path(source).resolve().parent
+    pictures: list = []
+
+    def mark(m: re.Match) -> str:
+        path = _local_image(folder, m.group(1) or m.group(2) or m.group(3) or "")
+        img = _picture(path) if path is not None and len(pictures) < MAX_PAGE_IMAGES else None
+        if img is None:
+            return m.group(0)
+        pictures.append((path.name, img))
+        return f"<p>{_MARK}{len(pictures) - 1}{_MARK}</p>"
+
+    marked = _IMG.sub(mark, html)
+    page = read_page(marked)
+    if not pictures:
+        return page, [], []
+    results = _ocr_pages([img for _, img in pictures], name)
+    text, pages = page.text, []
+    for k, res in enumerate(results):
+        token = f"{_MARK}{k}{_MARK}\n"
+        at = text.find(token)
+        if at < 0:
+            continue
+        out = Composer()
+        write_ocr_page(out, res, k + 1)
+        more, grids, ranges = out.finish()
+        delta = len(more) - len(token)
+        for g in page.grids:  # the page's own tables after the picture move down
+            g.lines = [(a + delta, b + delta) if a > at else (a, b) for a, b in g.lines]
+        pages = [(a + delta, b + delta, p) if a > at else (a, b, p) for a, b, p in pages]
+        for g in grids:
+            g.lines = [(a + at, b + at) for a, b in g.lines]
+        page.grids.extend(grids)
+        pages += [(a + at, b + at, p) for a, b, p in ranges]
+        text = text[:at] + more + text[at + len(token) :]
+    page.grids.sort(key=lambda g: g.lines[0][0])
+    page.text = text
+    issue = Issue(
+        "warning",
+        "ocr",
+        f"{name}: {len(pictures)} picture(s) of the page "
+        f"({', '.join(n for n, _ in pictures)}) read by OCR; their figures are less sure",
+    )
+    return page, sorted(pages), [issue]

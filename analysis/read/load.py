@@ -8,56 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..issues import Issue
 from .encoding import UndecodableError, decode
 from .grid import Grid
 from .html import looks_like_html, read_page, sniff_charset
+from .loaded import MAX_BYTES, MAX_DOC_BYTES, Loaded, LoadError, too_large
 from .sniff import sniff
 
-MAX_BYTES = 20 * 1024 * 1024  # a real report is well under 2 MB; larger files are something else
-# a PDF, Word file or page image of one report: scans and embedded pictures make them larger
-MAX_DOC_BYTES = 100 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
-
-
-@dataclass
-class Loaded:
-    source: str
-    sha256: str
-    size: int
-    encoding: str
-    file_format: str  # "txt", "html", "pdf", "docx", "doc" or "image"
-    text: str  # the report as text; for HTML, the rendered page text
-    page_title: str = ""
-    issues: list[Issue] = field(default_factory=list)
-    grids: list[Grid] = field(
-        default_factory=list
-    )  # the tables the reader found, cells pointing into `text`
-    # (start, end, page number) of each page's text, for the readers with pages (PDF, OCR)
-    pages: list[tuple[int, int, int]] = field(default_factory=list)
-
-
-class LoadError(Exception):
-    def __init__(self, code: str, message: str, sha256: str = "", size: int = 0):
-        super().__init__(message)
-        self.code = code
-        self.sha256 = sha256
-        self.size = size
-
-
-def too_large(name: str, size: int, sha256: str, limit: int = MAX_BYTES) -> LoadError:
-    """The refusal of a file over its limit (said the same way wherever it is noticed)."""
-    return LoadError(
-        "too-large",
-        f"{name}: the file is {size / 2**20:.1f} MB, over the "
-        f"{limit // 2**20} MB limit for one report; it is probably not a single report",
-        sha256,
-        size,
-    )
 
 
 def limit_for(head: bytes) -> int:
@@ -69,7 +30,18 @@ def _binary(source: str, data: bytes, kind: str, digest: str) -> Loaded | None:
     """A PDF, Word file or image read by its reader; None for text and web pages."""
     from .documents import read_document
 
-    return read_document(source, data, kind, digest)
+    try:
+        return read_document(source, data, kind, digest)
+    except LoadError:
+        raise
+    except Exception as e:  # a reader's failure on a strange file must not stop the batch
+        name = os.path.basename(source)
+        raise LoadError(
+            "unreadable-document",
+            f"{name}: the {kind} reader failed on this file ({type(e).__name__}: {e})",
+            digest,
+            len(data),
+        ) from e
 
 
 def load_bytes(source: str, data: bytes) -> Loaded:
@@ -92,13 +64,24 @@ def load_bytes(source: str, data: bytes) -> Loaded:
     except UndecodableError as e:
         raise LoadError(e.code, f"{name}: {e}", digest, len(data)) from e
     issues: list[Issue] = []
+    pages: list[tuple[int, int, int]] = []
     if dec.note:
         issues.append(Issue("warning", "mojibake", f"{name}: {dec.note}"))
     text, title = dec.text, ""
     grids: list[Grid] = []
     file_format = "txt"
     if is_html:
-        page = read_page(dec.text)
+        if "<img" in dec.text or "<IMG" in dec.text:  # tables put in as pictures: OCR
+            from .documents import read_page_with_pictures
+
+            try:
+                page, pages, more_issues = read_page_with_pictures(source, dec.text)
+            except Exception as e:  # (OCR too slow, a strange picture): the page text stands
+                page, pages = read_page(dec.text), []
+                more_issues = [Issue("warning", "page-image", f"{name}: pictures not read: {e}")]
+            issues += more_issues
+        else:
+            page = read_page(dec.text)
         text, title, grids = page.text, page.title, page.grids
         file_format = "html"
         if suffix not in HTML_SUFFIXES:
@@ -126,7 +109,9 @@ def load_bytes(source: str, data: bytes) -> Loaded:
                 f"{name}: {text.count(chr(0xFFFD))} characters could not be decoded and show as �",
             )
         )
-    return Loaded(source, digest, len(data), dec.encoding, file_format, text, title, issues, grids)
+    return Loaded(
+        source, digest, len(data), dec.encoding, file_format, text, title, issues, grids, pages
+    )
 
 
 def read_file(path: str | Path) -> bytes:

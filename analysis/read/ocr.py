@@ -26,8 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .compose import Composer, place
-from .pdf import join_text
+from .compose import Composer, join_text, place
 from .rules import tables_from_rules
 
 ENGINE_VERSION = "rapidocr-3.10.0/2"  # part of the cache key: a new engine reads afresh
@@ -150,11 +149,25 @@ def ocr_image(image) -> dict:
     return res
 
 
-def read_images(images: list, name: str) -> list[dict]:
-    """OCR results of a document's page images, saying each page on stderr in a build."""
+MAX_SECONDS = 600.0  # OCR of one document: past this it is refused, not waited for
+
+
+class OcrTimeout(Exception):
+    pass
+
+
+def read_images(images: list, name: str, budget: float = MAX_SECONDS) -> list[dict]:
+    """OCR results of a document's page images, saying each page on stderr in a build;
+    OcrTimeout when the pages take longer than `budget` seconds (cached pages cost none)."""
     results = []
     progress = os.environ.get("ANALYSIS_OCR_PROGRESS")
+    started = time.perf_counter()
     for i, img in enumerate(images):
+        if time.perf_counter() - started > budget:
+            raise OcrTimeout(
+                f"{name}: OCR stopped after {budget:.0f} s at page {i + 1} of {len(images)}; "
+                "the document is too long to read by OCR as one report"
+            )
         t = time.perf_counter()
         results.append(ocr_image(img))
         if progress:

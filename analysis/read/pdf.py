@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 
 from ..issues import Issue
-from .compose import Box, Composer, place
+from .compose import Box, Composer, join_text, place
 from .grid import is_figure
 from .rules import tables_from_rules
 
@@ -68,22 +68,6 @@ def is_page_number(text: str) -> bool:
     [True, True, True, True, False]
     """
     return _PAGE_NO.match(text) is not None
-
-
-def join_text(parts: list[str]) -> str:
-    """The text of a cell or wrapped line from its pieces: CJK pieces join without a space.
-
-    >>> join_text(["申请人", "情况"]), join_text(["total", "cases"]), join_text(["结果", "维持"])
-    ('申请人情况', 'total cases', '结果维持')
-    """
-    out = ""
-    for p in (p.strip() for p in parts):
-        if not p:
-            continue
-        if out and not (_CJK.match(out[-1]) or _CJK.match(p[0])):
-            out += " "
-        out += p
-    return out
 
 
 def _page_lines(textpage, height: float) -> list[_Line]:
