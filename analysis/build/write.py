@@ -428,34 +428,32 @@ def _ipc_batches(path: Path, which: range | None = None) -> Iterator[pa.RecordBa
 
 
 class _ParquetOut:
-    """One Parquet file (and optionally its CSV twin) being written atomically from batches."""
+    """One Parquet file being written atomically from batches, in row groups of `rows`."""
 
-    def __init__(
-        self,
-        stack: contextlib.ExitStack,
-        target: Path,
-        schema: pa.Schema,
-        rows: int,
-        csv_target: Path | None = None,
-    ):
+    def __init__(self, stack: contextlib.ExitStack, target: Path, schema: pa.Schema, rows: int):
         self.schema = schema
         tmp = stack.enter_context(atomic_path(target))
         self.rech = _Rechunker(
             stack.enter_context(pq.ParquetWriter(tmp, schema, compression="zstd")), rows
         )
-        self.csv = None
-        if csv_target is not None:
-            csv_tmp = stack.enter_context(atomic_path(csv_target))
-            with csv_tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-                csv.writer(fh).writerow(schema.names)
-            fh = stack.enter_context(csv_tmp.open("ab"))
-            self.csv = stack.enter_context(pacsv.CSVWriter(fh, schema, write_options=_CSV_OPTIONS))
 
     def add(self, batch: pa.RecordBatch) -> None:
-        batch = batch.select(self.schema.names)
-        self.rech.add(batch)
-        if self.csv is not None:
-            self.csv.write_batch(batch)
+        self.rech.add(batch.select(self.schema.names))
+
+
+class _CsvOut:
+    """One CSV file being written atomically from batches: a header, then the rows."""
+
+    def __init__(self, stack: contextlib.ExitStack, target: Path, schema: pa.Schema):
+        self.schema = schema
+        tmp = stack.enter_context(atomic_path(target))
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerow(schema.names)
+        fh = stack.enter_context(tmp.open("ab"))
+        self.csv = stack.enter_context(pacsv.CSVWriter(fh, schema, write_options=_CSV_OPTIONS))
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        self.csv.write_batch(batch.select(self.schema.names))
 
 
 # Text is quoted, empty cells are missing values, booleans are true/false; UTF-8 with BOM, CRLF
@@ -465,23 +463,26 @@ _IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 PIECE_YEAR = "__partition_year"
 
 
-def _merge_flat(args: tuple[str, str, list[str]]) -> str:
-    """A table's flat Parquet and CSV files, from its pieces in corpus order (a merge task)."""
-    out_s, name, folders = args
+def _merge_flat(args: tuple[str, str, list[str], str]) -> str:
+    """A table's flat Parquet or CSV file (`what`), from its pieces in corpus order (a merge
+    task). The two are separate tasks so that a large table's pair is written on two cores
+    at once: the flat files of the largest table are the longest task of a changed build."""
+    out_s, name, folders, what = args
     out = Path(out_s)
     schema = tidy.SCHEMAS[name]
     with _arrow_memory_returned(), contextlib.ExitStack() as stack:
-        w = _ParquetOut(
-            stack,
-            out / f"{name}.parquet",
-            schema,
-            ROW_GROUP_ROWS.get(name, BATCH_ROWS),
-            out / f"{name}.csv",
+        w: _ParquetOut | _CsvOut = (
+            _ParquetOut(
+                stack, out / f"{name}.parquet", schema, ROW_GROUP_ROWS.get(name, BATCH_ROWS)
+            )
+            if what == "parquet"
+            else _CsvOut(stack, out / f"{name}.csv", schema)
         )
         for f in folders:
             for batch in _ipc_batches(Path(f) / f"{name}.arrow"):
                 w.add(batch)
-        w.rech.close()
+        if isinstance(w, _ParquetOut):
+            w.rech.close()
     return name
 
 
@@ -688,9 +689,9 @@ def write_tables(
     new_parts: dict[str, str] = {}
     all_years: dict[str, list[int | None]] = {}
     for name in tidy.SCHEMAS:
-        merges.append(
-            (sum(r[name]["rows"] for r in results), ("flat", (str(out_dir), name, folders)))
-        )
+        rows = sum(r[name]["rows"] for r in results)
+        for what in ("parquet", "csv"):
+            merges.append((rows, ("flat", (str(out_dir), name, folders, what))))
         by_year: dict[int | None, list[tuple[str, int, int]]] = {}
         year_rows: dict[int | None, int] = {}
         year_keys: dict[int | None, list[str]] = {}
