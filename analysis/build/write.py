@@ -275,6 +275,22 @@ def _dup_message(it: Item) -> str:
     return f"{it.file}: repeats {it.duplicate_of} ({it.why}); kept once, not counted again"
 
 
+def _text_rows(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"report_id": rec["file"], "script": rec.get("script"), "text": rec.get("text", "")}]
+
+
+# The tables with rows of counted reports only (not of duplicates or unreadable files), each
+# made from one record, in this order. A new table of that kind is its schema in
+# tidy.SCHEMAS (with a report_id column, by which a duplicate's rows are left out) and one
+# entry here; its flat files and year partitions then follow like the others'.
+COUNTED_ROWS: dict[str, Any] = {
+    "metrics": tidy.metric_rows,
+    "texts": _text_rows,
+    "cells": tidy.cell_rows,
+    "checks": tidy.check_rows,
+}
+
+
 def _write_rows(
     out: Path,
     items: list[Item],
@@ -308,12 +324,8 @@ def _write_rows(
         pieces["issues"].add(tidy.issue_rows(rec), year)
         if status == "duplicate" or not rec.get("ok"):
             continue
-        pieces["metrics"].add(tidy.metric_rows(rec), year)
-        pieces["texts"].add(
-            [{"report_id": it.file, "script": rec.get("script"), "text": rec.get("text", "")}], year
-        )
-        pieces["cells"].add(tidy.cell_rows(rec), year)
-        pieces["checks"].add(tidy.check_rows(rec), year)
+        for name, rows_of in COUNTED_ROWS.items():
+            pieces[name].add(rows_of(rec), year)
     if cross:  # rows pair reports across years: any change to the inputs changes every year
         whole = hashlib.sha1(enc(cross).encode()).hexdigest()
         for row in cross_year_rows(cross):
@@ -369,9 +381,7 @@ def _patch_rows(out: Path, items: list[Item], source: Path) -> dict[str, Any]:
         for i in by_report.get(r["report_id"], ()):
             pieces["issues"].add([i], i.pop(PIECE_YEAR))
     gone = pa.array(sorted(dups), type=pa.string())
-    for name in tidy.SCHEMAS:
-        if name in ("reports", "issues"):
-            continue
+    for name in COUNTED_ROWS:
         table = _read_piece(source, name)
         if table is not None:
             pieces[name].add_arrow(
