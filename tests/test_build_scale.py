@@ -20,6 +20,7 @@ import pytest
 from conftest import RAW
 
 from analysis import tidy
+from analysis.build import jobs as J
 from analysis.build import run as R
 from analysis.build import versions as V
 from analysis.build import write as W
@@ -349,3 +350,38 @@ def test_module_imports_are_read_afresh_when_a_source_changes():
         "analysis.facts.metadata",
         "analysis.tables.tokens",
     )
+
+
+def test_pieces_written_while_extracting_and_patched_for_duplicates_give_the_same_bytes(
+    tmp_path: Path, monkeypatch
+):
+    """The local engine writes a slice's pieces from the fresh records, as if no report were a
+    duplicate, and patches the slices that have one; the tables must be exactly those of
+    writing every slice from the cached records once the duplicates are known."""
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    shutil.copy(raw / "002_ee0bfc924291661c.txt", raw / "002_mirror.txt")  # same bytes
+    (raw / "broken.txt").write_bytes(b"")
+    fused, plain = tmp_path / "fused", tmp_path / "plain"
+    stats = tmp_path / "stats.json"
+    assert run(raw, fused, stats, jobs=2) == 0
+    s = json.loads(stats.read_text())
+    assert s["slices_extracted"] >= 1 and s["slices_patched"] == 1
+
+    def extract_only(out_dir, jobs_list, todo, pool, quiet, summaries, shared, stats):
+        J.extract_all(todo, pool, 2, "local", None, quiet, summaries, shared)
+        return set()
+
+    monkeypatch.setattr(W, "extract_slices", extract_only)
+    assert run(raw, plain, stats, jobs=2) == 0
+    assert json.loads(stats.read_text())["slices_patched"] == 0
+    a, b = outputs(fused), outputs(plain)
+    assert a.keys() == b.keys() and [k for k in a if a[k] != b[k]] == []
+    reports = pq.read_table(fused / "reports.parquet").to_pandas().set_index("report_id")
+    dup = reports.loc["002_mirror.txt"]
+    assert dup["status"] == "duplicate" and dup["duplicate_of"] == "002_ee0bfc924291661c.txt"
+    assert dup["flags"].endswith("kept once, not counted again")
+    assert dup["n_warnings"] == reports.loc["002_ee0bfc924291661c.txt", "n_warnings"] + 1
+    metrics = pq.read_table(fused / "metrics.parquet").to_pandas()
+    assert "002_mirror.txt" not in set(metrics["report_id"])
+    assert "002_ee0bfc924291661c.txt" in set(metrics["report_id"])

@@ -147,6 +147,23 @@ class SliceFingerprints:
         )
 
 
+def filter_fingerprints(source: Path, folder: Path, gone: set[str]) -> None:
+    """A slice's saved hashes without the reports in `gone` (found to be duplicates after the
+    slice was written): what `SliceFingerprints` would have saved without them."""
+    path = source / FINGERPRINTS
+    if not path.exists():
+        return
+    with np.load(path) as f:
+        data = {k: f[k] for k in f.files}
+    keep = ~np.isin(data["ids"], np.array(sorted(gone), dtype=str))
+    ends = np.cumsum(data["counts"])
+    starts = ends - data["counts"]
+    hashes = [data["hashes"][s:e] for s, e, k in zip(starts, ends, keep) if k]
+    out = {k: data[k][keep] for k in ("ids", "body", "agency", "place", "year", "counts")}
+    out["hashes"] = np.concatenate(hashes) if hashes else np.array([], dtype=np.int64)
+    np.savez(folder / FINGERPRINTS, **out)
+
+
 def _load(folders: list[str]) -> dict[str, np.ndarray]:
     keys = ("ids", "body", "agency", "place", "year", "counts", "hashes")
     parts: dict[str, list[np.ndarray]] = {k: [] for k in keys + ("slice",)}
@@ -420,22 +437,28 @@ def _evidence(rows: list[dict], show: dict[int, set], data: dict, folders: list[
 
 def _write(folder: Path, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The corpus indicators as a piece like a slice's (rows grouped by year for the merge)."""
-    from .write import _Pieces  # (write imports this module)
+    from .write import _Pieces, _year_dir  # (write imports this module)
 
     result: dict[str, Any] = {
         name: {"rows": 0, "years": [], "year_batches": []} for name in tidy.SCHEMAS
     }
+    keys: dict[str, Any] = {}
     if rows:
         piece = _Pieces(folder, "indicators", tidy.INDICATORS_SCHEMA)
         for r in rows:
             piece.add([r], r["report_year"])
+            year = _year_dir(r["report_year"])
+            keys.setdefault(year, hashlib.sha1()).update(json.dumps(r, default=str).encode())
         result["indicators"] = piece.close()
+    # a year's key is what its rows are, so a year partition is rewritten only when its
+    # corpus rows changed (like a slice's keys, `write._write_rows`)
+    result["year_keys"] = {y: h.hexdigest()[:16] for y, h in keys.items()}
     return result
 
 
 def corpus_task(
     root: Path, version: str, tasks: list[tuple[str, Any, Any]], stats: dict[str, Any]
-) -> tuple[str, list, None]:
+) -> tuple[str, list, None, None]:
     """The corpus indicators as one more piece folder of the write (made here if missing),
     keyed by the slices' own keys: a task tuple for `write.write_tables` to merge."""
     folders = [t[0] for t in tasks]
@@ -462,4 +485,4 @@ def corpus_task(
     stats["indicators_s"] = time.monotonic() - t0
     if stats.get("indicators_computed") and not stats.get("quiet"):
         print(f"  corpus indicators in {stats['indicators_s']:.2f} s", file=sys.stderr)
-    return (str(final), [], None)
+    return (str(final), [], None, None)

@@ -72,6 +72,12 @@ def work(job: Job) -> Summary:
             return summary_of(json.loads(cache.read_text(encoding="utf-8")), job.name)
         except (OSError, json.JSONDecodeError):
             pass  # a damaged cache entry is simply redone
+    return work_record(job)[1]
+
+
+def work_record(job: Job) -> tuple[dict[str, Any], Summary]:
+    """Extract one file into the cache; returns its record as the cache holds it, and its
+    summary (the write step turns the record into rows while it is still in memory)."""
     data = None
     try:
         if Path(job.path).stat().st_size <= MAX_BYTES:
@@ -79,13 +85,12 @@ def work(job: Job) -> Summary:
     except OSError:
         data = None
     if data is None:  # unreadable or too large: extract_path words the error
-        text, summary = cached_form(
-            extract_path(job.path, job.manifest_row, with_text=True), job.name
-        )
+        rec = extract_path(job.path, job.manifest_row, with_text=True)
     else:
-        text, summary = record_json(job.path, data, job.manifest_row)
+        rec = extract_bytes(job.path, data, job.manifest_row, with_text=True)
+    text, summary = cached_form(rec, job.name)
     store(job, text)
-    return summary
+    return rec, summary
 
 
 def _chunksize(total: int, n_jobs: int) -> int:

@@ -248,7 +248,13 @@ def build(
     ok = False
     try:
         t1 = time.monotonic()
-        extract_all(todo, pool, n_jobs, engine, scheduler, quiet, summaries, shared)
+        fresh: set[str] = set()
+        if engine == "local":  # extraction writes the slices' pieces too
+            fresh = write.extract_slices(
+                out_dir, jobs_list, todo, pool, quiet, summaries, shared, stats
+            )
+        else:
+            extract_all(todo, pool, n_jobs, engine, scheduler, quiet, summaries, shared)
         stats["extract_s"] = time.monotonic() - t1
         done: list[Summary] = [s for s in summaries if s is not None]
         assert len(done) == len(jobs_list)
@@ -261,7 +267,7 @@ def build(
             for job, s in zip(jobs_list, done)
         ]
         (out_dir / ".cache").mkdir(parents=True, exist_ok=True)
-        parts = write_tables(out_dir, items, cross, pool, quiet, old_parts, stats)
+        parts = write_tables(out_dir, items, cross, pool, quiet, old_parts, stats, fresh)
         stats["write_s"] = time.monotonic() - t2
         ok = True
     finally:

@@ -43,8 +43,10 @@ from ..atomic import atomic_path
 from ..issues import Issue
 from ..tidy import PARTS_DIR, YEAR
 from .corpus import CrossInput, cross_year_rows
-from .indicators import SliceFingerprints, corpus_task, report_rows
+from .indicators import SliceFingerprints, corpus_task, filter_fingerprints, report_rows
+from .jobs import Job, work, work_record
 from .progress import Progress
+from .summary import Summary
 from .versions import writer_version
 
 BATCH_ROWS = 5000  # rows per Parquet row group of the flat and partitioned tables
@@ -112,18 +114,33 @@ class _Pieces:
         if len(self.rows) >= self._limit:
             self.flush()
 
+    def add_arrow(self, table: pa.Table) -> None:
+        """Rows already in a piece's form (with their year column), after those added so far."""
+        if table.num_rows == 0:
+            return
+        self.flush()
+        self._open()
+        self.year_set.update(pc.unique(table.column(PIECE_YEAR)).to_pylist())
+        self.count += table.num_rows
+        for batch in table.combine_chunks().to_batches(max_chunksize=self._limit):
+            self._file.write_batch(batch)
+
+    def _open(self) -> None:
+        if self._file is None:
+            self._file = pa.ipc.new_file(
+                str(self.folder / f"{self.name}.arrow"),
+                _piece_schema(self.schema),
+                options=_IPC_OPTIONS,
+            )
+
     def flush(self) -> None:
         if not self.rows:
             return
         cols = list(zip(*self.rows))
         arrays = [pa.array(c, type=f.type) for c, f in zip(cols, self.schema)]
         arrays.append(pa.array(self.years, type=pa.int64()))
-        schema = _piece_schema(self.schema)
-        if self._file is None:
-            self._file = pa.ipc.new_file(
-                str(self.folder / f"{self.name}.arrow"), schema, options=_IPC_OPTIONS
-            )
-        self._file.write_table(pa.Table.from_arrays(arrays, schema=schema))
+        self._open()
+        self._file.write_table(pa.Table.from_arrays(arrays, schema=_piece_schema(self.schema)))
         self.rows, self.years = [], []
 
     def close(self) -> dict[str, Any]:
@@ -178,22 +195,36 @@ class Item:
     why: str = ""
 
 
-def _write_slice(args: tuple[str, list[Item], list[CrossInput] | None]) -> dict[str, Any]:
-    """Rows of a contiguous slice of the corpus as pieces in `folder` (a worker's task).
+SliceTask = tuple[str, list[Item], list[CrossInput] | None, str | None]
 
-    The pieces are written to a temporary folder renamed into place at the end, so a
-    piece folder that exists is complete and can be reused by the next build.
-    """
-    folder, items, cross = args
+
+def _write_slice(args: SliceTask) -> dict[str, Any]:
+    """Rows of a contiguous slice of the corpus as pieces in `folder` (a worker's task): from
+    the cached records, or patched from the pieces of `source` (the same reports written
+    before their duplicates were known, `_patch_rows`)."""
+    folder, items, cross, source = args
+    if source is not None:
+        return _make_slice(folder, lambda tmp: _patch_rows(tmp, items, Path(source)))
+    return _make_slice(folder, lambda tmp: _write_rows(tmp, items, cross))
+
+
+def _make_slice(folder: str, fill: Any, collect: bool = False) -> dict[str, Any]:
+    """`fill(tmp)` writes a slice's pieces into a temporary folder, renamed to `folder` at the
+    end, so a piece folder that exists is complete and can be reused by the next build.
+
+    The cyclic garbage collector is off unless `collect` (the extractor makes cycles, the
+    rows do not)."""
     final = Path(folder)
     if (final / "result.json").exists():
         return json.loads((final / "result.json").read_text(encoding="utf-8"))
+    final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".piece-", dir=final.parent))
     gc_was = gc.isenabled()
-    gc.disable()  # millions of short-lived rows, no cycles: the collector would only rescan them
+    if not collect:
+        gc.disable()  # millions of short-lived rows, no cycles: the collector would only rescan
     try:
         with _arrow_memory_returned():
-            result = _write_rows(tmp, items, cross)
+            result = fill(tmp)
         (tmp / "result.json").write_text(json.dumps(result, sort_keys=True), encoding="utf-8")
         try:
             os.rename(tmp, final)
@@ -206,7 +237,68 @@ def _write_slice(args: tuple[str, list[Item], list[CrossInput] | None]) -> dict[
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) -> dict[str, Any]:
+def extract_slice(args: tuple[str, list[Item], list[Job | None]]) -> list[Summary]:
+    """Extract the files of a slice that need it and write the slice's pieces from the records
+    while they are in memory (a worker's task in a local build); returns the new summaries.
+
+    The pieces are made as if no report were a duplicate (duplicates are known only once
+    every report is extracted) into the folder `_slice_key` gives for the slice without
+    duplicates: a slice with none, most of them, is then ready; the others are patched
+    from these pieces (`_patch_rows`) without reading their records again. `jobs[k]` is
+    the job that extracts `items[k]`, or None where the record is cached.
+    """
+    folder, items, jobs = args
+    if (Path(folder) / "result.json").exists():  # written by an earlier build
+        return [work(j) for j in jobs if j is not None]
+    summaries: list[Summary] = []
+
+    def records() -> Iterator[dict[str, Any]]:
+        for it, job in zip(items, jobs):
+            if job is None:
+                yield json.loads(Path(it.cache_file).read_text(encoding="utf-8"))
+            else:
+                rec, summary = work_record(job)
+                summaries.append(summary)
+                yield rec
+
+    _make_slice(folder, lambda tmp: _write_rows(tmp, items, None, records()), collect=True)
+    return summaries
+
+
+def _key_of(it: Item) -> str:
+    """What a report's rows are made from, for the year keys of its slice."""
+    return json.dumps(
+        [os.path.basename(it.cache_file), it.file, it.duplicate_of, it.why], ensure_ascii=False
+    )
+
+
+def _dup_message(it: Item) -> str:
+    return f"{it.file}: repeats {it.duplicate_of} ({it.why}); kept once, not counted again"
+
+
+def _text_rows(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"report_id": rec["file"], "script": rec.get("script"), "text": rec.get("text", "")}]
+
+
+# The tables with rows of counted reports only (not of duplicates or unreadable files), each
+# made from one record, in this order. A new table of that kind is its schema in
+# tidy.SCHEMAS (with a report_id column, by which a duplicate's rows are left out) and one
+# entry here; its flat files and year partitions then follow like the others'.
+COUNTED_ROWS: dict[str, Any] = {
+    "metrics": tidy.metric_rows,
+    "texts": _text_rows,
+    "cells": tidy.cell_rows,
+    "checks": tidy.check_rows,
+    "indicators": report_rows,
+}
+
+
+def _write_rows(
+    out: Path,
+    items: list[Item],
+    cross: list[CrossInput] | None,
+    records: Iterable[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """The pieces of every table for `items` (or the cross-year rows), and what they hold.
 
     Besides each table's rows and years, the result has `year_keys`: for each year, a hash
@@ -219,34 +311,24 @@ def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) ->
     keys: dict[str, Any] = {}
     enc = json.JSONEncoder(ensure_ascii=False).encode
     fps = SliceFingerprints()  # the sentence hashes of the corpus indicators (indicators.py)
-    for it in items:
-        rec = json.loads(Path(it.cache_file).read_text(encoding="utf-8"))
+    if records is None:
+        records = (json.loads(Path(it.cache_file).read_text(encoding="utf-8")) for it in items)
+    for it, rec in zip(items, records):
         rec["file"] = it.file
         year = rec.get("report_year")
-        key = [os.path.basename(it.cache_file), it.file, it.duplicate_of, it.why]
-        keys.setdefault(_year_dir(year), hashlib.sha1()).update(enc(key).encode())
+        keys.setdefault(_year_dir(year), hashlib.sha1()).update(_key_of(it).encode())
         status = "ok"
         if it.duplicate_of:
             status = "duplicate"
             rec["issues"] = list(rec.get("issues", [])) + [
-                Issue(
-                    "warning",
-                    "duplicate",
-                    f"{it.file}: repeats {it.duplicate_of} ({it.why}); "
-                    "kept once, not counted again",
-                ).as_dict()
+                Issue("warning", "duplicate", _dup_message(it)).as_dict()
             ]
         pieces["reports"].add([tidy.report_row(rec, status, it.duplicate_of)], year)
         pieces["issues"].add(tidy.issue_rows(rec), year)
         if status == "duplicate" or not rec.get("ok"):
             continue
-        pieces["metrics"].add(tidy.metric_rows(rec), year)
-        pieces["texts"].add(
-            [{"report_id": it.file, "script": rec.get("script"), "text": rec.get("text", "")}], year
-        )
-        pieces["cells"].add(tidy.cell_rows(rec), year)
-        pieces["checks"].add(tidy.check_rows(rec), year)
-        pieces["indicators"].add(report_rows(rec), year)
+        for name, rows_of in COUNTED_ROWS.items():
+            pieces[name].add(rows_of(rec), year)
         fps.add(rec)
     fps.save(out)
     if cross:  # rows pair reports across years: any change to the inputs changes every year
@@ -254,6 +336,66 @@ def _write_rows(out: Path, items: list[Item], cross: list[CrossInput] | None) ->
         for row in cross_year_rows(cross):
             pieces["checks"].add([row], row.get(YEAR))
             keys.setdefault(_year_dir(row.get(YEAR)), hashlib.sha1(whole.encode()))
+    result: dict[str, Any] = {name: p.close() for name, p in pieces.items()}
+    result["year_keys"] = {y: h.hexdigest()[:16] for y, h in keys.items()}
+    return result
+
+
+def _read_piece(folder: Path, name: str) -> pa.Table | None:
+    path = folder / f"{name}.arrow"
+    if not path.exists():
+        return None
+    with pa.memory_map(str(path)) as source:
+        return pa.ipc.open_file(source).read_all()
+
+
+def _patch_rows(out: Path, items: list[Item], source: Path) -> dict[str, Any]:
+    """The pieces `_write_rows` gives for `items`, from the pieces of the same reports written
+    without their duplicates (`extract_slice`): no record is read again.
+
+    What a duplicate changes is exactly what `_write_rows` does for it: its report row says
+    duplicate (with the warning counted in its warnings and flags), its issues end with
+    that warning, and its rows of the other tables are left out.
+    """
+    dups = {it.file: it for it in items if it.duplicate_of}
+    pieces = {name: _Pieces(out, name, schema) for name, schema in tidy.SCHEMAS.items()}
+    reports = _read_piece(source, "reports")
+    rows = reports.to_pylist() if reports is not None else []
+    issues = _read_piece(source, "issues")
+    by_report: dict[str, list[dict[str, Any]]] = {}
+    for i in issues.to_pylist() if issues is not None else []:
+        by_report.setdefault(i["report_id"], []).append(i)
+    year_of: dict[str, Any] = {}
+    for r in rows:
+        year = year_of[r["report_id"]] = r.pop(PIECE_YEAR)
+        it = dups.get(r["report_id"])
+        if it is not None:
+            own = by_report.setdefault(it.file, [])
+            own.append(
+                {"report_id": it.file, "level": "warning", "code": "duplicate", "metric": None}
+                | {"message": _dup_message(it), PIECE_YEAR: year}
+            )
+            r["status"] = "duplicate" if r["status"] != "error" else "error"
+            r["duplicate_of"] = it.duplicate_of
+            r["n_warnings"] = sum(1 for i in own if i.get("level") == "warning")
+            r["flags"] = " | ".join(
+                i["message"] for i in own if i.get("level") in ("error", "warning")
+            )
+        pieces["reports"].add([r], year)
+    for r in rows:
+        for i in by_report.get(r["report_id"], ()):
+            pieces["issues"].add([i], i.pop(PIECE_YEAR))
+    gone = pa.array(sorted(dups), type=pa.string())
+    for name in COUNTED_ROWS:
+        table = _read_piece(source, name)
+        if table is not None:
+            pieces[name].add_arrow(
+                table.filter(pc.invert(pc.is_in(table.column("report_id"), value_set=gone)))
+            )
+    filter_fingerprints(source, out, set(dups))
+    keys: dict[str, Any] = {}
+    for it in items:
+        keys.setdefault(_year_dir(year_of[it.file]), hashlib.sha1()).update(_key_of(it).encode())
     result: dict[str, Any] = {name: p.close() for name, p in pieces.items()}
     result["year_keys"] = {y: h.hexdigest()[:16] for y, h in keys.items()}
     return result
@@ -302,34 +444,32 @@ def _ipc_batches(path: Path, which: range | None = None) -> Iterator[pa.RecordBa
 
 
 class _ParquetOut:
-    """One Parquet file (and optionally its CSV twin) being written atomically from batches."""
+    """One Parquet file being written atomically from batches, in row groups of `rows`."""
 
-    def __init__(
-        self,
-        stack: contextlib.ExitStack,
-        target: Path,
-        schema: pa.Schema,
-        rows: int,
-        csv_target: Path | None = None,
-    ):
+    def __init__(self, stack: contextlib.ExitStack, target: Path, schema: pa.Schema, rows: int):
         self.schema = schema
         tmp = stack.enter_context(atomic_path(target))
         self.rech = _Rechunker(
             stack.enter_context(pq.ParquetWriter(tmp, schema, compression="zstd")), rows
         )
-        self.csv = None
-        if csv_target is not None:
-            csv_tmp = stack.enter_context(atomic_path(csv_target))
-            with csv_tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-                csv.writer(fh).writerow(schema.names)
-            fh = stack.enter_context(csv_tmp.open("ab"))
-            self.csv = stack.enter_context(pacsv.CSVWriter(fh, schema, write_options=_CSV_OPTIONS))
 
     def add(self, batch: pa.RecordBatch) -> None:
-        batch = batch.select(self.schema.names)
-        self.rech.add(batch)
-        if self.csv is not None:
-            self.csv.write_batch(batch)
+        self.rech.add(batch.select(self.schema.names))
+
+
+class _CsvOut:
+    """One CSV file being written atomically from batches: a header, then the rows."""
+
+    def __init__(self, stack: contextlib.ExitStack, target: Path, schema: pa.Schema):
+        self.schema = schema
+        tmp = stack.enter_context(atomic_path(target))
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerow(schema.names)
+        fh = stack.enter_context(tmp.open("ab"))
+        self.csv = stack.enter_context(pacsv.CSVWriter(fh, schema, write_options=_CSV_OPTIONS))
+
+    def add(self, batch: pa.RecordBatch) -> None:
+        self.csv.write_batch(batch.select(self.schema.names))
 
 
 # Text is quoted, empty cells are missing values, booleans are true/false; UTF-8 with BOM, CRLF
@@ -339,23 +479,26 @@ _IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
 PIECE_YEAR = "__partition_year"
 
 
-def _merge_flat(args: tuple[str, str, list[str]]) -> str:
-    """A table's flat Parquet and CSV files, from its pieces in corpus order (a merge task)."""
-    out_s, name, folders = args
+def _merge_flat(args: tuple[str, str, list[str], str]) -> str:
+    """A table's flat Parquet or CSV file (`what`), from its pieces in corpus order (a merge
+    task). The two are separate tasks so that a large table's pair is written on two cores
+    at once: the flat files of the largest table are the longest task of a changed build."""
+    out_s, name, folders, what = args
     out = Path(out_s)
     schema = tidy.SCHEMAS[name]
     with _arrow_memory_returned(), contextlib.ExitStack() as stack:
-        w = _ParquetOut(
-            stack,
-            out / f"{name}.parquet",
-            schema,
-            ROW_GROUP_ROWS.get(name, BATCH_ROWS),
-            out / f"{name}.csv",
+        w: _ParquetOut | _CsvOut = (
+            _ParquetOut(
+                stack, out / f"{name}.parquet", schema, ROW_GROUP_ROWS.get(name, BATCH_ROWS)
+            )
+            if what == "parquet"
+            else _CsvOut(stack, out / f"{name}.csv", schema)
         )
         for f in folders:
             for batch in _ipc_batches(Path(f) / f"{name}.arrow"):
                 w.add(batch)
-        w.rech.close()
+        if isinstance(w, _ParquetOut):
+            w.rech.close()
     return name
 
 
@@ -465,6 +608,55 @@ def _slice_key(version: str, items: list[Item], extra: list[CrossInput] | None) 
     return h.hexdigest()[:24]
 
 
+def extract_slices(
+    out_dir: Path,
+    jobs_list: list[Job],
+    todo: list[tuple[int, Job]],
+    pool: Any,
+    quiet: bool,
+    summaries: list[Summary | None],
+    shared: Any,
+    stats: dict[str, Any],
+) -> set[str]:
+    """The local engine's extraction: one task per slice that has files to extract, which
+    also writes the slice's pieces from the fresh records (`extract_slice`), so that the
+    write step has nothing left to do for most slices. Returns the piece folders made."""
+    root = out_dir / ".cache" / "pieces"
+    root.mkdir(parents=True, exist_ok=True)
+    wv = writer_version()
+    items = [Item(job.cache_file, job.name) for job in jobs_list]
+    pending = dict(todo)
+    tasks: list[tuple[int, tuple[str, list[Item], list[Job | None]]]] = []
+    where: list[list[int]] = []
+    start = 0
+    for s in _slices(items):
+        idx = range(start, start + len(s))
+        start += len(s)
+        js = [pending.get(i) for i in idx]
+        if any(j is not None for j in js):
+            tasks.append((len(tasks), (str(root / _slice_key(wv, s, None)), s, js)))
+            where.append([i for i, j in zip(idx, js) if j is not None])
+    stats["slices_extracted"] = len(tasks)
+    progress = Progress("extracting", len(todo), quiet)
+    mapped = (
+        pool.imap_unordered(_extract_slice_task, tasks)
+        if pool is not None and len(tasks) > 0
+        else map(_extract_slice_task, tasks)
+    )
+    for k, got in mapped:
+        for i, summary in zip(where[k], got):
+            summaries[i] = shared(summary)
+        progress.step(len(got))
+    return {args[0] for _, args in tasks}
+
+
+def _extract_slice_task(
+    task: tuple[int, tuple[str, list[Item], list[Job | None]]],
+) -> tuple[int, list[Summary]]:
+    k, args = task
+    return k, extract_slice(args)
+
+
 def write_tables(
     out_dir: Path,
     items: list[Item],
@@ -473,19 +665,30 @@ def write_tables(
     quiet: bool,
     old_parts: dict[str, str],
     stats: dict[str, Any],
+    fresh: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> dict[str, str]:
     """Write every table; returns {partition file (relative to parquet/): fingerprint of its
     pieces}."""
     root = out_dir / ".cache" / "pieces"
     root.mkdir(parents=True, exist_ok=True)
     wv = writer_version()
-    tasks: list[tuple[str, list[Item], list[CrossInput] | None]] = []
+    tasks: list[SliceTask] = []
     for s in _slices(items):
-        tasks.append((str(root / _slice_key(wv, s, None)), s, None))
+        folder = str(root / _slice_key(wv, s, None))
+        source = None
+        if any(it.duplicate_of for it in s):
+            base = root / _slice_key(wv, [Item(it.cache_file, it.file) for it in s], None)
+            if (base / "result.json").exists():
+                source = str(base)
+        tasks.append((folder, s, None, source))
     if cross:  # the cross-year check rows: a task of their own, made from the summaries' figures
-        tasks.append((str(root / _slice_key(wv, [], cross)), [], cross))
+        tasks.append((str(root / _slice_key(wv, [], cross)), [], cross, None))
     todo = [t for t in tasks if not (Path(t[0]) / "result.json").exists()]
-    stats.update(slices=len(tasks), slices_written=len(todo))
+    stats.update(
+        slices=len(tasks),
+        slices_written=len({t[0] for t in todo} | (fresh & {t[0] for t in tasks})),
+        slices_patched=sum(1 for t in todo if t[3] is not None),
+    )
     progress = Progress(
         f"writing slices ({len(tasks) - len(todo)} unchanged, reused)", len(todo), quiet
     )
@@ -503,9 +706,9 @@ def write_tables(
     new_parts: dict[str, str] = {}
     all_years: dict[str, list[int | None]] = {}
     for name in tidy.SCHEMAS:
-        merges.append(
-            (sum(r[name]["rows"] for r in results), ("flat", (str(out_dir), name, folders)))
-        )
+        rows = sum(r[name]["rows"] for r in results)
+        for what in ("parquet", "csv"):
+            merges.append((rows, ("flat", (str(out_dir), name, folders, what))))
         by_year: dict[int | None, list[tuple[str, int, int]]] = {}
         year_rows: dict[int | None, int] = {}
         year_keys: dict[int | None, list[str]] = {}
@@ -543,7 +746,7 @@ def write_tables(
         pass
     for name, years in all_years.items():
         _drop_old_years(out_dir, name, years)
-    used = {Path(f).name for f in folders}
+    used = {Path(f).name for f in folders}  # a slice's pieces before its duplicates go too
     for d in root.iterdir():  # pieces no build will ask for again
         if d.name not in used:
             shutil.rmtree(d, ignore_errors=True)
