@@ -86,23 +86,23 @@ def report(
 
 # --- the rules on their own -------------------------------------------------------------
 def test_timeliness_late_early_inconsistent_unknown_and_the_2007_rule():
-    late = timeliness.assess(2021, "2022-03-10", "甲市交通运输局")
+    late = timeliness.assess(2021, "2022-03-10", "宁德市交通运输局")
     assert late["status"] == "late" and late["value"] == 38.0  # due 2022-01-31 (art. 49)
     assert "逾期38天" in late["detail"] and "第四十九条" in late["detail"]
-    early = timeliness.assess(2021, "2022-02-01", "甲市人民政府")  # a government: 3月31日
+    early = timeliness.assess(2021, "2022-02-01", "宁德市人民政府")  # a government: 3月31日
     assert early["status"] == "on time" and early["value"] == -58.0
-    old = timeliness.assess(2017, "2018-03-20", "甲市交通运输局")  # 2007 art. 31: 3月31日
+    old = timeliness.assess(2017, "2018-03-20", "宁德市交通运输局")  # 2007 art. 31: 3月31日
     assert old["status"] == "on time" and old["value"] == -11.0 and "第三十一条" in old["detail"]
-    wrong = timeliness.assess(2021, "2021-06-01", "甲市交通运输局")
+    wrong = timeliness.assess(2021, "2021-06-01", "宁德市交通运输局")
     assert wrong["status"] == "inconsistent" and wrong["value"] is None
-    for args in [(2021, None, "甲市交通运输局"), (None, "2022-01-01", "甲市交通运输局")]:
+    for args in [(2021, None, "宁德市交通运输局"), (None, "2022-01-01", "宁德市交通运输局")]:
         assert timeliness.assess(*args)["status"] == "cannot assess"
     town = timeliness.assess(2021, "2022-02-10", "某某镇人民政府")
     assert town["status"] == "cannot assess" and "乡镇" in town["detail"]
 
 
 def test_parts_name_the_missing_section_by_format():
-    text = report("甲市交通运输局", 2021, None, ROADS, drop=(4,))
+    text = report("宁德市交通运输局", 2021, None, ROADS, drop=(4,))
     found = parts.find_parts(text, 2021, set())
     assert found["regime"] == "2021" and found["missing"] == ["s5"]
     assert parts.find_parts(text, 2020, set())["missing"] == ["s5"]  # 2019 format: no fee part
@@ -115,10 +115,10 @@ def test_parts_name_the_missing_section_by_format():
 
 
 def test_fingerprints_see_through_years_figures_and_the_name():
-    a = fp.hashes(report("甲市交通运输局", 2020, None, ROADS, (120, 35, 8)), ["甲市交通运输局"])
-    b = fp.hashes(report("甲市交通运输局", 2021, None, ROADS, (98, 41, 12)), ["甲市交通运输局"])
-    c = fp.hashes(report("乙市交通运输局", 2021, None, ROADS, (98, 41, 12)), ["乙市交通运输局"])
-    d = fp.hashes(report("甲市交通运输局", 2021, None, ROADS_NEW), ["甲市交通运输局"])
+    a = fp.hashes(report("宁德市交通运输局", 2020, None, ROADS, (120, 35, 8)), ["宁德市交通运输局"])
+    b = fp.hashes(report("宁德市交通运输局", 2021, None, ROADS, (98, 41, 12)), ["宁德市交通运输局"])
+    c = fp.hashes(report("南平市交通运输局", 2021, None, ROADS, (98, 41, 12)), ["南平市交通运输局"])
+    d = fp.hashes(report("宁德市交通运输局", 2021, None, ROADS_NEW), ["宁德市交通运输局"])
     assert a == b == c and len(a) >= 6
     assert len(set(a) & set(d)) < len(a) // 2  # only the fixed sentences (fee statement) shared
     assert fp.unpack(fp.pack(a)) == a
@@ -127,16 +127,16 @@ def test_fingerprints_see_through_years_figures_and_the_name():
 # --- through the build ------------------------------------------------------------------
 CORPUS = {
     # copied: the 2021 report is the 2020 one with the years and figures changed, published late
-    "roads_2020.txt": report("甲市交通运输局", 2020, "2021-01-20", ROADS, (120, 35, 8)),
-    "roads_2021.txt": report("甲市交通运输局", 2021, "2022-03-10", ROADS, (98, 41, 12)),
+    "roads_2020.txt": report("宁德市交通运输局", 2020, "2021-01-20", ROADS, (120, 35, 8)),
+    "roads_2021.txt": report("宁德市交通运输局", 2021, "2022-03-10", ROADS, (98, 41, 12)),
     # rewritten the next year, and missing section 五
-    "roads_2022.txt": report("甲市交通运输局", 2022, "2023-01-05", ROADS_NEW, drop=(4,)),
+    "roads_2022.txt": report("宁德市交通运输局", 2022, "2023-01-05", ROADS_NEW, drop=(4,)),
     # a template filled in by two bodies in the same year
-    "welfare_a.txt": report("乙县民政局", 2021, "2022-01-28", WELFARE, (14, 6, 3)),
-    "welfare_b.txt": report("丙县民政局", 2021, "2022-01-30", WELFARE, (9, 2, 5)),
+    "welfare_a.txt": report("屏南县民政局", 2021, "2022-01-28", WELFARE, (14, 6, 3)),
+    "welfare_b.txt": report("古田县民政局", 2021, "2022-01-30", WELFARE, (9, 2, 5)),
     # a gap: 2019 and 2021 in the corpus, 2020 not
-    "gov_2019.txt": report("丁县人民政府", 2019, "2020-03-01", ROADS_NEW),
-    "gov_2021.txt": report("丁县人民政府", 2021, None, ROADS_NEW),
+    "gov_2019.txt": report("寿宁县人民政府", 2019, "2020-03-01", ROADS_NEW),
+    "gov_2021.txt": report("寿宁县人民政府", 2021, None, ROADS_NEW),
 }
 
 
@@ -194,7 +194,7 @@ def test_a_template_shared_by_two_bodies_is_flagged_both_ways(built):
     _, _, df = built
     a, b = _one(df, "welfare_a.txt", "template"), _one(df, "welfare_b.txt", "template")
     assert a["status"] == b["status"] == "flagged" and a["value"] == 1.0
-    assert "丙县民政局" in a["detail"] and "乙县民政局" in b["detail"]
+    assert "古田县民政局" in a["detail"] and "屏南县民政局" in b["detail"]
     assert "城乡低保对象名单按月在村务公开栏和政府网站公示" in a["evidence"]
     # the same body's two years are a copy, not a template; another year's text is not one
     assert _one(df, "roads_2021.txt", "template")["status"] == "ok"
@@ -204,9 +204,9 @@ def test_a_template_shared_by_two_bodies_is_flagged_both_ways(built):
 def test_coverage_gap_is_no_report_in_the_corpus(built):
     _, _, df = built
     gap = _one(df, None, "coverage", 2020)
-    assert gap["agency"] == "丁县人民政府" and gap["status"] == "no report in the corpus"
+    assert gap["agency"] == "寿宁县人民政府" and gap["status"] == "no report in the corpus"
     assert "不等于该机关未发布" in gap["detail"]
-    assert len(df.loc[df["indicator"] == "coverage"]) == 1  # 甲市's 2020–2022 has no gap
+    assert len(df.loc[df["indicator"] == "coverage"]) == 1  # 宁德市's 2020–2022 has no gap
 
 
 def test_unchanged_corpus_recomputes_nothing_and_a_change_recomputes(built, tmp_path):
@@ -221,7 +221,7 @@ def test_unchanged_corpus_recomputes_nothing_and_a_change_recomputes(built, tmp_
         assert build(raw, out, jobs=1, quiet=True) == 0
         assert json.loads(stats.read_text())["up_to_date"] is True
         (raw / "welfare_b.txt").write_text(
-            report("丙县民政局", 2021, "2022-01-30", ROADS_NEW), encoding="utf-8"
+            report("古田县民政局", 2021, "2022-01-30", ROADS_NEW), encoding="utf-8"
         )
         assert build(raw, out, jobs=1, quiet=True) == 0
         assert json.loads(stats.read_text()).get("indicators_computed") is True
@@ -230,7 +230,7 @@ def test_unchanged_corpus_recomputes_nothing_and_a_change_recomputes(built, tmp_
         os.environ.update(old)
     df = pd.read_parquet(out / "indicators.parquet")
     assert _one(df, "welfare_a.txt", "template")["status"] == "ok"
-    assert _one(df, "welfare_b.txt", "template")["status"] == "flagged"  # now 丁县's twin
+    assert _one(df, "welfare_b.txt", "template")["status"] == "flagged"  # now 寿宁县's twin
 
 
 def test_piece_year_column_is_the_writers():
@@ -241,11 +241,11 @@ def test_cli_summary_and_csv(built, tmp_path):
     _, out, _ = built
     run = [sys.executable, "-m", "analysis", "indicators", "--processed", str(out)]
     text = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, check=True).stdout
-    assert "甲市交通运输局" in text and "丁县人民政府" in text
+    assert "宁德市交通运输局" in text and "寿宁县人民政府" in text
     target = tmp_path / "s.csv"
     subprocess.run(run + ["--format", "csv", "--out", str(target)], cwd=ROOT, check=True)
     summary = pd.read_csv(target, encoding="utf-8-sig")
-    row = summary.loc[summary["agency"] == "甲市交通运输局"].iloc[0]
+    row = summary.loc[summary["agency"] == "宁德市交通运输局"].iloc[0]
     assert row["reports"] == 3 and row["late"] == 1 and row["repetition_flagged"] == 1
 
 
@@ -254,7 +254,7 @@ def test_problems_list_filters_and_sorts_without_script_and_escapes_names(built)
 
     _, out, df = built
     hostile = df.assign(
-        agency=df["agency"].where(df["agency"] != "乙县民政局", "<script>x</script>")
+        agency=df["agency"].where(df["agency"] != "屏南县民政局", "<script>x</script>")
     )
     page = ri.problems_table(ri.problems(hostile))
     assert "<script" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
@@ -264,7 +264,7 @@ def test_problems_list_filters_and_sorts_without_script_and_escapes_names(built)
     by_value = page.split('gdr-by-value">', 1)[1]
     assert by_value.index(">38.0<") < by_value.index(">1.0<")
     summary = ri.agency_summary(df)
-    gov = summary.loc[summary["agency"] == "丁县人民政府"].iloc[0]
+    gov = summary.loc[summary["agency"] == "寿宁县人民政府"].iloc[0]
     assert gov["reports"] == 2 and gov["years_missing"] == 1
 
 
