@@ -23,6 +23,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import tidy
 from ..quality import timeliness
 from ..quality.fingerprints import names_of, passages, unpack
 from ..quality.parts import NAMES
@@ -435,29 +435,12 @@ def _evidence(rows: list[dict], show: dict[int, set], data: dict, folders: list[
         rows[k]["evidence"] = " / ".join(found) if found else None
 
 
-def _write(folder: Path, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The corpus indicators as a piece like a slice's (rows grouped by year for the merge)."""
-    from .write import _Pieces, _year_dir  # (write imports this module)
-
-    result: dict[str, Any] = {
-        name: {"rows": 0, "years": [], "year_batches": []} for name in tidy.SCHEMAS
-    }
-    keys: dict[str, Any] = {}
-    if rows:
-        piece = _Pieces(folder, "indicators", tidy.INDICATORS_SCHEMA)
-        for r in rows:
-            piece.add([r], r["report_year"])
-            year = _year_dir(r["report_year"])
-            keys.setdefault(year, hashlib.sha1()).update(json.dumps(r, default=str).encode())
-        result["indicators"] = piece.close()
-    # a year's key is what its rows are, so a year partition is rewritten only when its
-    # corpus rows changed (like a slice's keys, `write._write_rows`)
-    result["year_keys"] = {y: h.hexdigest()[:16] for y, h in keys.items()}
-    return result
-
-
 def corpus_task(
-    root: Path, version: str, tasks: list[tuple[str, Any, Any]], stats: dict[str, Any]
+    root: Path,
+    version: str,
+    tasks: list[tuple[str, Any, Any, Any]],
+    stats: dict[str, Any],
+    write: Callable[[Path, list[dict[str, Any]]], dict[str, Any]],
 ) -> tuple[str, list, None, None]:
     """The corpus indicators as one more piece folder of the write (made here if missing),
     keyed by the slices' own keys: a task tuple for `write.write_tables` to merge."""
@@ -473,7 +456,7 @@ def corpus_task(
         _evidence(rows, show, data, folders)
         tmp = Path(tempfile.mkdtemp(prefix=".piece-", dir=root))
         try:
-            result = _write(tmp, rows)
+            result = write(tmp, rows)  # a piece like a slice's (`write.corpus_piece`)
             (tmp / "result.json").write_text(json.dumps(result, sort_keys=True), encoding="utf-8")
             tmp.rename(final)
         except OSError:

@@ -341,6 +341,27 @@ def _write_rows(
     return result
 
 
+def corpus_piece(folder: Path, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Corpus-level rows (the corpus indicators) as a piece like a slice's, for the merge.
+
+    A year's key is what its rows are, so a year partition is rewritten only when its
+    corpus rows changed, as with a slice's keys."""
+    result: dict[str, Any] = {
+        name: {"rows": 0, "years": [], "year_batches": []} for name in tidy.SCHEMAS
+    }
+    keys: dict[str, Any] = {}
+    if rows:
+        piece = _Pieces(folder, "indicators", tidy.INDICATORS_SCHEMA)
+        for r in rows:
+            piece.add([r], r[YEAR])
+            keys.setdefault(_year_dir(r[YEAR]), hashlib.sha1()).update(
+                json.dumps(r, default=str, sort_keys=True).encode()
+            )
+        result["indicators"] = piece.close()
+    result["year_keys"] = {y: h.hexdigest()[:16] for y, h in keys.items()}
+    return result
+
+
 def _read_piece(folder: Path, name: str) -> pa.Table | None:
     path = folder / f"{name}.arrow"
     if not path.exists():
@@ -699,7 +720,9 @@ def write_tables(
     )
     for _ in mapped:
         progress.step()
-    tasks.append(corpus_task(root, wv, tasks, stats))  # the corpus indicators, from the slices
+    tasks.append(
+        corpus_task(root, wv, tasks, stats, corpus_piece)
+    )  # the corpus indicators, from the slices
     results = [_write_slice(t) for t in tasks]  # all made now: this reads each result.json
     folders = [t[0] for t in tasks]
     merges: list[tuple[int, tuple[str, Any]]] = []  # (rows, task): the largest are started first
