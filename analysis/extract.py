@@ -180,7 +180,28 @@ def extract_loaded(
     read = {c.get("table") for c in tables.get("cells", ())}
     record["parts"] = find_parts(doc.text, year, read)
     record["fingerprint"] = pack(hashes(doc.text, names_of(meta["agency"], meta["place"])))
+    if loaded.pages:
+        _add_pages(record, doc)
     return record, doc
+
+
+def _add_pages(record: dict[str, Any], doc: Document) -> None:
+    """The page of each figure and table cell, for readers with pages (PDF, OCR): the
+    evidence line, traced back to the reader's text, stands on it."""
+    from .read.compose import page_of
+
+    def page(line: Any) -> int | None:
+        if not isinstance(line, int) or not 0 <= line < len(doc.lines):
+            return None
+        start, end, _ = doc.lines[line]
+        return page_of(doc.loaded.pages, doc.norm.tracked.to_original(start, end)[0])
+
+    for m in record["metrics"].values():
+        if isinstance(m, dict) and "line" in m:
+            m["page"] = page(m["line"])
+    for c in (record.get("tables") or {}).get("cells") or []:
+        if "line" in c:
+            c["page"] = page(c["line"])
 
 
 def extract_bytes(

@@ -50,6 +50,11 @@ def test_a_printed_pdf_gives_the_cells_and_figures_of_the_web_page(printed, html
     assert _metrics(rec) == _metrics(html_rec)
     assert {c["status"] for c in rec["checks"]} == {"pass"}
     assert rec["agency"] == html_rec["agency"] and rec["report_year"] == 2021
+    # the evidence names its page: the opening sentence's figure on page 1, table 三 over two
+    assert rec["metrics"]["proactive_total"]["page"] == 1
+    assert {c["page"] for c in rec["tables"]["cells"]} <= {1, 2, 3, 4}
+    assert len({c["page"] for c in rec["tables"]["cells"] if c["table"] == "三"}) >= 2
+    assert "page" not in html_rec["metrics"]["proactive_total"]  # a web page has no pages
 
 
 def test_pdf_rows_know_their_page_and_table_three_is_one_grid_over_two_pages(printed):

@@ -4,7 +4,7 @@ Most reports are PDFs printed from Word or WPS. pypdfium2 (PDFium) gives each pa
 characters with their boxes, and its path objects give the ruling lines, from which
 `rules` rebuilds the cells, merged ones included. (pdfplumber does the same on pdfminer.six,
 but takes about a second a page on the embedded CJK fonts these reports carry, and maps some
-of their characters to the Kangxi radicals, ⼆ for 二; PDFium reads 100 pages a second.)
+of their characters to the Kangxi radicals, ⼆ for 二; PDFium reads ~85 pages a CPU-second.)
 
 What is not report text is dropped: a line in the top or bottom margin that is a page
 number, or that repeats (digits aside) on most pages, is a running header or footer. A
@@ -29,13 +29,12 @@ from .rules import tables_from_rules
 
 MAX_PAGES = 500  # a report runs to tens of pages; thousands are a bound volume or a scan dump
 MAX_OCR_PAGES = 60  # OCR takes seconds a page: past this the file is refused, not crawled
-MAX_SECONDS = 300.0  # one document's reading time, OCR included
+MAX_SECONDS = 300.0  # reading one document's text layer (OCR has its own budget, `ocr`)
 MARGIN = 0.07  # the top and bottom share of a page where running heads and folios stand
 _PAGE_NO = re.compile(
     r"^[-—–－·\s]*(第\s*)?\d{1,4}(\s*页)?(\s*[/／]\s*\d{1,4})?(\s*[,，]?\s*共\s*\d+\s*页)?[-—–－·\s]*$"
 )
 _DIGITS = re.compile(r"\d+")
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 class PdfError(Exception):
