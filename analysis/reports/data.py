@@ -564,15 +564,14 @@ def table_cells(view: AgencyView) -> dict[str, pd.DataFrame]:
     labels = report_labels(view.reports)
     for (rid, table), g in view.cells.groupby(["report_id", "table"], sort=False):
         g = g.sort_values(["line", "row_key", "col_key"], na_position="last")
-        rows = list(dict.fromkeys(g["row_label"].fillna(g["row_key"])))
-        cols = list(dict.fromkeys(g["col_label"].fillna(g["col_key"])))
-        p = pd.DataFrame("", index=rows, columns=cols, dtype=object)
-        for _, c in g.iterrows():
-            p.loc[
-                c["row_label"] if pd.notna(c["row_label"]) else c["row_key"],
-                c["col_label"] if pd.notna(c["col_label"]) else c["col_key"],
-            ] = fmt_value(c["value"])
-        out[f"{labels.get(rid, rid)} · 表{table}"] = p
+        row_of = g["row_label"].fillna(g["row_key"]).tolist()
+        col_of = g["col_label"].fillna(g["col_key"]).tolist()
+        rows, cols = list(dict.fromkeys(row_of)), list(dict.fromkeys(col_of))
+        ri, ci = {r: i for i, r in enumerate(rows)}, {c: i for i, c in enumerate(cols)}
+        grid = np.full((len(rows), len(cols)), "", dtype=object)
+        for r, c, v in zip(row_of, col_of, g["value"].tolist()):  # a later cell wins
+            grid[ri[r], ci[c]] = fmt_value(v)
+        out[f"{labels.get(rid, rid)} · 表{table}"] = pd.DataFrame(grid, index=rows, columns=cols)
     return dict(sorted(out.items(), key=lambda kv: ("三" not in kv[0], kv[0])))
 
 

@@ -207,6 +207,7 @@ def _exporter() -> Any:
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
+            optimistic_validation=True,  # validate once, not after each of a dozen steps
         )
     return _EXPORTER
 
