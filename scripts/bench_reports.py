@@ -2,7 +2,7 @@
 nothing changed, one report changed (`make bench`, or alone:
 `.venv/bin/python scripts/bench_reports.py --sizes 1000,10000`).
 
-The processed tables come from analysis.reports.synthetic: a small corpus generated and
+The processed tables come from scripts/synthetic_processed.py: a small corpus generated and
 built for real, its rows copied to N agencies × 10 years (2014–2023), so the pages see the
 shapes of a national corpus (≈14 figures, ≈95 table cells per report) without a ten-minute
 build. Every run is `python -m analysis.reports --no-build`, timed from outside, in
@@ -26,6 +26,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 YEARS = list(range(2014, 2024))
 FULL_PAGES_UP_TO = 1000  # agencies; above, a sample of pages is timed and extrapolated
 SAMPLE_PAGES = 80
@@ -69,8 +70,20 @@ def change_one_report(processed: Path) -> str:
     return str(m.loc[i, "agency"])
 
 
+def make_templates(work: Path, n: int = 160, jobs: int = 2) -> Path:
+    """Generate and build n realistic reports (analysis.synth); the processed folder."""
+    from analysis.build.run import build
+    from analysis.synth import generate
+
+    raw, processed = work / "raw", work / "processed"
+    generate(raw, n, seed=7, seeds_dir=ROOT / "data" / "raw", duplicates=0.0, bad=0.0)
+    if build(raw_dir=raw, out_dir=processed, quiet=True, jobs=jobs):
+        raise RuntimeError(f"building the template corpus in {work} failed")
+    return processed
+
+
 def measure(n: int, templates: Path, work: Path, jobs: int) -> dict[str, Any]:
-    from analysis.reports import synthetic
+    import synthetic_processed as synthetic
 
     processed, out = work / f"processed-{n}", work / f"reports-{n}"
     say(f"report step at {n:,} agencies: tables ...")
@@ -176,12 +189,10 @@ def rows(results: list[dict[str, Any]], jobs: int) -> list[list[str]]:
 
 
 def bench(sizes: list[int], jobs: int, work: Path | None = None) -> list[list[str]]:
-    from analysis.reports import synthetic
-
     tmp = Path(tempfile.mkdtemp(prefix="gdr-bench-reports-", dir=work))
     try:
         say("report step: generating and building the template corpus ...")
-        templates = synthetic.templates(tmp / "templates", jobs=jobs)
+        templates = make_templates(tmp / "templates", jobs=jobs)
         results = [measure(n, templates, tmp, jobs) for n in sizes]
         return rows(results, jobs)
     finally:

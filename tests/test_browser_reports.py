@@ -268,9 +268,10 @@ document.body.appendChild(f);
 
 @pytest.fixture(scope="module")
 def large(built, tmp_path_factory) -> Path:
-    """300 agencies × 4 years copied from the built seeds (analysis.reports.synthetic), with
+    """300 agencies × 4 years copied from the built seeds (scripts/synthetic_processed.py), with
     the corpus pages and the index made for them (agency pages left out: not needed here)."""
-    from analysis.reports import synthetic
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import synthetic_processed as synthetic
 
     base = tmp_path_factory.mktemp("large")
     synthetic.make(base / "processed", 300, [2019, 2020, 2021, 2022], built / "processed")

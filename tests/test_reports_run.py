@@ -155,6 +155,17 @@ def test_skips_unchanged_work_reruns_only_what_a_change_touches_and_survives_a_f
     assert fresh.stat().st_mtime_ns != stamps[fresh] and (out / "cross_year.html").exists()
     assert "运行失败" not in (out / "index.html").read_text(encoding="utf-8")
 
+    # a subset: only the agencies matching the pattern (and the corpus pages) run; the other
+    # agency's page and state stay, so a later full run still skips it
+    other = out / "agency" / "福州市商务局.ipynb"
+    before = other.stat().st_mtime_ns
+    subset = _run(tmp_path, "--force", "--agencies", "张店*")
+    assert subset.returncode == 0, subset.stderr
+    assert _ran(subset) == {"agency_summary · 张店区商务局", "cross_year", "corpus_overview"}
+    assert other.stat().st_mtime_ns == before
+    again = _run(tmp_path)
+    assert again.returncode == 0 and _ran(again) == set(), again.stderr
+
 
 def test_help_describes_the_command():
     proc = subprocess.run(

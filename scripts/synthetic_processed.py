@@ -1,25 +1,29 @@
 """A processed corpus of any size for the report step's benchmark and scale tests.
 
-Building 100,000 reports takes ten minutes; the pages only need the tidy tables. So a
-small corpus is generated and built for real (analysis.synth → analysis.build), and its
-counted reports serve as templates: each of N agencies × Y years gets a copy of one
-template's rows (figures, table cells, checks, issues) under its own report id, name,
-province, level and year, with the figures scaled by a factor of the agency so that the
-distributions are spread. Nothing here is real data; it only has the real shapes.
+Building 100,000 reports takes ten minutes; the pages only need the tidy tables. So the
+counted reports of a small corpus built for real (the seeds in the browser test, what
+scripts/bench_reports.py generates with analysis.synth) serve as templates: each of N
+agencies × Y years gets a copy of one template's rows (figures, table cells, checks,
+issues) under its own report id, name, province, level and year, with the figures scaled
+by a factor of the agency so that the distributions are spread. Nothing here is real
+data; it only has the real shapes.
 
-  python -m analysis.reports.synthetic OUT --agencies 1000 --years 2014-2023
+  .venv/bin/python scripts/synthetic_processed.py OUT --templates data/processed --agencies 1000
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import tempfile
+import sys
 from pathlib import Path
 
 import pandas as pd
 
-from .. import dataset
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis import dataset  # noqa: E402
 
 TABLES = ("reports", "metrics", "issues", "cells", "checks", "texts")
 
@@ -28,51 +32,58 @@ def _era(year: int) -> str:
     return "prose" if year < 2019 else ("template2019" if year < 2021 else "template2021")
 
 
+PROVINCES = (
+    "河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 福建省 江西省 山东省 河南省 湖北省 "
+    "湖南省 广东省 海南省 四川省 贵州省 云南省 陕西省 甘肃省 青海省 内蒙古自治区 广西壮族自治区 "
+    "西藏自治区 宁夏回族自治区 新疆维吾尔自治区 北京市 天津市 上海市 重庆市"
+).split()
+CITIES = (
+    "石家庄市 唐山市 太原市 大同市 沈阳市 大连市 长春市 吉林市 哈尔滨市 齐齐哈尔市 南京市 苏州市 "
+    "杭州市 宁波市 合肥市 芜湖市 福州市 厦门市 南昌市 新余市 济南市 青岛市 郑州市 洛阳市 武汉市 "
+    "宜昌市 长沙市 株洲市 广州市 深圳市 海口市 三亚市 成都市 绵阳市 贵阳市 遵义市 昆明市 大理市 "
+    "西安市 宝鸡市 兰州市 天水市 西宁市 海东市 呼和浩特市 包头市 南宁市 柳州市 拉萨市 日喀则市 "
+    "银川市 石嘴山市 乌鲁木齐市 克拉玛依市"
+).split()
+COUNTIES = "张店区 临淄区 鼓楼区 思明区 雁塔区 武侯区 天河区 岳麓区 历下区 江岸区".split()
+DEPARTMENTS = (
+    "商务局 教育局 财政局 公安局 民政局 人力资源和社会保障局 自然资源局 生态环境局 "
+    "住房和城乡建设局 交通运输局 水利局 农业农村局 文化和旅游局 卫生健康委员会 应急管理局 审计局 "
+    "市场监督管理局 统计局 医疗保障局 司法局 人民政府办公室"
+).split()
+
+
 def agency_names(n: int) -> list[tuple[str, str, str, str]]:
-    """n distinct (agency, province, place, level): places × departments, like a real crawl.
+    """n distinct (agency, province, place, level): places × departments, like a real crawl
+    (the province of a generated city is only nominal: these are not real data).
 
-    >>> agency_names(2)[0][1:], len({a for a, *_ in agency_names(500)})
-    (('河北省', '河北省', 'provincial'), 500)
+    >>> agency_names(2)[0][1:], len({a for a, *_ in agency_names(5000)})
+    (('河北省', '河北省', 'provincial'), 5000)
     """
-    from ..synth import CITIES, COUNTIES, DEPARTMENTS, PROVINCES
-
     places = [(p, p, "provincial") for p in PROVINCES]
-    places += [(c, PROVINCES[i % len(PROVINCES)], "prefecture") for i, c in enumerate(CITIES)]
+    places += [(c, PROVINCES[i // 2 % len(PROVINCES)], "prefecture") for i, c in enumerate(CITIES)]
     places += [(c, PROVINCES[i % len(PROVINCES)], "county") for i, c in enumerate(COUNTIES)]
-    out = []
+    out: list[tuple[str, str, str, str]] = []
     k = 0
     while len(out) < n:
         for place, province, level in places:
-            city_dept, prov_dept = DEPARTMENTS[k % len(DEPARTMENTS)]
-            dept = prov_dept if level == "provincial" else city_dept
+            dept = DEPARTMENTS[k % len(DEPARTMENTS)]
+            if level == "provincial" and dept.endswith("局"):
+                dept = dept[:-1] + "厅"
             round_ = k // len(DEPARTMENTS)
-            name = place + dept + (f"第{round_}分局" if round_ else "")
-            out.append((name, province, place, level))
+            out.append(
+                (place + dept + (f"第{round_}分局" if round_ else ""), province, place, level)
+            )
             if len(out) == n:
                 break
         k += 1
     return out
 
 
-def templates(work: Path, n: int = 160, jobs: int = 2) -> Path:
-    """Generate and build n realistic reports (analysis.synth); returns the processed folder."""
-    from ..build.run import build
-    from ..synth import generate
-
-    raw, processed = work / "raw", work / "processed"
-    seeds = Path(__file__).resolve().parent.parent.parent / "data" / "raw"
-    generate(raw, n, seed=7, seeds_dir=seeds, duplicates=0.0, bad=0.0, jobs=1)
-    code = build(raw_dir=raw, out_dir=processed, quiet=True, jobs=jobs)
-    if code:
-        raise RuntimeError(f"building the template corpus in {work} failed ({code})")
-    return processed
-
-
 def make(
     out_dir: str | Path,
     n_agencies: int,
     years: list[int],
-    template_dir: str | Path | None = None,
+    template_dir: str | Path,
     drop: float = 0.08,
 ) -> Path:
     """Write reports/metrics/issues/cells/checks/texts parquet files for n_agencies × years.
@@ -81,9 +92,7 @@ def make(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(template_dir) if template_dir else templates(Path(tmp))
-        t = {name: dataset.load(name, src) for name in TABLES}
+    t = {name: dataset.load(name, template_dir) for name in TABLES}
     reps = t["reports"][t["reports"]["status"] == "ok"].reset_index(drop=True)
     by_era: dict[str, list[int]] = {}
     for i, y in enumerate(reps["report_year"]):
@@ -140,11 +149,11 @@ def make(
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m analysis.reports.synthetic", description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("out")
     ap.add_argument("--agencies", type=int, default=1000)
     ap.add_argument("--years", default="2014-2023", help="first-last")
-    ap.add_argument("--templates", default=None, help="a built processed folder to copy from")
+    ap.add_argument("--templates", required=True, help="a built processed folder to copy from")
     args = ap.parse_args(argv)
     a, b = (int(x) for x in args.years.split("-"))
     out = make(args.out, args.agencies, list(range(a, b + 1)), args.templates)
