@@ -142,3 +142,46 @@ def test_ocr_runs_with_the_network_off(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "85" in proc.stdout and "申请" in proc.stdout
+
+
+def test_the_agency_page_gives_an_ocr_figure_its_page_and_a_crop_of_its_row(shot, tmp_path):
+    """Issue 13, evidence: an OCR'd figure is shown with its page number and a picture of its
+    table row cut from the raw file, so an analyst can check it by eye."""
+    from PIL import Image
+
+    from analysis.build.run import build
+    from analysis.reports import data as rd
+    from analysis.reports import evidence
+    from analysis.reports import html as rh
+
+    raw, out = tmp_path / "raw", tmp_path / "processed"
+    raw.mkdir()
+    (raw / "report.png").write_bytes(shot)
+    assert build(raw, out, jobs=1, quiet=True) == 0
+    corpus = rd.load(out)
+    view = rd.agency_view(corpus, rd.pick_agency(corpus, ""))
+    rows = evidence.ocr_rows(view, out)
+    ocr_metrics = view.metrics.loc[view.metrics["ocr"].fillna(False).astype(bool)]
+    assert len(rows) == len(ocr_metrics) > 0
+    page = Image.open(io.BytesIO(shot))
+    named = ocr_metrics["report_id"] + ocr_metrics["label"].fillna(ocr_metrics["metric"])
+    boxed = set(named[ocr_metrics["box"].notna()])
+    assert len(boxed) >= 10  # one cell each; a sum over several rows has no single box
+    for row in rows:
+        assert row["页码"] == "第1页"
+        if row["报告"] + row["指标"] not in boxed:
+            assert row["图"] == "" and row["说明"] == "合计自多个单元格，见上表"
+            continue
+        crop = Image.open(io.BytesIO(evidence.base64.b64decode(row["图"].split(",", 1)[1])))
+        # a table row: much wider than high, a thin strip of the page, not the page
+        assert crop.width > 3 * crop.height and crop.height < page.height / 10
+    assert "页码" in rd.figures_table(view).columns
+    shown = rh.crops_table(rows)
+    assert shown.count('<img class="crop"') == len(boxed) and "<script" not in shown
+    # the same figures without the raw folder: the page says so rather than show nothing
+    state = out / "build-state.json"
+    state.write_text(state.read_text(encoding="utf-8").replace(str(raw.resolve()), "/gone"))
+    again = evidence.ocr_rows(view, out)
+    assert all(r["图"] == "" for r in again)
+    assert sum(r["说明"] == "原文件或页面无法再次读取" for r in again) == len(boxed)
+    assert "无法再次读取" in rh.crops_table(evidence.ocr_rows(view, out))

@@ -198,6 +198,7 @@ def build(
         return json.dumps(
             {
                 "fingerprint": fingerprint,
+                "raw_dir": str(raw_dir.resolve()),  # where pages find a figure's page again
                 "files": file_state,
                 "summaries": summ,
                 "partitions": parts,

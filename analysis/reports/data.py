@@ -20,6 +20,7 @@ import pandas as pd
 from .. import dataset
 from ..labels import FORMAT_LABELS, LEVEL_LABELS, SCRIPT_LABELS
 from ..metrics import METRICS, SCORED, label, unit
+from .evidence import page_label
 
 APPLICATION_OUTCOMES = [
     "applications_granted",
@@ -118,6 +119,8 @@ CELL_COLUMNS = [
     "col_label",
     "value",
     "line",
+    "page",  # PDF and OCR cells: where they stand (the agency page shows an OCR'd row's crop)
+    "box",
 ]
 CHECK_COLUMNS = ["report_id", "agency", "report_year", "check", "status", "message"]
 # held as categories in the corpus (a few hundred distinct labels over millions of cells: a
@@ -479,7 +482,7 @@ def figures_table(view: AgencyView) -> pd.DataFrame:
     order = {name: i for i, name in enumerate(METRICS)}
     m["_o"] = m["metric"].map(lambda x: order.get(x, len(order)))
     m = m.sort_values(["report_year", "report_id", "_o"])
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "年份": m["report_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
             "指标": m["label"].fillna(m["metric"]),
@@ -493,6 +496,9 @@ def figures_table(view: AgencyView) -> pd.DataFrame:
             "报告": m["report_id"],
         }
     ).reset_index(drop=True)
+    if "page" in m.columns and m["page"].notna().any():  # a PDF or OCR'd report: say the page
+        out.insert(5, "页码", [page_label(p) for p in m["page"]])
+    return out
 
 
 def _flag_text(flags: object, approximate: bool, confidence: object) -> str:

@@ -204,6 +204,29 @@ def agency_header(view) -> str:  # view: analysis.reports.data.AgencyView
     )
 
 
+def crops_table(rows: list[dict[str, str]]) -> str:
+    """OCR'd figures with the picture of their table row (`evidence.ocr_rows`): the text is
+    escaped; the picture is a PNG made here, embedded so the page opens offline."""
+    if not rows:
+        return '<p class="note">无</p>'
+    cols = [c for c in rows[0] if c not in ("图", "说明")]
+    head = "".join(f"<th>{esc(c)}</th>" for c in cols) + "<th>原图（表格行）</th>"
+    body = []
+    for r in rows:
+        uri = r.get("图", "")
+        img = (
+            f'<img class="crop" alt="{esc(r["指标"])}" src="{esc(uri)}">'
+            if uri.startswith("data:image/png;base64,")
+            else f'<span class="note">{esc(r.get("说明", ""))}</span>'
+        )
+        body.append(
+            "<tr>" + "".join(f"<td>{esc(r[c])}</td>" for c in cols) + f"<td>{img}</td></tr>"
+        )
+    return (
+        f'<table class="gdr-t"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
+
+
 def note(text: str, warn: bool = False) -> str:
     return wrap(f'<p class="note{" warn" if warn else ""}">{esc_lines(text)}</p>')
 
