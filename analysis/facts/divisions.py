@@ -4,21 +4,24 @@ An agency name is a place chain and a body (济宁市 兖州区 + 财政局). Ch
 against the official division table, rather than against a suffix such as 市 or 区, is what
 keeps fragments of sentences (局在苍溪县…, 区部署) from passing for names, and it gives each
 agency its code, province, city and level as data. The table is generated from jionlp's
-package data into divdata.py and towndata.py (scripts/make_divisions.py; codes as in force
-in 2023) and parsed on first use only: a report that names no place never pays for it.
+package data into divisions.txt and towns.txt beside this module (scripts/make_divisions.py;
+codes as in force in 2023) and read on first use only: a report that names no place never
+pays for it, and the 43,000 town names are searched in place rather than tabled.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+HERE = Path(__file__).resolve().parent
 
 # the level codes of analysis.labels.LEVEL_LABELS (prefecture = the city level, 地市级)
 PROVINCIAL, PREFECTURE, COUNTY, TOWNSHIP = "provincial", "prefecture", "county", "township"
 
 
-@dataclass(frozen=True, slots=True)
-class Division:
+class Division(NamedTuple):
     """One unit: its 6-digit code, full and short name, parent code and level."""
 
     code: str
@@ -31,10 +34,8 @@ class Division:
 @cache
 def _table() -> tuple[dict[str, Division], dict[str, tuple[Division, ...]]]:
     """(code → unit, name → units) built once from the generated data module."""
-    from .divdata import DIVISIONS
-
     by_code: dict[str, Division] = {}
-    for line in DIVISIONS.splitlines():
+    for line in _data("divisions.txt").splitlines():
         code, name, short, parent = line.split(" ")
         parent = "" if parent == "-" else parent
         if not parent:
@@ -143,11 +144,15 @@ def city_of(d: Division) -> Division | None:
     return None
 
 
+def _data(name: str) -> str:
+    """A generated data file without its # header lines."""
+    text = (HERE / name).read_text(encoding="utf-8")
+    return "".join(ln for ln in text.splitlines(keepends=True) if not ln.startswith("#"))
+
+
 @cache
 def _town_text() -> str:
-    from .towndata import TOWNS
-
-    return "\n" + TOWNS
+    return "\n" + _data("towns.txt")
 
 
 def _town_codes(name: str) -> list[str]:

@@ -269,12 +269,35 @@ def find_agency(doc: Document, title_match: re.Match[str] | None) -> tuple[str |
     return name, src
 
 
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+
+
+def _occurrences(text: str, word: str):
+    """Where `word` starts in `text` (str.find: no pattern compiled per word)."""
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)
+
+
+def _cjk_before(text: str, i: int, n: int) -> str:
+    """The run of Chinese characters just before position i, at most n long.
+
+    >>> _cjk_before("请与安庆市医疗保障局联系", 5, 14)
+    '请与安庆市'
+    """
+    k = i
+    while k > max(0, i - n) and _CJK_CHAR.match(text, k - 1):
+        k -= 1
+    return text[k:i]
+
+
 def _fuller_in_text(text: str, p: A.Parsed) -> str | None:
     """The one full form (place + body) of a partial name that the text uses, if only one."""
     body = p.body
     forms: set[str] = set()
-    for m in re.finditer(rf"([{_CJK}]{{2,14}}?){re.escape(body)}", text):
-        head = m.group(1)
+    for i in _occurrences(text, body):
+        head = _cjk_before(text, i, 14)
         for k in range(len(head) - 1):  # the longest head that is a place chain
             cand = head[k:] + body
             q = A.parse(cand)
@@ -440,9 +463,10 @@ def _page_place(p: A.Parsed, context: str) -> D.Division | None:
     if not p.level_word:
         return None
     found: dict[str, D.Division] = {}
-    for m in re.finditer(rf"[{_CJK}]{{2,10}}?{p.level_word}", context):
-        for k in range(len(m.group(0)) - 1):
-            units = D.named(m.group(0)[k:])
+    for i in _occurrences(context, p.level_word):
+        name = _cjk_before(context, i, 10) + p.level_word
+        for k in range(len(name) - 1):
+            units = D.named(name[k:])
             if len(units) == 1:
                 found[units[0].code] = units[0]
                 break
