@@ -161,7 +161,12 @@ def test_skips_unchanged_work_reruns_only_what_a_change_touches_and_survives_a_f
     before = other.stat().st_mtime_ns
     subset = _run(tmp_path, "--force", "--agencies", "张店*")
     assert subset.returncode == 0, subset.stderr
-    assert _ran(subset) == {"agency_summary · 张店区商务局", "cross_year", "corpus_overview"}
+    assert _ran(subset) == {
+        "agency_summary · 张店区商务局",
+        "cross_year",
+        "corpus_overview",
+        "indicators",
+    }
     assert other.stat().st_mtime_ns == before
     again = _run(tmp_path)
     assert again.returncode == 0 and _ran(again) == set(), again.stderr
