@@ -12,6 +12,7 @@ import sys
 import pytest
 from conftest import ROOT, extract_text
 
+from analysis.extract import extract_bytes
 from analysis.facts import divisions as D
 from analysis.facts.agency import parse
 from analysis.facts.metadata import clean_agency, describe_agency
@@ -207,3 +208,26 @@ def test_an_autonomous_prefecture_in_its_short_written_form():
     assert rec["agency"] == "临夏州卫生健康委"
     assert (rec["division_code"], rec["level"]) == ("622900", "prefecture")
     assert rec["agency_key"] == "甘肃省临夏回族自治州卫生健康委员会"
+
+
+@pytest.mark.parametrize(
+    "title, compiler, agency",
+    [
+        # a government's report is compiled by its office, and its title names the government
+        ("泉港区人民政府", "泉州市泉港区人民政府办公室", "泉港区人民政府"),
+        ("永春县人民政府", "永春县人民政府办公室", "永春县人民政府"),
+        # the office's own report, and a department that compiles its own: the compiler
+        ("泉州市人民政府办公室", "泉州市人民政府办公室", "泉州市人民政府办公室"),
+        ("泉港区人民政府", "泉港区财政局", "泉港区财政局"),
+    ],
+)
+def test_a_government_report_compiled_by_its_office_is_the_governments(title, compiler, agency):
+    """(Seen in a real PDF: 本报告由<city><district>人民政府办公室编制 under a title naming the
+    district government.) The office is not the body of the report."""
+    text = (
+        f"{title}2022年政府信息公开工作年度报告\n"
+        f"本报告由{compiler}根据《中华人民共和国政府信息公开条例》要求编制。\n"
+        "一、总体情况\n2022年，主动公开政府信息120条。\n"
+    )
+    rec = extract_bytes("report.txt", text.encode("utf-8"))
+    assert rec["agency"] == agency

@@ -320,32 +320,58 @@ _SELF = re.compile(r"(?:我|本)(局|委|厅|办|府|镇|乡|街道|中心|部|�
 _CHROME_SPLIT = re.compile(r".*(?:\s-\s|\||>|»|›|搜索|登录|注册|首页|无障碍|繁体|简体)")
 
 
+def _title_agency(title_match: re.Match[str] | None) -> str | None:
+    if not title_match:
+        return None
+    pre = next(
+        (title_match.group(g) for g in ("pre", "pre2", "pre3") if title_match.group(g) is not None),
+        None,
+    )
+    if pre:
+        pre = _CHROME_SPLIT.sub("", pre)  # Page 4 - 德州市…, 首页 > …
+        return clean_agency(pre)
+    m2 = _TITLE_AFTER.match(title_match.string)
+    return clean_agency(m2.group("agency")) if m2 else None
+
+
+def office_of(office: str, government: str | None) -> bool:
+    """Whether `office` is the 办公室/办公厅 of the government `government` (the same place,
+    named in full or in short): a government's report is compiled by its office, and says so
+    (本报告由X人民政府办公室编制), while its title names the government.
+
+    >>> office_of("泉州市泉港区人民政府办公室", "泉港区人民政府")
+    True
+    >>> office_of("泉州市人民政府办公室", "泉州市人民政府办公室")
+    False
+    >>> office_of("泉港区财政局", "泉港区人民政府")
+    False
+    """
+    if not government or not government.endswith("人民政府"):
+        return False
+    for tail in ("办公室", "办公厅"):
+        if office.endswith(tail):
+            gov = office[: -len(tail)]
+            return gov.endswith("人民政府") and (
+                gov.endswith(government) or government.endswith(gov)
+            )
+    return False
+
+
 def _agency_sources(doc: Document, title_match: re.Match[str] | None):
     head = doc.text[:2500]
+    title = _title_agency(title_match)
     for rx, src in ((_BY, "本报告由…编制"), (_PUBLISH, "现公布…年度报告")):
         for m in rx.finditer(head):
             a = clean_agency(m.group("a"))
             p = A.parse(m.group("a"))
             if a and not (p is not None and p.kind == "gov" and not p.body):
-                yield a, src
+                if office_of(a, title):  # the office compiled its government's report
+                    yield title, "title (本报告由其办公室编制)"
+                else:
+                    yield a, src
                 break
-    if title_match:
-        pre = next(
-            (
-                title_match.group(g)
-                for g in ("pre", "pre2", "pre3")
-                if title_match.group(g) is not None
-            ),
-            None,
-        )
-        if pre:
-            pre = _CHROME_SPLIT.sub("", pre)  # Page 4 - 德州市…, 首页 > …
-        a = clean_agency(pre) if pre else None
-        if not pre:
-            m2 = _TITLE_AFTER.match(title_match.string)
-            a = clean_agency(m2.group("agency")) if m2 else None
-        if a:
-            yield a, "title"
+    if title:
+        yield title, "title"
     for key in ("发布机构", "发布单位", "发文机关", "来源", "信息来源", "所属机构"):
         a = clean_agency(doc.header.get(key, ""))
         if a:
