@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, field
 
 from ..issues import Issue
-from .template import T4_COLS, T4_HEADER, T4_HEADER_ORDER, T4_ROWS
+from .template import T4_COLS, T4_HEADER, T4_HEADER_ORDER, T4_ROWS, t4_headers
 from .tokens import GAP_CHARS, Run, Tokens, Value
 
-T4_FIND = re.compile(r"结果维持|结果纠正|尚未审结")
-T4_RESULTS = re.compile(r"结果维持|结果纠正|其他结果|尚未审结")
+T4_FIND = re.compile(r"结果维持|结果纠正|尚未.结")
+T4_RESULTS = re.compile(r"结果维持|结果纠正|其他结果|尚未.结")
 _CLAUSE_END = re.compile(r"[,;。:!?]")
 _HEADER_WORDS = re.compile(
     r"四、|政府信息公开|行政复议|行政诉讼|未经复议|直接起诉|复议后起诉|结果维持|结果纠正|其他结果|尚未审结|"
@@ -84,7 +84,8 @@ def read_blocks(tok: Tokens, li: int, hi_offset: int) -> Table4 | None:
         if len(r.values) != len(T4_COLS):
             return None
         key = _block_of(between)
-        if key is None or key in found or T4_HEADER.findall(between)[-5:] != T4_HEADER_ORDER:
+        heads = t4_headers(T4_HEADER.findall(between))
+        if key is None or key in found or heads[-5:] != T4_HEADER_ORDER:
             return None
         found[key] = r
         if len(found) == len(T4_ROWS):
@@ -172,7 +173,7 @@ def read_table4(tok: Tokens, li: int, hi_offset: int, reaches_end: bool, name: s
                 )
             ],
         )
-    headers = T4_HEADER.findall(tok.label, li, tok.label_index(runs[0].start))
+    headers = t4_headers(T4_HEADER.findall(tok.label, li, tok.label_index(runs[0].start)))
     cells = runs[0].cells
     vals: list[Value] = [v for r in runs for v in r.values]
     shown = " ".join("·" if v.value is None else f"{v.value:g}" for v in vals)

@@ -139,8 +139,19 @@ T4_COLS = [
     ("pending", "尚未审结"),
     ("total", "总计"),
 ]
-T4_HEADER = re.compile(r"结果维持|结果纠正|其他结果|尚未审结|总计")
+# 尚未审结 with any third character: OCR reads 审 as 申 or 宙 often enough (a typed report has
+# no other 尚未?结), and the figures under it are checked by table 四's sums all the same
+T4_HEADER = re.compile(r"结果维持|结果纠正|其他结果|尚未.结|总计")
 T4_HEADER_ORDER = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+
+def t4_headers(found: list[str]) -> list[str]:
+    """Table 四's column heads as the template names them.
+
+    >>> t4_headers(["结果维持", "尚未申结", "总计"])
+    ['结果维持', '尚未审结', '总计']
+    """
+    return ["尚未审结" if h.startswith("尚未") else h for h in found]
 
 
 # ---------------------------------------------------------------- table 二
