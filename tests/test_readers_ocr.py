@@ -28,6 +28,11 @@ def shot(tmp_path_factory) -> bytes:
 
 
 @pytest.fixture(scope="module")
+def shot_trad(tmp_path_factory) -> bytes:
+    return screenshot(report_html(trad=True), tmp_path_factory.mktemp("shot"), 900, 4000)
+
+
+@pytest.fixture(scope="module")
 def html_rec() -> dict:
     return extract_bytes("report.html", report_html().encode("utf-8"))
 
@@ -50,9 +55,12 @@ def _same_or_flagged(rec: dict, html_rec: dict) -> None:
         assert {c["status"] for c in rec["checks"]} - {"pass"}, "missing cells must show"
 
 
-@pytest.mark.parametrize("form", ["png", "scanned-pdf"])
-def test_an_image_of_the_report_gives_its_figures_or_flags_them(shot, html_rec, form):
-    data = shot if form == "png" else scanned_pdf(shot)
+@pytest.mark.parametrize("form", ["png", "scanned-pdf", "png-traditional"])
+def test_an_image_of_the_report_gives_its_figures_or_flags_them(shot, html_rec, form, request):
+    # the traditional-script copy is compared with the simplified web page: the same figures
+    picture = request.getfixturevalue("shot_trad") if form == "png-traditional" else shot
+    data = scanned_pdf(picture) if form == "scanned-pdf" else picture
+    form = form.split("-")[0]
     rec = extract_bytes(f"report.{'png' if form == 'png' else 'pdf'}", data)
     assert rec["ok"], rec["issues"]
     assert rec["file_format"] == ("image" if form == "png" else "pdf")
