@@ -126,6 +126,8 @@ def apply_manifest(
 def extract_loaded(
     loaded: Loaded, manifest_row: dict[str, str] | None = None
 ) -> tuple[dict[str, Any], Document]:
+    if manifest_row and manifest_row.get("url"):
+        loaded.url = manifest_row["url"]  # where the report was published: may name its place
     doc = build_document(loaded)
     md = read_metadata(doc)
     name = os.path.basename(loaded.source)

@@ -231,3 +231,49 @@ def test_a_government_report_compiled_by_its_office_is_the_governments(title, co
     )
     rec = extract_bytes("report.txt", text.encode("utf-8"))
     assert rec["agency"] == agency
+
+
+PAGE = (
+    "<html><head><title>年度报告</title>{head}</head><body>"
+    "<p>市商务局2022年政府信息公开工作年度报告</p><p>一、总体情况</p>"
+    "<p>2022年，市商务局主动公开政府信息120条。</p></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "head, city",
+    [
+        # a saved page's own address names one city: its place, said in an info issue
+        ('<link rel="canonical" href="https://swj.xiamen.gov.cn/zwgk/t1.html">', "厦门市"),
+        ('<meta property="og:url" content="http://www.jiangmen.gov.cn/a/1.html">', "江门市"),
+        # fuzhou is 福州 and 抚州: it names neither, and the agency stays partial
+        ('<link rel="canonical" href="http://www.fuzhou.gov.cn/a.html">', None),
+        ("", None),
+    ],
+)
+def test_a_page_address_gives_the_place_a_short_name_leaves_out(head, city):
+    rec = extract_bytes("page.html", PAGE.format(head=head).encode("utf-8"))
+    assert rec["agency"] == "市商务局" and rec["city"] == city
+    assert rec["partial_agency"] is (city is None)
+    codes = [i["code"] for i in rec["issues"]]
+    assert ("place-from-url" in codes) is (city is not None)
+    assert ("agency-without-place" in codes) is (city is None)
+
+
+def test_a_manifest_url_gives_the_place_of_a_text_report():
+    text = (
+        "市商务局2022年政府信息公开工作年度报告\n一、总体情况\n"
+        "2022年，市商务局主动公开政府信息120条。\n"
+    )
+    row = {"url": "http://swj.xiamen.gov.cn/2023/report.txt"}
+    rec = extract_bytes("report.txt", text.encode("utf-8"), row)
+    assert rec["city"] == "厦门市" and not rec["partial_agency"]
+
+
+def test_the_pinyin_table_matches_the_divisions():
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_pinyin.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -18,6 +18,7 @@ from ..issues import Issue
 from . import agency as A
 from . import divisions as D
 from .renamings import agency_key, predecessor
+from .url_place import place_from_url
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff"
 AGENCY_SUFFIX = (
@@ -510,6 +511,20 @@ def read_metadata(doc: Document) -> Metadata:
         + [t for _, _, t in doc.lines[:3]]
     )
     info = describe_agency(md.agency, context)
+    if info["partial_agency"] and doc.loaded.url:  # 市商务局 on www.xiamen.gov.cn: 厦门市
+        p = A.parse(md.agency or "")
+        unit = place_from_url(doc.loaded.url, p.level_word) if p is not None else None
+        if unit is not None:
+            info = describe_agency(md.agency, f"{context} {unit.name}")
+            where = doc.loaded.source.rsplit("/", 1)[-1]
+            md.issues.append(
+                Issue(
+                    "info",
+                    "place-from-url",
+                    f"{where}: the text calls the agency {md.agency}; its place, {unit.name}, "
+                    f"is read from the page's address {doc.loaded.url}",
+                )
+            )
     for k, v in info.items():
         setattr(md, k, v)
     name = doc.loaded.source.rsplit("/", 1)[-1]

@@ -131,6 +131,7 @@ class _Converter(HTMLParser):
         self._tables: list[_Table] = []
         self._cells: list[_Cell | None] = []
         self.charset: str | None = None
+        self.url = ""  # the page's own address (<link rel="canonical">, og:url), if it says
         # the data tables, in the order their rows stand in the text: each row's line,
         # and for each cell its text, spanned flag, grid position and place in the line
         self.tables: list[
@@ -179,6 +180,11 @@ class _Converter(HTMLParser):
             cs = a.get("charset") or re.search(r"charset=([\w-]+)", a.get("content", "") or "")
             if cs and not self.charset:
                 self.charset = cs if isinstance(cs, str) else cs.group(1)
+            if a.get("property") == "og:url" and not self.url:
+                self.url = a.get("content", "").strip()
+            return
+        if tag == "link" and "canonical" in a.get("rel", "").lower().split():
+            self.url = a.get("href", "").strip() or self.url
             return
         if self._skip_depth:
             if tag not in _VOID:
@@ -308,6 +314,7 @@ class Page:
     title: str
     charset: str | None  # what the page declares
     grids: list[Grid]
+    url: str = ""  # the address the page gives itself
 
 
 def read_page(html: str) -> Page:
@@ -322,7 +329,8 @@ def read_page(html: str) -> Page:
         if ln or (out and out[-1]):
             out.append(ln)
     text = "\n".join(out).strip() + "\n"
-    return Page(text, _WS.sub(" ", conv.title).strip(), conv.charset, _locate(text, conv.tables))
+    title = _WS.sub(" ", conv.title).strip()
+    return Page(text, title, conv.charset, _locate(text, conv.tables), conv.url)
 
 
 def html_to_text(html: str) -> tuple[str, str, str | None]:

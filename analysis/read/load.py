@@ -67,7 +67,7 @@ def load_bytes(source: str, data: bytes) -> Loaded:
     pages: list[tuple[int, int, int]] = []
     if dec.note:
         issues.append(Issue("warning", "mojibake", f"{name}: {dec.note}"))
-    text, title = dec.text, ""
+    text, title, url = dec.text, "", ""
     grids: list[Grid] = []
     file_format = "txt"
     if is_html:
@@ -82,7 +82,7 @@ def load_bytes(source: str, data: bytes) -> Loaded:
             issues += more_issues
         else:
             page = read_page(dec.text)
-        text, title, grids = page.text, page.title, page.grids
+        text, title, grids, url = page.text, page.title, page.grids, page.url
         file_format = "html"
         if suffix not in HTML_SUFFIXES:
             issues.append(
@@ -110,7 +110,7 @@ def load_bytes(source: str, data: bytes) -> Loaded:
             )
         )
     return Loaded(
-        source, digest, len(data), dec.encoding, file_format, text, title, issues, grids, pages
+        source, digest, len(data), dec.encoding, file_format, text, title, issues, grids, pages, url
     )
 
 

@@ -31,6 +31,8 @@ class Loaded:
     )  # the tables the reader found, cells pointing into `text`
     # (start, end, page number) of each page's text, for the readers with pages (PDF, OCR)
     pages: list[tuple[int, int, int]] = field(default_factory=list)
+    # the report's web address: a saved page's canonical link, or the manifest's url column
+    url: str = ""
 
 
 class LoadError(Exception):

@@ -3,7 +3,8 @@
 A row can set or override agency, report_year, publish_date, place and level for one
 file (002 calls itself only 市商务局; the analyst knows it is Hohhot's). Every override is
 reported on the record, never applied silently, and a malformed manifest is reported with
-the line number of each problem.
+the line number of each problem. A `url` (where the report was published) is no override:
+its host may name the place a short name leaves out (facts/url_place.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from ..labels import LEVELS
 
-COLUMNS = ["file", "agency", "report_year", "publish_date", "place", "level", "note"]
+COLUMNS = ["file", "agency", "report_year", "publish_date", "place", "level", "url", "note"]
 REQUIRED = {"file"}
 
 
