@@ -280,3 +280,18 @@ def test_stored_indicator_counts_match_the_seed_corpus():
     cell = next(c for c in nb.cells if "NBVAL_CHECK_OUTPUT" in c.source)
     stored = "".join(o["text"] for o in cell.outputs).rstrip("\n")
     assert stored == ri.counts_text(ri.load(str(processed))[0])
+
+
+def test_an_agency_page_on_tables_built_before_the_indicators_still_runs(built, tmp_path):
+    """Processed tables without the indicators table (an older build, or a copied corpus):
+    the agency page's indicators row is empty instead of failing the page."""
+    from analysis.reports import indicators as ri
+
+    old = tmp_path / "processed"
+    shutil.copytree(built[1], old)
+    shutil.rmtree(old / "parquet" / "indicators")
+    (old / "indicators.parquet").unlink()
+    rows = ri.for_agency(str(old), "宁德市交通运输局")
+    assert rows.empty and list(rows.columns)[:3] == ["report_id", "agency", "report_year"]
+    assert ri.agency_row(rows, "宁德市交通运输局").empty
+    assert len(ri.for_agency(str(built[1]), "宁德市交通运输局")) > 0

@@ -186,10 +186,12 @@ def for_agency(processed_dir: str | None, agency: str) -> pd.DataFrame:
 
     from .. import dataset
 
-    table = dataset.scan("indicators", processed_dir or None).to_table(
-        filter=pads.field("agency") == agency
-    )
-    return table.to_pandas()[list(dataset.tidy.INDICATORS_SCHEMA.names)]
+    names = list(dataset.tidy.INDICATORS_SCHEMA.names)
+    try:
+        scan = dataset.scan("indicators", processed_dir or None)
+    except FileNotFoundError:  # tables built before the indicators: the page says 无, and runs
+        return dataset.tidy.INDICATORS_SCHEMA.empty_table().to_pandas()[names]
+    return scan.to_table(filter=pads.field("agency") == agency).to_pandas()[names]
 
 
 # ---- the list of problems, sortable and filterable without any script --------------------
