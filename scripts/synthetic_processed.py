@@ -145,6 +145,12 @@ def make(
     out_tables["texts"] = t["texts"].iloc[0:0]
     for name, frame in out_tables.items():
         frame.to_parquet(out / f"{name}.parquet", index=False)
+    # no indicators are computed for copied rows: an empty table, so the indicators page runs
+    import pyarrow.parquet as pq
+
+    from analysis import tidy
+
+    pq.write_table(tidy.INDICATORS_SCHEMA.empty_table(), out / "indicators.parquet")
     return out
 
 
