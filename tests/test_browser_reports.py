@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import RAW, ROOT
+from docmaker import chromium as _chromium  # the one way tests find (or install) Chromium
 from PIL import Image
 
 from analysis.reports import charts
@@ -82,18 +83,6 @@ FLAGS = [
     "--disable-sync",
     "--hide-scrollbars",
 ]
-
-
-def _chromium() -> str:
-    exe = shutil.which("chromium")
-    if not exe:
-        subprocess.run(["bash", str(ROOT / "scripts" / "ensure_chromium.sh")], check=False)
-        exe = shutil.which("chromium")
-    if not exe:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing and scripts/ensure_chromium.sh could not install it")
-        pytest.skip("chromium not installed (run scripts/ensure_chromium.sh)")
-    return exe
 
 
 @pytest.fixture(scope="module")
