@@ -14,6 +14,7 @@ import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -619,27 +620,46 @@ def metric_distribution(
     return _finish(fig, (extra + " " + note).strip())
 
 
+def _share_mesh(table: pd.DataFrame, row_h: float, line: float) -> tuple[Any, Any, Any]:
+    """Rows × columns of shares (0–1) as a 0–100 % colour grid, blank where there is none:
+    (figure, axes, mesh) for the caller's cell labels and colour bar."""
+    setup()
+    rows, cols = list(table.index), list(table.columns)
+    fig, ax = plt.subplots(figsize=(WIDTH, min(30.0, 1.8 + row_h * max(1, len(rows)))))
+    mesh = ax.pcolormesh(
+        np.arange(len(cols) + 1),
+        np.arange(len(rows) + 1),
+        np.ma.masked_invalid(table.to_numpy(dtype=float) * 100),
+        cmap=plt.get_cmap("YlGnBu").with_extremes(bad="white"),
+        vmin=0,
+        vmax=100,
+        edgecolors="white",
+        linewidth=line,
+    )
+    return fig, ax, mesh
+
+
+def _grid_axes(ax: Any, rows: list, cols: list, label_width: int, title: str) -> None:
+    """The axes of a colour grid: a tick per cell, rows top down, no frame, the title."""
+    ax.set_xticks(np.arange(len(cols)) + 0.5, [str(c) for c in cols])
+    ax.set_yticks(np.arange(len(rows)) + 0.5, [text(r, label_width) for r in rows])
+    ax.set_xlim(0, max(1, len(cols)))
+    ax.set_ylim(max(1, len(rows)), 0)
+    for sp in ax.spines.values():
+        sp.set_visible(False)
+    ax.tick_params(length=0)
+    if len(cols) > 10:
+        ax.tick_params(axis="x", rotation=45)
+    ax.set_title(text(title), loc="left")
+
+
 def coverage_summary_grid(
     share: pd.DataFrame, count: pd.DataFrame, title: str, note: str = ""
 ) -> plt.Figure:
     """Groups (provinces or levels) × years: the share of the chosen figures their reports
     give, with the number of reports; blank and hatched where a group has no report."""
-    setup()
     rows, cols = list(share.index), list(share.columns)
-    h = min(30.0, 1.8 + 0.36 * max(1, len(rows)))
-    fig, ax = plt.subplots(figsize=(WIDTH, h))
-    data = np.ma.masked_invalid(share.to_numpy(dtype=float) * 100)
-    cmap = plt.get_cmap("YlGnBu").with_extremes(bad="white")
-    mesh = ax.pcolormesh(
-        np.arange(len(cols) + 1),
-        np.arange(len(rows) + 1),
-        data,
-        cmap=cmap,
-        vmin=0,
-        vmax=100,
-        edgecolors="white",
-        linewidth=1.2,
-    )
+    fig, ax, mesh = _share_mesh(share, 0.36, 1.2)
     small = len(cols) > 12
     for i in range(len(rows)):
         for j in range(len(cols)):
@@ -667,16 +687,7 @@ def coverage_summary_grid(
                 fontsize=6.5 if small else 7.5,
                 color="white" if v > 0.6 else "black",
             )
-    ax.set_xticks(np.arange(len(cols)) + 0.5, [str(c) for c in cols])
-    ax.set_yticks(np.arange(len(rows)) + 0.5, [text(r, 16) for r in rows])
-    ax.set_xlim(0, max(1, len(cols)))
-    ax.set_ylim(max(1, len(rows)), 0)
-    for sp in ax.spines.values():
-        sp.set_visible(False)
-    ax.tick_params(length=0)
-    if len(cols) > 10:
-        ax.tick_params(axis="x", rotation=45)
-    ax.set_title(text(title), loc="left")
+    _grid_axes(ax, rows, cols, 16, title)
     fig.colorbar(mesh, ax=ax, fraction=0.03, pad=0.02, label="找到的数字占所选指标（%）")
     extra = (
         "每格：该组该年报告平均给出所选指标的比例"
@@ -688,22 +699,8 @@ def coverage_summary_grid(
 
 def metric_year_heatmap(table: pd.DataFrame, title: str, note: str = "") -> plt.Figure:
     """Metrics (rows) × years: the share of that year's reports giving each metric."""
-    setup()
     rows, cols = list(table.index), list(table.columns)
-    h = min(30.0, 1.8 + 0.3 * max(1, len(rows)))
-    fig, ax = plt.subplots(figsize=(WIDTH, h))
-    data = np.ma.masked_invalid(table.to_numpy(dtype=float) * 100)
-    cmap = plt.get_cmap("YlGnBu").with_extremes(bad="white")
-    mesh = ax.pcolormesh(
-        np.arange(len(cols) + 1),
-        np.arange(len(rows) + 1),
-        data,
-        cmap=cmap,
-        vmin=0,
-        vmax=100,
-        edgecolors="white",
-        linewidth=1.0,
-    )
+    fig, ax, mesh = _share_mesh(table, 0.3, 1.0)
     if len(cols) <= 16:
         for i in range(len(rows)):
             for j in range(len(cols)):
@@ -718,16 +715,7 @@ def metric_year_heatmap(table: pd.DataFrame, title: str, note: str = "") -> plt.
                         fontsize=7,
                         color="white" if v > 0.6 else "black",
                     )
-    ax.set_xticks(np.arange(len(cols)) + 0.5, [str(c) for c in cols])
-    ax.set_yticks(np.arange(len(rows)) + 0.5, [text(r, 22) for r in rows])
-    ax.set_xlim(0, max(1, len(cols)))
-    ax.set_ylim(max(1, len(rows)), 0)
-    for sp in ax.spines.values():
-        sp.set_visible(False)
-    ax.tick_params(length=0)
-    if len(cols) > 10:
-        ax.tick_params(axis="x", rotation=45)
-    ax.set_title(text(title), loc="left")
+    _grid_axes(ax, rows, cols, 22, title)
     fig.colorbar(mesh, ax=ax, fraction=0.03, pad=0.02, label="给出该数字的报告占比（%）")
     return _finish(fig, note, CORPUS_NOTE)
 
