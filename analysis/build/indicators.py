@@ -210,6 +210,17 @@ def _member(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return hit
 
 
+def _row_of(data: dict[str, np.ndarray], year: np.ndarray, i: int, indicator: str) -> dict:
+    """The fields every corpus indicator row of report `i` starts with."""
+    return {
+        "report_id": str(data["ids"][i]),
+        "agency": str(data["agency"][i]),
+        "report_year": int(year[i]),
+        "indicator": indicator,
+        "evidence": None,
+    }
+
+
 def corpus_rows(data: dict[str, np.ndarray]) -> tuple[list[dict[str, Any]], dict[int, set]]:
     """Repetition, template and coverage rows from the corpus's hashes (numpy), and for each
     flagged report the hashes whose passages are to be shown: ({report index: hashes})."""
@@ -242,13 +253,7 @@ def corpus_rows(data: dict[str, np.ndarray]) -> tuple[list[dict[str, Any]], dict
     report_key = _mix(body, year)
     has_prev = _member(_mix(body, year - 1), report_key)
     for i in range(n):
-        base = {
-            "report_id": str(data["ids"][i]),
-            "agency": str(data["agency"][i]),
-            "report_year": int(year[i]),
-            "indicator": "repetition",
-            "evidence": None,
-        }
+        base = _row_of(data, year, i, "repetition")
         if not has_prev[i]:
             rows.append(
                 base
@@ -333,13 +338,7 @@ def _templates(data, body, year, h, bounds, size, show, offset) -> list[dict[str
                     best[x] = (jac, y, shared)
     rows = []
     for i in range(n):
-        base = {
-            "report_id": str(data["ids"][i]),
-            "agency": str(data["agency"][i]),
-            "report_year": int(year[i]),
-            "indicator": "template",
-            "evidence": None,
-        }
+        base = _row_of(data, year, i, "template")
         if not ok[i]:
             rows.append(
                 base
