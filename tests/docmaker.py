@@ -62,7 +62,8 @@ def chromium() -> str:
     return exe
 
 
-def _env(work: Path) -> dict[str, str]:
+def fontconfig_env(work: Path) -> dict[str, str]:
+    """An environment in which Chromium also sees the CJK font of the noto-cjk-sans-otc wheel."""
     from analysis.reports import charts
 
     conf = work / "fonts.conf"
@@ -83,7 +84,7 @@ def _run(work: Path, html: str, *args: str) -> None:
         capture_output=True,
         text=True,
         timeout=120,
-        env=_env(work),
+        env=fontconfig_env(work),
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
 

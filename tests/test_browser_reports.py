@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from conftest import RAW, ROOT
 from docmaker import chromium as _chromium  # the one way tests find (or install) Chromium
+from docmaker import fontconfig_env as _fontconfig
 from PIL import Image
 
-from analysis.reports import charts
 from analysis.reports import data as rd
 
 MULTI = "测试市商务局"
@@ -127,18 +127,6 @@ def built(tmp_path_factory) -> Path:
     )
     assert proc.returncode == 0, proc.stderr
     return base
-
-
-def _fontconfig(base: Path) -> dict[str, str]:
-    """An environment in which Chromium also sees the CJK font from the noto-cjk-sans-otc wheel."""
-    conf = base / "fonts.conf"
-    conf.write_text(
-        f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>
-<include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{charts.font_path().parent}</dir>
-<cachedir>{base / "fc-cache"}</cachedir></fontconfig>""",
-        encoding="utf-8",
-    )
-    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
 
 
 def test_every_page_linked_from_the_index_loads_with_its_charts(built, tmp_path):
