@@ -8,10 +8,10 @@ import json
 import sys
 from pathlib import Path
 
-from .extract import extract_path
-
 
 def _cmd_extract(args: argparse.Namespace) -> int:
+    # imported here, not above: a build with nothing to do must not pay for the extractor
+    from .extract import extract_path
     from .read.manifest import read_manifest
 
     paths: list[Path] = []

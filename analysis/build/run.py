@@ -22,24 +22,28 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Iterable
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import tidy
 from ..atomic import write_text
-from ..read.manifest import read_manifest
-from ..tidy import PARTS_DIR
-from . import write
-from .corpus import cross_year_inputs, find_duplicates
-from .jobs import Job, cache_key, extract_all
-from .summary import Interner, Summary, summary_from_state
+from . import versions
+from .layout import CSV_DIR, EXCEL_ROWS, FLAT_ROWS_ENV, flat_max_rows
 from .versions import code_version, writer_version
-from .write import Item, write_tables
+
+if TYPE_CHECKING:  # the rest is imported when there is work to do (`_build`)
+    from .summary import Summary
 
 SKIP_NAMES = {"manifest.csv", "README.md", "readme.md", ".gitkeep"}
 # if set, a JSON file with the phase timings of the build (for scripts/bench.py)
 STATS_ENV = "ANALYSIS_BUILD_STATS"
+# What the last complete build saw: a hash of the raw folder's listing (names, sizes,
+# modification times), the manifest's bytes and the package's files, and the outputs it
+# left. When nothing of that changed, the build is up to date without reading
+# build-state.json (~100 MB at 100,000 reports), importing the extractor or parsing the
+# package for its versions: a warm build of a national corpus is its directory scan.
+QUICK_FILE = Path(".cache") / "up-to-date.json"
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -94,11 +98,10 @@ def _remove_leftovers(out_dir: Path) -> None:
     """Temporary files of a build that was killed (atomic writes, write pieces): never outputs."""
     if not out_dir.is_dir():
         return
-    folders = [out_dir] + (
-        [d for d in (out_dir / PARTS_DIR).rglob("*") if d.is_dir()]
-        if (out_dir / PARTS_DIR).is_dir()
-        else []
-    )
+    folders = [out_dir, out_dir / ".cache"]
+    for sub in ("parquet", CSV_DIR):  # tidy.PARTS_DIR and the per-year CSVs
+        if (out_dir / sub).is_dir():
+            folders += [d for d in (out_dir / sub).rglob("*") if d.is_dir()]
     for d in folders:
         for p in d.glob(".*.tmp"):
             p.unlink(missing_ok=True)
@@ -115,6 +118,38 @@ def _n_jobs(jobs: int) -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+def _quick_key(raw_dir: Path, files: list[tuple[str, os.stat_result]]) -> str:
+    """What the up-to-date check compares (`QUICK_FILE`): the package's files, the raw
+    folder's listing with sizes and modification times (what `_file_sha` trusts too), the
+    manifest's bytes and the table layout's setting."""
+    h = hashlib.sha1()
+    h.update(versions.package_digest().encode())
+    h.update(str(raw_dir.resolve()).encode() + b"\0")
+    h.update(os.environ.get(FLAT_ROWS_ENV, "").encode() + b"\0")
+    try:
+        h.update(hashlib.sha1((raw_dir / "manifest.csv").read_bytes()).digest())
+    except OSError:
+        h.update(b"(no manifest)")
+    h.update("\n".join(f"{n}\0{st.st_size}\0{st.st_mtime_ns}" for n, st in files).encode())
+    return h.hexdigest()
+
+
+def _quick_up_to_date(out_dir: Path, key: str) -> bool:
+    """The last complete build saw exactly this (`_quick_key`), and its outputs are there."""
+    try:
+        quick = json.loads((out_dir / QUICK_FILE).read_text(encoding="utf-8"))
+        if quick.get("key") != key or not (out_dir / "build-state.json").is_file():
+            return False
+        return all(os.path.isfile(os.path.join(out_dir, rel)) for rel in quick["outputs"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return False
+
+
+def _write_quick(out_dir: Path, key: str, outputs: list[Path]) -> None:
+    rels = sorted(os.path.relpath(p, out_dir) for p in outputs)
+    write_text(out_dir / QUICK_FILE, json.dumps({"key": key, "outputs": rels}, indent=0))
 
 
 def build(
@@ -140,6 +175,43 @@ def build(
     stats: dict[str, Any] = {"engine": engine}
     _remove_leftovers(out_dir)
     files = scan_raw(raw_dir)
+    quick_key = _quick_key(raw_dir, files)
+    if _quick_up_to_date(out_dir, quick_key):
+        if not quiet:
+            print(
+                f"{out_dir} is up to date ({len(files)} reports, nothing changed)", file=sys.stderr
+            )
+        stats.update(total_s=time.monotonic() - t0, files=len(files), extracted=0, up_to_date=True)
+        stats["quick"] = True
+        _write_stats(stats)
+        return 0
+    return _build(raw_dir, out_dir, jobs, engine, scheduler, quiet, files, quick_key, t0, stats)
+
+
+def _build(
+    raw_dir: Path,
+    out_dir: Path,
+    jobs: int,
+    engine: str,
+    scheduler: str | None,
+    quiet: bool,
+    files: list[tuple[str, os.stat_result]],
+    quick_key: str,
+    t0: float,
+    stats: dict[str, Any],
+) -> int:
+    from .. import tidy
+    from ..read.manifest import read_manifest
+    from ..tidy import PARTS_DIR
+    from . import write
+    from .corpus import cross_year_inputs, find_duplicates
+    from .jobs import Job, cache_key, extract_all
+    from .summary import Interner, summary_from_state
+    from .write import Item, write_tables
+
+    # from here on the outputs may change: the up-to-date record goes first
+    (out_dir / QUICK_FILE).unlink(missing_ok=True)
+    versions.use_cache(out_dir / ".cache" / "imports.json")
     manifest = read_manifest(raw_dir / "manifest.csv", {name for name, _ in files})
     for problem in manifest.problems:
         print(f"manifest error: {problem}", file=sys.stderr)
@@ -155,9 +227,16 @@ def build(
     old_parts: dict[str, str] = (
         state.get("partitions") if isinstance(state.get("partitions"), dict) else {}
     )
+    old_csvs: dict[str, str] = (
+        state.get("year_csvs") if isinstance(state.get("year_csvs"), dict) else {}
+    )
+    old_split = set(state.get("split_tables") or [])
     prev_fingerprint = state.get("fingerprint")
     del state  # a national corpus's state is large: keep only the parts in use
     version = code_version()
+    wv = writer_version()
+    versions.save_cache()
+    max_rows = flat_max_rows()
     cache_root = out_dir / ".cache" / "records"
     # OCR results (seconds a page) are kept by image hash across extractor versions, and
     # each page read is said on stderr (the workers inherit both settings)
@@ -180,20 +259,34 @@ def build(
         json.dumps(
             [
                 version,
-                writer_version(),
+                wv,
                 {k: v["sha256"] for k, v in file_state.items()},
                 sorted(manifest.rows.items()),
                 manifest.problems,
-            ],
+            ]
+            # the layout is part of what was built only when it is not the default
+            + ([max_rows] if max_rows != EXCEL_ROWS - 1 else []),
             sort_keys=True,
             ensure_ascii=False,
         ).encode()
     ).hexdigest()
-    outputs = [out_dir / f"{n}.{ext}" for n in tidy.SCHEMAS for ext in ("parquet", "csv")]
-    outputs += [out_dir / PARTS_DIR / rel for rel in old_parts]
+
+    def output_files(
+        parts: dict[str, str], csvs: dict[str, str], split: Iterable[str]
+    ) -> list[Path]:
+        out = [
+            out_dir / f"{n}.{ext}"
+            for n in tidy.SCHEMAS
+            if n not in split
+            for ext in ("parquet", "csv")
+        ]
+        out += [out_dir / PARTS_DIR / rel for rel in parts]
+        return out + [out_dir / CSV_DIR / rel for rel in csvs]
+
+    outputs = output_files(old_parts, old_csvs, old_split)
     stats["scan_s"] = time.monotonic() - t0
 
-    def new_state(summ: dict[str, Any], parts: dict[str, str]) -> str:
+    def new_state(summ: dict[str, Any], parts: dict[str, str], layout: dict[str, Any]) -> str:
         # compact: at national scale this file holds a summary per report
         return json.dumps(
             {
@@ -202,11 +295,17 @@ def build(
                 "files": file_state,
                 "summaries": summ,
                 "partitions": parts,
-            },
+            }
+            | layout,
             ensure_ascii=False,
             sort_keys=True,
             separators=(",", ":"),
         )
+
+    def old_layout() -> dict[str, Any]:
+        if not old_split and not old_csvs:
+            return {}  # a corpus small enough for flat files: the state of before
+        return {"split_tables": sorted(old_split), "year_csvs": old_csvs}
 
     if prev_fingerprint == fingerprint and all(p.exists() for p in outputs):
         if not quiet:
@@ -216,7 +315,8 @@ def build(
         if (
             file_state != prev_files
         ):  # touched but not changed: remember the new times, so they are not hashed again
-            write_text(state_file, new_state(known, old_parts))
+            write_text(state_file, new_state(known, old_parts, old_layout()))
+        _write_quick(out_dir, quick_key, outputs)
         stats.update(total_s=time.monotonic() - t0, files=len(files), extracted=0, up_to_date=True)
         _write_stats(stats)
         return 0
@@ -268,7 +368,9 @@ def build(
             for job, s in zip(jobs_list, done)
         ]
         (out_dir / ".cache").mkdir(parents=True, exist_ok=True)
-        parts = write_tables(out_dir, items, cross, pool, quiet, old_parts, stats, fresh)
+        written = write_tables(
+            out_dir, items, cross, pool, quiet, old_parts, stats, fresh, old_csvs, max_rows
+        )
         stats["write_s"] = time.monotonic() - t2
         ok = True
     finally:
@@ -279,11 +381,22 @@ def build(
                 pool.terminate()
             pool.join()
             gc.unfreeze()
-    write_text(state_file, new_state({key: s.state() for key, s in zip(keys, done)}, parts))
+    layout = (
+        {"split_tables": written.split, "year_csvs": written.year_csvs} if written.split else {}
+    )
+    write_text(
+        state_file,
+        new_state({key: s.state() for key, s in zip(keys, done)}, written.partitions, layout),
+    )
+    _write_quick(
+        out_dir, quick_key, output_files(written.partitions, written.year_csvs, written.split)
+    )
     _prune_cache(cache_root, version)
     stats["total_s"] = time.monotonic() - t0
     _write_stats(stats)
-    _print_summary(done, dups, manifest.problems, time.monotonic() - t0, quiet)
+    _print_summary(
+        done, dups, manifest.problems, time.monotonic() - t0, quiet, written.split_rows, max_rows
+    )
     return 0
 
 
@@ -299,6 +412,8 @@ def _print_summary(
     manifest_problems: list[str],
     seconds: float,
     quiet: bool,
+    split_rows: dict[str, int] | None = None,
+    limit: int = EXCEL_ROWS - 1,
 ) -> None:
     bad = [s for s in summaries if not s.ok]
     good = len(summaries) - len(bad) - len(dups)
@@ -312,5 +427,11 @@ def _print_summary(
         lines.append(f"  duplicate: {name} repeats {kept} ({why}); kept once")
     for p in manifest_problems:
         lines.append(f"  manifest: {p}")
+    for name, n in sorted((split_rows or {}).items()):
+        lines.append(
+            f"  {name}: {n:,} rows, more than one CSV may hold ({limit:,}; an Excel sheet "
+            f"has {EXCEL_ROWS:,} rows): its CSV is per year, csv/{name}/{name}_YYYY.csv, its "
+            f"Parquet the year partitions, parquet/{name}/ (no {name}.csv or {name}.parquet)"
+        )
     if not quiet or bad or dups or manifest_problems:
         print("\n".join(lines), file=sys.stderr)

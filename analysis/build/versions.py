@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import json
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -70,6 +72,50 @@ def _imports_of(source: bytes, mod: str, is_pkg: bool) -> tuple[str, ...]:
     return tuple(out)
 
 
+# The imports found in a module's source, kept on disk by the source's hash (`use_cache`):
+# parsing the package takes 1-2.5 s on this machine, most of a build that has little to do.
+# A source that changed has another hash, so an entry can never give a stale answer.
+_disk: dict[str, list[str]] = {}
+_disk_used: dict[str, list[str]] = {}
+_disk_path: Path | None = None
+
+
+def use_cache(path: Path | None) -> None:
+    """Keep the imports of each parsed source in `path` (a JSON file) from now on."""
+    global _disk_path
+    _disk_path = Path(path) if path is not None else None
+    _disk.clear()
+    _disk_used.clear()
+    if _disk_path is not None:
+        try:
+            got = json.loads(_disk_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            got = {}
+        if isinstance(got, dict):
+            _disk.update(got)
+
+
+def save_cache() -> None:
+    """Write the entries this process used (an old source's entry is dropped with it)."""
+    if _disk_path is None or set(_disk_used) == set(_disk):  # nothing new, nothing stale
+        return
+    from ..atomic import write_text
+
+    _disk_path.parent.mkdir(parents=True, exist_ok=True)
+    write_text(_disk_path, json.dumps(_disk_used, sort_keys=True))
+
+
+def _imports_cached(source: bytes, mod: str, is_pkg: bool) -> tuple[str, ...]:
+    if _disk_path is None:
+        return _imports_of(source, mod, is_pkg)
+    key = f"{mod}:{int(is_pkg)}:{hashlib.sha1(source).hexdigest()}"
+    got = _disk.get(key)
+    if not isinstance(got, list):
+        got = _disk[key] = list(_imports_of(source, mod, is_pkg))
+    _disk_used[key] = got
+    return tuple(got)
+
+
 def closure(*start: str, skip: Iterable[str] = ()) -> list[str]:
     """The package modules that `start` imports, directly or not, with the packages they
     sit in (importing analysis.facts.rules runs analysis/facts/__init__.py too).
@@ -90,7 +136,7 @@ def closure(*start: str, skip: Iterable[str] = ()) -> list[str]:
         seen.add(mod)
         parts = mod.split(".")
         packages.update(".".join(parts[:i]) for i in range(1, len(parts)))
-        stack.extend(_imports_of(path.read_bytes(), mod, path.name == "__init__.py"))
+        stack.extend(_imports_cached(path.read_bytes(), mod, path.name == "__init__.py"))
     # a package a module sits in counts by its own source only: the stage packages hold a
     # docstring, and the face's imports are lazy (tests/test_layout.py keeps them so)
     return sorted(seen | packages)
@@ -114,3 +160,22 @@ def code_version() -> str:
 def writer_version() -> str:
     """Hash of everything that decides the tables (the build, tidy, the checks, the extractor)."""
     return fingerprint(closure(f"{PACKAGE}.build.run"))
+
+
+def package_digest() -> str:
+    """A hash of every source and data file of the package (names and bytes).
+
+    Stricter than the versions above (any edit anywhere in the package changes it) and much
+    cheaper (no parsing): the build's up-to-date check uses it, and falls back to the
+    versions when it changed.
+    """
+    h = hashlib.sha1()
+    for root, dirs, files in os.walk(PKG):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith((".py", ".txt", ".json", ".csv")):
+                path = os.path.join(root, name)
+                h.update(os.path.relpath(path, PKG).encode() + b"\0")
+                with open(path, "rb") as fh:
+                    h.update(hashlib.sha1(fh.read()).digest())
+    return h.hexdigest()

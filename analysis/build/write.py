@@ -45,6 +45,7 @@ from ..tidy import PARTS_DIR, YEAR
 from .corpus import CrossInput, cross_year_rows
 from .indicators import SliceFingerprints, corpus_task, filter_fingerprints, report_rows
 from .jobs import Job, work, work_record
+from .layout import CSV_DIR, csv_name, flat_max_rows
 from .progress import Progress
 from .summary import Summary
 from .versions import writer_version
@@ -550,19 +551,68 @@ def _merge_years(args: YearTask) -> str:
     return name
 
 
-def _drop_old_years(out: Path, name: str, years: list[int | None]) -> None:
-    """Remove a table's partitions of years that no longer have rows."""
+def _merge_year_csv(args: tuple[str, str, int | None, list[tuple[str, int, int]]]) -> str:
+    """One year's CSV of a table too large for one CSV (a merge task): the columns and form
+    of the flat CSV, that year's rows in corpus order (`layout`)."""
+    out_s, name, y, sources = args
+    schema = tidy.SCHEMAS[name]
+    target = Path(out_s) / CSV_DIR / csv_name(name, y)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _arrow_memory_returned(), contextlib.ExitStack() as stack:
+        w = _CsvOut(stack, target, schema)
+        for folder, first, count in sources:
+            for batch in _ipc_batches(
+                Path(folder) / f"{name}.years.arrow", range(first, first + count)
+            ):
+                w.add(batch)
+    return name
+
+
+def _drop_old_years(out: Path, name: str, years: list[int | None], split: bool) -> None:
+    """Remove a table's partitions (and per-year CSVs) of years that no longer have rows, and
+    the files of the layout it no longer has: its flat files once it is written per year,
+    its per-year CSVs once it is flat again."""
     keep = {_year_dir(y) for y in years}
     part_root = out / PARTS_DIR / name
     if part_root.is_dir():
         for d in part_root.iterdir():
             if d.is_dir() and d.name.startswith(f"{YEAR}=") and d.name not in keep:
                 shutil.rmtree(d)
+    csv_root = out / CSV_DIR / name
+    if split:
+        for ext in ("parquet", "csv"):
+            (out / f"{name}.{ext}").unlink(missing_ok=True)
+        keep_csv = {Path(csv_name(name, y)).name for y in years}
+        if csv_root.is_dir():
+            for f in csv_root.iterdir():
+                if f.is_file() and f.suffix == ".csv" and f.name not in keep_csv:
+                    f.unlink()
+    elif csv_root.is_dir():
+        shutil.rmtree(csv_root)
+        with contextlib.suppress(OSError):
+            (out / CSV_DIR).rmdir()  # only if empty
 
 
 def _merge(task: tuple[str, Any]) -> str:
     kind, args = task
-    return _merge_flat(args) if kind == "flat" else _merge_years(args)
+    if kind == "flat":
+        return _merge_flat(args)
+    return _merge_year_csv(args) if kind == "year_csv" else _merge_years(args)
+
+
+@dataclass
+class Written:
+    """What `write_tables` left: {partition file (relative to parquet/): fingerprint},
+    the same for the per-year CSVs (relative to csv/), and the tables written per year
+    only (with their row counts)."""
+
+    partitions: dict[str, str]
+    year_csvs: dict[str, str]
+    split_rows: dict[str, int]
+
+    @property
+    def split(self) -> list[str]:
+        return sorted(self.split_rows)
 
 
 @contextlib.contextmanager
@@ -687,9 +737,15 @@ def write_tables(
     old_parts: dict[str, str],
     stats: dict[str, Any],
     fresh: set[str] = frozenset(),  # type: ignore[assignment]
-) -> dict[str, str]:
-    """Write every table; returns {partition file (relative to parquet/): fingerprint of its
-    pieces}."""
+    old_csvs: dict[str, str] | None = None,
+    max_rows: int | None = None,
+) -> Written:
+    """Write every table: flat files and year partitions, or, for a table of more than
+    `max_rows` rows (`layout.flat_max_rows()`), year partitions and per-year CSVs only.
+    A partition or per-year CSV whose fingerprint (in `old_parts`, `old_csvs`) did not
+    change is not written again."""
+    old_csvs = old_csvs or {}
+    max_rows = flat_max_rows() if max_rows is None else max_rows
     root = out_dir / ".cache" / "pieces"
     root.mkdir(parents=True, exist_ok=True)
     wv = writer_version()
@@ -727,11 +783,17 @@ def write_tables(
     folders = [t[0] for t in tasks]
     merges: list[tuple[int, tuple[str, Any]]] = []  # (rows, task): the largest are started first
     new_parts: dict[str, str] = {}
+    new_csvs: dict[str, str] = {}
+    split_rows: dict[str, int] = {}
     all_years: dict[str, list[int | None]] = {}
     for name in tidy.SCHEMAS:
         rows = sum(r[name]["rows"] for r in results)
-        for what in ("parquet", "csv"):
-            merges.append((rows, ("flat", (str(out_dir), name, folders, what))))
+        split = rows > max_rows
+        if split:
+            split_rows[name] = rows
+        else:
+            for what in ("parquet", "csv"):
+                merges.append((rows, ("flat", (str(out_dir), name, folders, what))))
         by_year: dict[int | None, list[tuple[str, int, int]]] = {}
         year_rows: dict[int | None, int] = {}
         year_keys: dict[int | None, list[str]] = {}
@@ -750,10 +812,18 @@ def write_tables(
             new_parts[rel] = fp
             if old_parts.get(rel) != fp or not (out_dir / PARTS_DIR / rel).exists():
                 merges.append((year_rows[y], ("years", (str(out_dir), name, [(y, by_year[y])]))))
+            if split:  # its CSV is per year too, made from the same rows
+                crel = csv_name(name, y)
+                new_csvs[crel] = fp
+                if old_csvs.get(crel) != fp or not (out_dir / CSV_DIR / crel).exists():
+                    merges.append((year_rows[y], ("year_csv", (str(out_dir), name, y, by_year[y]))))
     merges.sort(key=lambda m: -m[0])
     stats.update(
         partitions=len(new_parts),
         partitions_written=sum(1 for _, (kind, _) in merges if kind == "years"),
+        year_csvs=len(new_csvs),
+        year_csvs_written=sum(1 for _, (kind, _) in merges if kind == "year_csv"),
+        split_tables=sorted(split_rows),
     )
     if not quiet:
         print(
@@ -768,9 +838,9 @@ def write_tables(
     ):
         pass
     for name, years in all_years.items():
-        _drop_old_years(out_dir, name, years)
+        _drop_old_years(out_dir, name, years, name in split_rows)
     used = {Path(f).name for f in folders}  # a slice's pieces before its duplicates go too
     for d in root.iterdir():  # pieces no build will ask for again
         if d.name not in used:
             shutil.rmtree(d, ignore_errors=True)
-    return new_parts
+    return Written(new_parts, new_csvs, split_rows)
