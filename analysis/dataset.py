@@ -5,6 +5,11 @@ tables (single files, year partitions) without touching any notebook. Small corp
 read from the flat files (reports.parquet, …); for a national corpus, `years=` reads only
 those years' partitions (parquet/<table>/report_year=YYYY/), and `scan()` gives a lazy
 pyarrow dataset to filter before anything is loaded.
+
+A table of more than an Excel sheet's rows has no flat files at all (the build writes its
+CSV per year, `analysis.build.layout`): `load` then reads its year partitions as one
+table, the same columns and types, rows year by year (file order within a year) instead
+of in file order. `signature` tells whether a table's files changed, in either layout.
 """
 
 from __future__ import annotations
@@ -78,17 +83,40 @@ def load(
     _check(name)
     base = _base(processed_dir)
     path = base / f"{name}.parquet"
-    if not path.exists():
+    flat = path.exists()
+    if not flat and not (base / PARTS_DIR / name).is_dir():
         raise FileNotFoundError(
             f"{path} does not exist: run `make build` (or `python -m analysis build`) first"
         )
-    if years is None:
+    if years is None and flat:
         return pd.read_parquet(path, columns=columns)
+    # the year partitions: some years, or the whole of a table too large for a flat file
     names = columns or tidy.SCHEMAS[name].names
     table = scan(name, base).to_table(
-        columns=names, filter=pads.field(YEAR).isin([int(y) for y in years])
+        columns=names,
+        filter=None if years is None else pads.field(YEAR).isin([int(y) for y in years]),
     )
     return table.to_pandas()
+
+
+def signature(name: str, processed_dir: str | Path | None = None) -> tuple:
+    """What identifies a table's files on disk, flat or in year partitions: (file, size,
+    modification time) of each. The build replaces a file only when its content changed
+    (and keeps the files of the years that did not), so an equal signature means the same
+    table. Empty when the table has not been built.
+    """
+    _check(name)
+    base = _base(processed_dir)
+    path = base / f"{name}.parquet"
+    files = [path] if path.exists() else sorted((base / PARTS_DIR / name).glob("*/*.parquet"))
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        out.append((str(f.relative_to(base)), st.st_size, st.st_mtime_ns))
+    return tuple(out)
 
 
 def reports(
