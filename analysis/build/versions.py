@@ -77,6 +77,7 @@ def _imports_of(source: bytes, mod: str, is_pkg: bool) -> tuple[str, ...]:
 # A source that changed has another hash, so an entry can never give a stale answer.
 _disk: dict[str, list[str]] = {}
 _disk_used: dict[str, list[str]] = {}
+_disk_loaded: set[str] = set()  # the keys the file held when it was read
 _disk_path: Path | None = None
 
 
@@ -86,6 +87,7 @@ def use_cache(path: Path | None) -> None:
     _disk_path = Path(path) if path is not None else None
     _disk.clear()
     _disk_used.clear()
+    _disk_loaded.clear()
     if _disk_path is not None:
         try:
             got = json.loads(_disk_path.read_text(encoding="utf-8"))
@@ -93,11 +95,12 @@ def use_cache(path: Path | None) -> None:
             got = {}
         if isinstance(got, dict):
             _disk.update(got)
+            _disk_loaded.update(got)
 
 
 def save_cache() -> None:
     """Write the entries this process used (an old source's entry is dropped with it)."""
-    if _disk_path is None or set(_disk_used) == set(_disk):  # nothing new, nothing stale
+    if _disk_path is None or set(_disk_used) == _disk_loaded:  # nothing new, nothing stale
         return
     from ..atomic import write_text
 
