@@ -4,9 +4,12 @@ Usage: scripts/compare_builds.py PROCESSED_A PROCESSED_B
 
 A change to how the build works (slicing, merging, caching) must not change what it
 writes. For every table of `analysis.tidy` this compares, as DataFrames sorted by every
-column: the flat Parquet file, the CSV file (read back with pandas) and the year
-partitions (read as one hive-partitioned dataset). It also says which output files are
-byte-identical. Exit status 0 if every table holds the same rows in both builds.
+column: the table as `analysis.dataset.load` reads it (the flat Parquet file, or the year
+partitions of a table too large for one, `analysis.build.layout`), its CSV (the flat
+file, or the per-year CSVs together, read back with pandas) and the year partitions
+(read as one hive-partitioned dataset). So two builds of either layout can be compared.
+It also says which output files are byte-identical. Exit status 0 if every table holds
+the same rows in both builds.
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as pads
-import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis import tidy  # noqa: E402
+from analysis import dataset, tidy  # noqa: E402
+from analysis.build.layout import CSV_DIR  # noqa: E402
 from analysis.tidy import PARTS_DIR, YEAR  # noqa: E402
 
 
@@ -39,13 +42,32 @@ def _partitions(base: Path, name: str) -> pd.DataFrame | None:
     return pads.dataset(root, format="parquet", partitioning=part).to_table().to_pandas()
 
 
+def _csv(base: Path, name: str) -> pd.DataFrame | None:
+    """The flat CSV, or the per-year CSVs of a table too large for one, as one frame."""
+
+    def read(p: Path) -> pd.DataFrame:
+        return pd.read_csv(p, dtype=str, keep_default_na=False)
+
+    if (base / f"{name}.csv").exists():
+        return read(base / f"{name}.csv")
+    years = sorted((base / CSV_DIR / name).glob("*.csv"))
+    return pd.concat([read(p) for p in years], ignore_index=True) if years else None
+
+
+def _table(base: Path, name: str) -> pd.DataFrame | None:
+    try:
+        return dataset.load(name, base)
+    except FileNotFoundError:
+        return None
+
+
 def compare(a: Path, b: Path) -> list[str]:
     """What differs between the builds in `a` and `b` (empty if they hold the same rows)."""
     problems = []
     for name in tidy.SCHEMAS:
         for label, read in (
-            ("parquet", lambda d: pq.read_table(d / f"{name}.parquet").to_pandas()),
-            ("csv", lambda d: pd.read_csv(d / f"{name}.csv", dtype=str, keep_default_na=False)),
+            ("table", lambda d: _table(d, name)),
+            ("csv", lambda d: _csv(d, name)),
             ("partitions", lambda d: _partitions(d, name)),
         ):
             x, y = read(a), read(b)
@@ -86,7 +108,7 @@ def main(argv: list[str]) -> int:
         print(f"DIFFERENT ROWS: {p}")
     print(
         f"{len(tidy.SCHEMAS)} tables: "
-        + ("the same rows (flat Parquet, CSV, partitions)" if not problems else "rows differ")
+        + ("the same rows (tables, CSV, partitions)" if not problems else "rows differ")
         + f"; {n - len(differ)} of {n} output files byte-identical"
         + (f" (differ: {', '.join(differ[:10])})" if differ else "")
     )
