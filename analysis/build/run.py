@@ -341,6 +341,10 @@ def _build(
     stats.update(files=n_files, extracted=len(todo), cached=n_files - len(todo), jobs=n_jobs)
     pool = None
     if n_jobs > 1 and (len(todo) >= 8 or n_files >= 2 * write.MIN_SLICE):
+        # pyarrow imports pandas on its first pa.array() of a list (to ask whether it is a
+        # pandas object): 0.7-3 s here. Once, here, rather than again in each worker.
+        import pandas  # noqa: F401
+
         # the workers need nothing of this process's (large) state: freezing it keeps the
         # collector in the children from touching, and so copying, every page of it
         gc.collect()
