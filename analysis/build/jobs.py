@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_path
-from ..extract import extract_bytes, extract_path
-from ..read.load import MAX_BYTES
 from .progress import Progress
 from .summary import Interner, Summary, summary_of
 
@@ -49,6 +47,8 @@ def record_json(source: str, data: bytes, manifest_row: dict[str, str]) -> tuple
     is what makes their tables byte-identical. The summary comes along so that nobody
     has to parse the record again.
     """
+    from ..extract import extract_bytes  # (see load_extractor)
+
     rec = extract_bytes(source, data, manifest_row, with_text=True)
     return cached_form(rec, Path(source).name)
 
@@ -57,6 +57,12 @@ def cached_form(rec: dict[str, Any], name: str) -> tuple[str, Summary]:
     rec.pop("source", None)
     rec.pop("file", None)
     return json.dumps(rec, ensure_ascii=False), summary_of(rec, name)
+
+
+def load_extractor() -> None:
+    """Import the extractor (~1 s, several under load): done by the processes that extract,
+    when they start, not by a build's main process, which only plans, merges and writes."""
+    from .. import extract  # noqa: F401
 
 
 def store(job: Job, text: str) -> None:
@@ -78,6 +84,9 @@ def work(job: Job) -> Summary:
 def work_record(job: Job) -> tuple[dict[str, Any], Summary]:
     """Extract one file into the cache; returns its record as the cache holds it, and its
     summary (the write step turns the record into rows while it is still in memory)."""
+    from ..extract import extract_bytes, extract_path  # (see load_extractor)
+    from ..read.load import MAX_BYTES
+
     data = None
     try:
         if Path(job.path).stat().st_size <= MAX_BYTES:
@@ -109,6 +118,7 @@ def extract_all(
 ) -> None:
     progress = Progress("extracting", len(todo), quiet)
     if engine == "dask":
+        from ..read.load import MAX_BYTES
         from .dask_engine import run_jobs  # optional: only with --engine dask
 
         remote: list[tuple[int, Job]] = []

@@ -200,6 +200,61 @@ def _build(
     t0: float,
     stats: dict[str, Any],
 ) -> int:
+    """The build when the quick check did not find it up to date. The workers are forked
+    first, before this process imports pyarrow or reads the state, so that they import
+    the extractor and pyarrow (`_start_worker`) while it does: on two cores that overlaps
+    a second of a one-file change's start-up. They inherit nothing large either."""
+    # from here on the outputs may change: the up-to-date record goes first
+    (out_dir / QUICK_FILE).unlink(missing_ok=True)
+    # OCR results (seconds a page) are kept by image hash across extractor versions, and
+    # each page read is said on stderr (the workers inherit both settings)
+    os.environ["ANALYSIS_OCR_CACHE"] = str(out_dir / ".cache" / "ocr")
+    if not quiet:
+        os.environ.setdefault("ANALYSIS_OCR_PROGRESS", "1")
+    n_jobs = _n_jobs(jobs)
+    pool = None
+    if n_jobs > 1 and len(files) >= 8:
+        gc.collect()
+        gc.freeze()  # the collector in the children then never touches (copies) these pages
+        pool = get_context("fork").Pool(n_jobs, initializer=_start_worker)
+    ok = False
+    try:
+        code = _build_with(
+            pool, n_jobs, raw_dir, out_dir, engine, scheduler, quiet, files, quick_key, t0, stats
+        )
+        ok = True
+        return code
+    finally:
+        if pool is not None:
+            if ok and stats.get("extracted"):
+                pool.close()
+            else:  # failed, or up to date after all: nothing to wait for
+                pool.terminate()
+            pool.join()
+            gc.unfreeze()
+
+
+def _start_worker() -> None:
+    from . import write  # noqa: F401  (pyarrow, the row makers)
+    from .jobs import load_extractor
+
+    load_extractor()
+    import pandas  # noqa: F401  (pyarrow imports it on its first pa.array of a list)
+
+
+def _build_with(
+    pool: Any,
+    n_jobs: int,
+    raw_dir: Path,
+    out_dir: Path,
+    engine: str,
+    scheduler: str | None,
+    quiet: bool,
+    files: list[tuple[str, os.stat_result]],
+    quick_key: str,
+    t0: float,
+    stats: dict[str, Any],
+) -> int:
     from .. import tidy
     from ..read.manifest import read_manifest
     from ..tidy import PARTS_DIR
@@ -209,8 +264,6 @@ def _build(
     from .summary import Interner, summary_from_state
     from .write import Item, write_tables
 
-    # from here on the outputs may change: the up-to-date record goes first
-    (out_dir / QUICK_FILE).unlink(missing_ok=True)
     versions.use_cache(out_dir / ".cache" / "imports.json")
     manifest = read_manifest(raw_dir / "manifest.csv", {name for name, _ in files})
     for problem in manifest.problems:
@@ -238,11 +291,6 @@ def _build(
     versions.save_cache()
     max_rows = flat_max_rows()
     cache_root = out_dir / ".cache" / "records"
-    # OCR results (seconds a page) are kept by image hash across extractor versions, and
-    # each page read is said on stderr (the workers inherit both settings)
-    os.environ["ANALYSIS_OCR_CACHE"] = str(out_dir / ".cache" / "ocr")
-    if not quiet:
-        os.environ.setdefault("ANALYSIS_OCR_PROGRESS", "1")
     file_state: dict[str, dict[str, Any]] = {}
     jobs_list: list[Job] = []
     keys: list[str] = []
@@ -322,7 +370,6 @@ def _build(
         return 0
     if not quiet:
         print(f"building {out_dir} from {len(files)} files in {raw_dir}", file=sys.stderr)
-    n_jobs = _n_jobs(jobs)
     summaries: list[Summary | None] = [None] * len(jobs_list)
     shared = Interner()
     todo: list[tuple[int, Job]] = []
@@ -337,54 +384,32 @@ def _build(
         known,
         files,
         prev_files,
-    )  # the summaries and jobs hold all that is needed of them, and the pool is forked next
+    )  # the summaries and jobs hold all that is needed of them
     stats.update(files=n_files, extracted=len(todo), cached=n_files - len(todo), jobs=n_jobs)
-    pool = None
-    if n_jobs > 1 and (len(todo) >= 8 or n_files >= 2 * write.MIN_SLICE):
-        # pyarrow imports pandas on its first pa.array() of a list (to ask whether it is a
-        # pandas object): 0.7-3 s here. Once, here, rather than again in each worker.
-        import pandas  # noqa: F401
-
-        # the workers need nothing of this process's (large) state: freezing it keeps the
-        # collector in the children from touching, and so copying, every page of it
-        gc.collect()
-        gc.freeze()
-        pool = get_context("fork").Pool(n_jobs)
-    ok = False
-    try:
-        t1 = time.monotonic()
-        fresh: set[str] = set()
-        if engine == "local":  # extraction writes the slices' pieces too
-            fresh = write.extract_slices(
-                out_dir, jobs_list, todo, pool, quiet, summaries, shared, stats
-            )
-        else:
-            extract_all(todo, pool, n_jobs, engine, scheduler, quiet, summaries, shared)
-        stats["extract_s"] = time.monotonic() - t1
-        done: list[Summary] = [s for s in summaries if s is not None]
-        assert len(done) == len(jobs_list)
-        del summaries, shared, todo
-        t2 = time.monotonic()
-        dups = find_duplicates(done)
-        cross = cross_year_inputs(done, dups)
-        items = [
-            Item(job.cache_file, s.file, *(dups.get(s.file) or (None, "")))
-            for job, s in zip(jobs_list, done)
-        ]
-        (out_dir / ".cache").mkdir(parents=True, exist_ok=True)
-        written = write_tables(
-            out_dir, items, cross, pool, quiet, old_parts, stats, fresh, old_csvs, max_rows
+    t1 = time.monotonic()
+    fresh: set[str] = set()
+    if engine == "local":  # extraction writes the slices' pieces too
+        fresh = write.extract_slices(
+            out_dir, jobs_list, todo, pool, quiet, summaries, shared, stats
         )
-        stats["write_s"] = time.monotonic() - t2
-        ok = True
-    finally:
-        if pool is not None:
-            if ok:
-                pool.close()
-            else:
-                pool.terminate()
-            pool.join()
-            gc.unfreeze()
+    else:
+        extract_all(todo, pool, n_jobs, engine, scheduler, quiet, summaries, shared)
+    stats["extract_s"] = time.monotonic() - t1
+    done: list[Summary] = [s for s in summaries if s is not None]
+    assert len(done) == len(jobs_list)
+    del summaries, shared, todo
+    t2 = time.monotonic()
+    dups = find_duplicates(done)
+    cross = cross_year_inputs(done, dups)
+    items = [
+        Item(job.cache_file, s.file, *(dups.get(s.file) or (None, "")))
+        for job, s in zip(jobs_list, done)
+    ]
+    (out_dir / ".cache").mkdir(parents=True, exist_ok=True)
+    written = write_tables(
+        out_dir, items, cross, pool, quiet, old_parts, stats, fresh, old_csvs, max_rows
+    )
+    stats["write_s"] = time.monotonic() - t2
     layout = (
         {"split_tables": written.split, "year_csvs": written.year_csvs} if written.split else {}
     )
