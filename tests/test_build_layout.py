@@ -20,6 +20,7 @@ from conftest import seeds_and_generated
 from analysis import dataset, tidy
 from analysis.build import layout as L
 from analysis.build import run as R
+from analysis.build import summary as S
 from analysis.build import versions as V
 from analysis.reports import data as rd
 
@@ -285,3 +286,32 @@ def test_the_imports_cache_gives_the_versions_parsing_gives(tmp_path, monkeypatc
         assert (V.code_version(), V.writer_version()) == plain
     finally:
         V.use_cache(None)
+
+
+def test_a_state_of_the_format_before_is_read(raw, tmp_path):
+    out, stats = tmp_path / "out", tmp_path / "stats.json"
+    build(raw, out)
+    state_file = out / "build-state.json"
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    assert state["format"] == R.STATE_FORMAT and len(state["files"]) == len(state["summaries"])
+    fields = ["sha256", "size", "mtime_ns"]
+    names = S.Summary._fields[1:]
+    old = dict(state) | {
+        "files": {f[0]: dict(zip(fields, f[1:])) for f in state["files"]},
+        "summaries": {r[0]: dict(zip(names, r[1:])) for r in state["summaries"]},
+    }
+    del old["format"]
+    state_file.write_text(json.dumps(old), encoding="utf-8")
+    (out / R.QUICK_FILE).unlink()
+    build(raw, out, stats=stats)
+    s = json.loads(stats.read_text())
+    assert s["up_to_date"] and s["extracted"] == 0 and not s.get("quick")
+    # and with a file changed, only that one is read again: the summaries were understood
+    (out / R.QUICK_FILE).unlink()
+    state_file.write_text(json.dumps(old), encoding="utf-8")
+    mine = tmp_path / "raw"
+    shutil.copytree(raw, mine)
+    f = next(p for p in sorted(mine.iterdir()) if p.suffix == ".txt")
+    f.write_bytes(f.read_bytes() + b"\n")
+    build(mine, out, stats=stats)
+    assert json.loads(stats.read_text())["extracted"] == 1

@@ -69,15 +69,44 @@ def scan_raw(raw_dir: Path) -> list[tuple[str, os.stat_result]]:
     return out
 
 
-def _file_sha(path: Path | str, st: os.stat_result, state: dict[str, Any]) -> str:
-    prev = state.get(os.path.basename(path))
-    if prev and prev.get("size") == st.st_size and prev.get("mtime_ns") == st.st_mtime_ns:
-        return prev["sha256"]
+def _file_sha(path: Path | str, st: os.stat_result, state: dict[str, list[Any]]) -> str:
+    prev = state.get(os.path.basename(path))  # [name, sha256, size, mtime_ns]
+    if prev and prev[2] == st.st_size and prev[3] == st.st_mtime_ns:
+        return prev[1]
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+STATE_FORMAT = 2  # files and summaries as rows (format 1, objects, is still read)
+
+
+def _state_rows(state: dict[str, Any]) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
+    """(file name -> [name, sha256, size, mtime_ns], cache key -> summary row) of a state."""
+    from .summary import summary_from_state, summary_row
+
+    files, summaries = state.get("files"), state.get("summaries")
+    if state.get("format") == STATE_FORMAT and isinstance(files, list):
+        return (
+            {f[0]: f for f in files if isinstance(f, list) and len(f) == 4},
+            {r[0]: r for r in summaries or [] if isinstance(r, list) and r},
+        )
+    if not isinstance(files, dict) or not isinstance(summaries, dict):
+        return {}, {}
+    return (  # a state of before the rows
+        {
+            k: [k, v.get("sha256"), v.get("size"), v.get("mtime_ns")]
+            for k, v in files.items()
+            if isinstance(v, dict)
+        },
+        {
+            k: summary_row(summary_from_state(v, ""), k)
+            for k, v in summaries.items()
+            if isinstance(v, dict)
+        },
+    )
 
 
 def _prune_cache(cache_root: Path, version: str) -> None:
@@ -261,7 +290,7 @@ def _build_with(
     from . import write
     from .corpus import cross_year_inputs, find_duplicates
     from .jobs import Job, cache_key, extract_all
-    from .summary import Interner, summary_from_state
+    from .summary import Interner, summary_from_row, summary_row
     from .write import Item, write_tables
 
     versions.use_cache(out_dir / ".cache" / "imports.json")
@@ -275,8 +304,7 @@ def _build_with(
         state = {}
     if not isinstance(state, dict):
         state = {}
-    prev_files: dict[str, dict[str, Any]] = state.get("files") or {}
-    known: dict[str, dict[str, Any]] = state.get("summaries") or {}
+    prev_files, known = _state_rows(state)
     old_parts: dict[str, str] = (
         state.get("partitions") if isinstance(state.get("partitions"), dict) else {}
     )
@@ -291,14 +319,14 @@ def _build_with(
     versions.save_cache()
     max_rows = flat_max_rows()
     cache_root = out_dir / ".cache" / "records"
-    file_state: dict[str, dict[str, Any]] = {}
+    file_state: list[list[Any]] = []
     jobs_list: list[Job] = []
     keys: list[str] = []
     raw_s, cache_s = str(raw_dir), str(cache_root / version)
     for name, st in files:
         path = os.path.join(raw_s, name)
         sha = _file_sha(path, st, prev_files)
-        file_state[name] = {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        file_state.append([name, sha, st.st_size, st.st_mtime_ns])
         row = manifest.for_file(name)
         key = cache_key(sha, name, row, version)
         keys.append(key)
@@ -308,7 +336,7 @@ def _build_with(
             [
                 version,
                 wv,
-                {k: v["sha256"] for k, v in file_state.items()},
+                {f[0]: f[1] for f in file_state},
                 sorted(manifest.rows.items()),
                 manifest.problems,
             ]
@@ -334,14 +362,15 @@ def _build_with(
     outputs = output_files(old_parts, old_csvs, old_split)
     stats["scan_s"] = time.monotonic() - t0
 
-    def new_state(summ: dict[str, Any], parts: dict[str, str], layout: dict[str, Any]) -> str:
+    def new_state(summ: list[list[Any]], parts: dict[str, str], layout: dict[str, Any]) -> str:
         # compact: at national scale this file holds a summary per report
         return json.dumps(
             {
+                "format": STATE_FORMAT,
                 "fingerprint": fingerprint,
                 "raw_dir": str(raw_dir.resolve()),  # where pages find a figure's page again
-                "files": file_state,
-                "summaries": summ,
+                "files": file_state,  # [name, sha256, size, mtime_ns], in file order
+                "summaries": summ,  # summary rows (summary.summary_row), in file order
                 "partitions": parts,
             }
             | layout,
@@ -360,10 +389,10 @@ def _build_with(
             print(
                 f"{out_dir} is up to date ({len(files)} reports, nothing changed)", file=sys.stderr
             )
-        if (
-            file_state != prev_files
+        if file_state != list(
+            prev_files.values()
         ):  # touched but not changed: remember the new times, so they are not hashed again
-            write_text(state_file, new_state(known, old_parts, old_layout()))
+            write_text(state_file, new_state(list(known.values()), old_parts, old_layout()))
         _write_quick(out_dir, quick_key, outputs)
         stats.update(total_s=time.monotonic() - t0, files=len(files), extracted=0, up_to_date=True)
         _write_stats(stats)
@@ -374,9 +403,9 @@ def _build_with(
     shared = Interner()
     todo: list[tuple[int, Job]] = []
     for i, (job, key) in enumerate(zip(jobs_list, keys)):
-        s = known.get(key)
+        s = summary_from_row(known.get(key), job.name)  # type: ignore[arg-type]
         if s is not None and os.path.exists(job.cache_file):
-            summaries[i] = shared(summary_from_state(s, job.name))
+            summaries[i] = shared(s)
         else:
             todo.append((i, job))
     n_files = len(files)
@@ -415,7 +444,7 @@ def _build_with(
     )
     write_text(
         state_file,
-        new_state({key: s.state() for key, s in zip(keys, done)}, written.partitions, layout),
+        new_state([summary_row(s, key) for key, s in zip(keys, done)], written.partitions, layout),
     )
     _write_quick(
         out_dir, quick_key, output_files(written.partitions, written.year_csvs, written.split)
