@@ -315,3 +315,35 @@ def test_a_state_of_the_format_before_is_read(raw, tmp_path):
     f.write_bytes(f.read_bytes() + b"\n")
     build(mine, out, stats=stats)
     assert json.loads(stats.read_text())["extracted"] == 1
+
+
+def test_a_file_saved_again_rewrites_only_the_tables_its_rows_changed_in(raw, tmp_path):
+    mine = tmp_path / "raw"
+    shutil.copytree(raw, mine)
+    out, stats = tmp_path / "out", tmp_path / "stats.json"
+    build(mine, out)
+    before = stamps(out)
+    f = mine / "004_61bfce714908b168.txt"
+    original = f.read_bytes()
+    f.write_bytes(original + b"\n")  # new bytes, the same report: its sha256 and size change
+    build(mine, out, stats=stats)
+    s = json.loads(stats.read_text())
+    after = stamps(out)
+    assert s["extracted"] == 1 and not s.get("indicators_computed")
+    assert after["reports.parquet"] != before["reports.parquet"]
+    for name in ("texts", "metrics", "indicators"):  # the same rows: not written again
+        assert after[f"{name}.csv"] == before[f"{name}.csv"], name
+        assert after[f"{name}.parquet"] == before[f"{name}.parquet"], name
+    assert s["flat_written"] == 2 * sum(
+        1 for n in TABLES if (out / f"{n}.csv").exists() and after[f"{n}.csv"] != before[f"{n}.csv"]
+    )
+    fresh = tmp_path / "fresh"  # and what it left is what a build from nothing gives
+    build(mine, fresh)
+    a, b = outputs(out), outputs(fresh)
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k] and k != "build-state.json"] == []
+    # a change of the text: its texts are written again, the corpus indicators recomputed
+    f.write_bytes(original.replace("政府信息".encode(), "政务信息".encode(), 1))
+    build(mine, out, stats=stats)
+    s = json.loads(stats.read_text())
+    assert s.get("indicators_computed") and stamps(out)["texts.csv"] != after["texts.csv"]

@@ -312,6 +312,7 @@ def _build_with(
         state.get("year_csvs") if isinstance(state.get("year_csvs"), dict) else {}
     )
     old_split = set(state.get("split_tables") or [])
+    old_flat: dict[str, str] = state.get("flat") if isinstance(state.get("flat"), dict) else {}
     prev_fingerprint = state.get("fingerprint")
     del state  # a national corpus's state is large: keep only the parts in use
     version = code_version()
@@ -380,9 +381,10 @@ def _build_with(
         )
 
     def old_layout() -> dict[str, Any]:
-        if not old_split and not old_csvs:
-            return {}  # a corpus small enough for flat files: the state of before
-        return {"split_tables": sorted(old_split), "year_csvs": old_csvs}
+        out: dict[str, Any] = {"flat": old_flat}
+        if old_split or old_csvs:
+            out.update(split_tables=sorted(old_split), year_csvs=old_csvs)
+        return out
 
     if prev_fingerprint == fingerprint and all(p.exists() for p in outputs):
         if not quiet:
@@ -436,12 +438,12 @@ def _build_with(
     ]
     (out_dir / ".cache").mkdir(parents=True, exist_ok=True)
     written = write_tables(
-        out_dir, items, cross, pool, quiet, old_parts, stats, fresh, old_csvs, max_rows
+        out_dir, items, cross, pool, quiet, old_parts, stats, fresh, old_csvs, max_rows, old_flat
     )
     stats["write_s"] = time.monotonic() - t2
-    layout = (
-        {"split_tables": written.split, "year_csvs": written.year_csvs} if written.split else {}
-    )
+    layout: dict[str, Any] = {"flat": written.flat}
+    if written.split:
+        layout.update(split_tables=written.split, year_csvs=written.year_csvs)
     write_text(
         state_file,
         new_state([summary_row(s, key) for key, s in zip(keys, done)], written.partitions, layout),

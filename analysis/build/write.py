@@ -149,10 +149,24 @@ class _Pieces:
         self.flush()
         years = sorted(self.year_set, key=year_order)
         spans: list[list[int]] = []
+        digest = ""
         if self._file is not None:
             self._file.close()
-            spans = _by_year(self.folder / f"{self.name}.arrow", self.name, self.schema, years)
-        return {"rows": self.count, "years": years, "year_batches": spans}
+            path = self.folder / f"{self.name}.arrow"
+            spans = _by_year(path, self.name, self.schema, years)
+            digest = _file_digest(path)
+        return {"rows": self.count, "years": years, "year_batches": spans, "digest": digest}
+
+
+def _file_digest(path: Path) -> str:
+    """A hash of a piece file's bytes: the same rows in the same batches give the same bytes
+    (an Arrow file has no time stamp), so a flat file made of pieces whose digests did not
+    change would come out the same and is not written again."""
+    h = hashlib.sha1()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:16]
 
 
 def _by_year(path: Path, name: str, schema: pa.Schema, years: list[int | None]) -> list[list[int]]:
@@ -331,7 +345,7 @@ def _write_rows(
         for name, rows_of in COUNTED_ROWS.items():
             pieces[name].add(rows_of(rec), year)
         fps.add(rec)
-    fps.save(out)
+    fingerprints = fps.save(out)
     if cross:  # rows pair reports across years: any change to the inputs changes every year
         whole = hashlib.sha1(enc(cross).encode()).hexdigest()
         for row in cross_year_rows(cross):
@@ -339,6 +353,7 @@ def _write_rows(
             keys.setdefault(_year_dir(row.get(YEAR)), hashlib.sha1(whole.encode()))
     result: dict[str, Any] = {name: p.close() for name, p in pieces.items()}
     result["year_keys"] = {y: h.hexdigest()[:16] for y, h in keys.items()}
+    result["fingerprints"] = fingerprints
     return result
 
 
@@ -414,12 +429,13 @@ def _patch_rows(out: Path, items: list[Item], source: Path) -> dict[str, Any]:
             pieces[name].add_arrow(
                 table.filter(pc.invert(pc.is_in(table.column("report_id"), value_set=gone)))
             )
-    filter_fingerprints(source, out, set(dups))
+    fingerprints = filter_fingerprints(source, out, set(dups))
     keys: dict[str, Any] = {}
     for it in items:
         keys.setdefault(_year_dir(year_of[it.file]), hashlib.sha1()).update(_key_of(it).encode())
     result: dict[str, Any] = {name: p.close() for name, p in pieces.items()}
     result["year_keys"] = {y: h.hexdigest()[:16] for y, h in keys.items()}
+    result["fingerprints"] = fingerprints
     return result
 
 
@@ -609,6 +625,7 @@ class Written:
     partitions: dict[str, str]
     year_csvs: dict[str, str]
     split_rows: dict[str, int]
+    flat: dict[str, str]  # flat file name -> fingerprint
 
     @property
     def split(self) -> list[str]:
@@ -739,6 +756,7 @@ def write_tables(
     fresh: set[str] = frozenset(),  # type: ignore[assignment]
     old_csvs: dict[str, str] | None = None,
     max_rows: int | None = None,
+    old_flat: dict[str, str] | None = None,
 ) -> Written:
     """Write every table: flat files and year partitions, or, for a table of more than
     `max_rows` rows (`layout.flat_max_rows()`), year partitions and per-year CSVs only.
@@ -776,14 +794,16 @@ def write_tables(
     )
     for _ in mapped:
         progress.step()
-    tasks.append(
-        corpus_task(root, wv, tasks, stats, corpus_piece)
-    )  # the corpus indicators, from the slices
     results = [_write_slice(t) for t in tasks]  # all made now: this reads each result.json
+    # the corpus indicators, from the slices' saved hashes and texts
+    tasks.append(corpus_task(root, wv, tasks, stats, corpus_piece, _corpus_inputs(tasks, results)))
+    results.append(_write_slice(tasks[-1]))
     folders = [t[0] for t in tasks]
     merges: list[tuple[int, tuple[str, Any]]] = []  # (rows, task): the largest are started first
     new_parts: dict[str, str] = {}
     new_csvs: dict[str, str] = {}
+    new_flat: dict[str, str] = {}
+    old_flat = old_flat or {}
     split_rows: dict[str, int] = {}
     all_years: dict[str, list[int | None]] = {}
     for name in tidy.SCHEMAS:
@@ -791,9 +811,13 @@ def write_tables(
         split = rows > max_rows
         if split:
             split_rows[name] = rows
-        else:
+        else:  # written only when a piece's rows changed (or the file is missing)
+            fp = _flat_key(wv, name, folders, results)
             for what in ("parquet", "csv"):
-                merges.append((rows, ("flat", (str(out_dir), name, folders, what))))
+                rel = f"{name}.{what}"
+                new_flat[rel] = fp
+                if old_flat.get(rel) != fp or not (out_dir / rel).exists():
+                    merges.append((rows, ("flat", (str(out_dir), name, folders, what))))
         by_year: dict[int | None, list[tuple[str, int, int]]] = {}
         year_rows: dict[int | None, int] = {}
         year_keys: dict[int | None, list[str]] = {}
@@ -823,6 +847,7 @@ def write_tables(
         partitions_written=sum(1 for _, (kind, _) in merges if kind == "years"),
         year_csvs=len(new_csvs),
         year_csvs_written=sum(1 for _, (kind, _) in merges if kind == "year_csv"),
+        flat_written=sum(1 for _, (kind, _) in merges if kind == "flat"),
         split_tables=sorted(split_rows),
     )
     if not quiet:
@@ -843,4 +868,21 @@ def write_tables(
     for d in root.iterdir():  # pieces no build will ask for again
         if d.name not in used:
             shutil.rmtree(d, ignore_errors=True)
-    return Written(new_parts, new_csvs, split_rows)
+    return Written(new_parts, new_csvs, split_rows, new_flat)
+
+
+def _corpus_inputs(tasks: list[SliceTask], results: list[dict[str, Any]]) -> list[str]:
+    """What the corpus indicators read of each slice: its saved hashes and its texts (their
+    digests; a slice written before there were digests counts by its own key)."""
+    out = []
+    for t, r in zip(tasks, results):
+        fps, texts = r.get("fingerprints"), r.get("texts", {}).get("digest")
+        out.append(f"{fps}:{texts}" if fps is not None and texts is not None else Path(t[0]).name)
+    return out
+
+
+def _flat_key(wv: str, name: str, folders: list[str], results: list[dict[str, Any]]) -> str:
+    """A flat file's fingerprint: the digests of its pieces in corpus order (a piece without
+    a digest counts by its folder, i.e. as changed whenever its slice is)."""
+    parts = [r.get(name, {}).get("digest") or Path(f).name for f, r in zip(folders, results)]
+    return hashlib.sha1(json.dumps([wv, name, parts]).encode()).hexdigest()[:16]
