@@ -240,3 +240,23 @@ def test_load_reads_the_tables_once_and_a_page_cannot_change_the_next_ones(corpu
     again = rd.load(corpus_dirs[1])
     assert int(again.metrics["value"].notna().sum()) == n
     assert rd.agency_view(again, MULTI).metrics["value"].notna().any()
+
+
+def test_the_agency_charts_are_three_svg_charts_of_its_years(corpus):
+    import xml.etree.ElementTree as ET
+
+    from analysis.reports import charts
+
+    svgs = charts.agency_charts(rd.agency_view(corpus, MULTI))
+    ns = "{http://www.w3.org/2000/svg}"
+    roots = [ET.fromstring(s) for s in svgs]
+    assert len(roots) == 3
+    for root in roots:
+        title = next(t for t in root.iter(f"{ns}text") if t.get("class") == "title").text
+        assert title.startswith(MULTI + " · ")
+        years = {t.text for t in root.iter(f"{ns}text")} & {str(y) for y in SEEDS.values()}
+        assert years == {str(y) for y in SEEDS.values()}  # one group of bars per report year
+    ids = [p.get("id") for root in roots for p in root.iter(f"{ns}pattern")]
+    assert len(ids) == len(set(ids)) == 6  # three charts inline in one page: no id shared
+    # the year without the proactive figure is a missing box, not a bar
+    assert sum(r.get("class") == "missing" for r in roots[0].iter(f"{ns}rect")) == 1

@@ -91,7 +91,7 @@ def test_a_page_from_the_warm_kernel_is_the_page_papermill_makes(processed, tmp_
     counts = [c.execution_count for c in warm.cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1))  # as in a fresh kernel
     images = [
-        o for c in warm.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})
+        o for c in warm.cells for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})
     ]
     assert len(images) == 3
     pages = [rr._export_html(rr.stable_ids(nb), "../index.html") for nb in (warm, plain)]

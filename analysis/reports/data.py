@@ -453,10 +453,10 @@ def report_labels(reports: pd.DataFrame) -> dict[str, str]:
     """report_id → x label: the year, made unique when an agency has two reports in a year."""
     out: dict[str, str] = {}
     seen: dict[str, int] = {}
-    for _, r in reports.iterrows():
-        y = "年份不明" if pd.isna(r["report_year"]) else str(int(r["report_year"]))
+    for rid, year in zip(reports["report_id"], reports["report_year"]):
+        y = "年份不明" if pd.isna(year) else str(int(year))
         seen[y] = seen.get(y, 0) + 1
-        out[r["report_id"]] = y if seen[y] == 1 else f"{y}（{seen[y]}）"
+        out[rid] = y if seen[y] == 1 else f"{y}（{seen[y]}）"
     return out
 
 
@@ -466,14 +466,21 @@ def year_frame(view: AgencyView, metric_names: list[str]) -> tuple[pd.DataFrame,
     A metric the report does not give stays NaN (drawn as missing), never 0.
     """
     labels = report_labels(view.reports)
-    idx = [labels[r] for r in view.reports["report_id"]]
-    values = pd.DataFrame(float("nan"), index=idx, columns=metric_names, dtype=float)
-    approx = pd.DataFrame(False, index=idx, columns=metric_names, dtype=bool)
-    for _, m in view.metrics[view.metrics["metric"].isin(metric_names)].iterrows():
-        if pd.notna(m["value"]):
-            values.loc[labels[m["report_id"]], m["metric"]] = float(m["value"])
-            approx.loc[labels[m["report_id"]], m["metric"]] = bool(m["approximate"])
-    return values, approx
+    rids = list(view.reports["report_id"])
+    at = {rid: i for i, rid in enumerate(rids)}
+    values = {m: [float("nan")] * len(rids) for m in metric_names}
+    approx = {m: [False] * len(rids) for m in metric_names}
+    m = view.metrics
+    m = m[m["metric"].isin(metric_names) & m["value"].notna()]
+    for rid, metric, v, a in zip(m["report_id"], m["metric"], m["value"], m["approximate"]):
+        if rid in at:
+            values[metric][at[rid]] = float(v)
+            approx[metric][at[rid]] = bool(a)
+    idx = [labels[r] for r in rids]
+    return (
+        pd.DataFrame(values, index=idx, columns=metric_names, dtype=float),
+        pd.DataFrame(approx, index=idx, columns=metric_names, dtype=bool),
+    )
 
 
 def figures_table(view: AgencyView) -> pd.DataFrame:
@@ -514,46 +521,50 @@ def _flag_text(flags: object, approximate: bool, confidence: object) -> str:
 
 def missing_and_flagged(view: AgencyView) -> pd.DataFrame:
     """Per report: the main figures it does not give, flagged figures, and its issues."""
+    got: dict[str, set[str]] = {}
+    flagged: dict[str, list[tuple[str, str]]] = {}
+    m = view.metrics
+    for rid, metric, v, flags, approx, conf, name in zip(
+        m["report_id"], m["metric"], m["value"], m["flags"], m["approximate"],
+        m["confidence"], m["label"],
+    ):  # fmt: skip
+        if pd.notna(v):
+            got.setdefault(rid, set()).add(metric)
+        t = _flag_text(flags, bool(approx), conf)
+        if t:
+            flagged.setdefault(rid, []).append((name, t))
+    issues: dict[str, list[tuple[str, str, str]]] = {}
+    i = view.issues
+    for rid, level, code, msg in zip(i["report_id"], i["level"], i["code"], i["message"]):
+        issues.setdefault(rid, []).append((level, code, msg))
     rows = []
-    for _, r in view.reports.iterrows():
-        rid = r["report_id"]
-        year = "" if pd.isna(r["report_year"]) else str(int(r["report_year"]))
-        got = set(
-            view.metrics[(view.metrics["report_id"] == rid) & view.metrics["value"].notna()][
-                "metric"
-            ]
-        )
-        missing = [label(m) for m in SCORED if m not in got]
+    overrides = view.reports["overrides"] if "overrides" in view.reports else None
+    for n, (rid, y) in enumerate(zip(view.reports["report_id"], view.reports["report_year"])):
+        year = "" if pd.isna(y) else str(int(y))
+        missing = [label(k) for k in SCORED if k not in got.get(rid, ())]
         if missing:
             rows.append(
                 {"年份": year, "报告": rid, "类别": "未找到的主要数字", "说明": "、".join(missing)}
             )
-        mm = view.metrics[view.metrics["report_id"] == rid]
-        for _, m in mm.iterrows():
-            t = _flag_text(m["flags"], bool(m["approximate"]), m["confidence"])
-            if t:
-                rows.append(
-                    {"年份": year, "报告": rid, "类别": f"数字有标记：{m['label']}", "说明": t}
-                )
-        for _, i in view.issues[view.issues["report_id"] == rid].iterrows():
-            rows.append(
-                {
-                    "年份": year,
-                    "报告": rid,
-                    "类别": f"{_LEVEL.get(i['level'], i['level'])}（{i['code']}）",
-                    "说明": i["message"],
-                }
-            )
-        ov = r.get("overrides")
+        for name, t in flagged.get(rid, []):
+            rows.append({"年份": year, "报告": rid, "类别": f"数字有标记：{name}", "说明": t})
+        for level, code, msg in issues.get(rid, []):
+            what = f"{_LEVEL.get(level, level)}（{code}）"
+            rows.append({"年份": year, "报告": rid, "类别": what, "说明": msg})
+        ov = overrides.iloc[n] if overrides is not None else None
         if isinstance(ov, str) and ov not in ("", "{}"):
             rows.append({"年份": year, "报告": rid, "类别": "清单（manifest）改写", "说明": ov})
-    for _, d in view.duplicates.iterrows():
+    for rid, y, of in zip(
+        view.duplicates["report_id"],
+        view.duplicates["report_year"],
+        view.duplicates["duplicate_of"],
+    ):
         rows.append(
             {
-                "年份": "" if pd.isna(d["report_year"]) else str(int(d["report_year"])),
-                "报告": d["report_id"],
+                "年份": "" if pd.isna(y) else str(int(y)),
+                "报告": rid,
                 "类别": "重复文件（未计入）",
-                "说明": f"与 {d['duplicate_of']} 相同",
+                "说明": f"与 {of} 相同",
             }
         )
     return pd.DataFrame(rows, columns=["年份", "报告", "类别", "说明"])
