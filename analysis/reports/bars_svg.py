@@ -173,8 +173,16 @@ def year_bars(
         missing = [label(m) for m in metrics if math.isnan(row[m])]
         if stacked and missing and given:
             partial.append(f"{year} 未找到" + "、".join(missing))
-    ticks = nice_ticks(top * 1.18)
-    c = _Canvas(n, max(ticks[-1], max(1.0, top) * 1.18))
+    # value labels over grouped bars: level while they fit between neighbouring bars, else
+    # upright (a long figure over each of 17 years' bars would run into the next one)
+    labels = [
+        fmt_value(v, ar[m]) for row, ar in zip(rows, aprx) for m, v in row.items() if v == v
+    ]  # (v == v: not NaN)
+    slot = (WIDTH - LEFT - RIGHT) / max(1, n) * (width if k > 1 else 1.0)
+    upright = not stacked and any(text_width(t, 12) > slot - 2 for t in labels)
+    head_room = 1.18 if not upright else 1.18 + max(text_width(t, 11) for t in labels) / 250
+    ticks = nice_ticks(top * head_room)
+    c = _Canvas(n, max(ticks[-1], max(1.0, top) * head_room))
     body: list[str] = []
     for t in ticks:  # light grid lines and the y tick labels
         y = c.y(t)
@@ -220,8 +228,15 @@ def year_bars(
                 if math.isnan(tot):
                     missing_box(xi, width)
                 else:
-                    below = max(c.y0, c.y(float(tot)) + 10)  # under the total's diamond
-                    say(c.x(xi), (below + c.y1) / 2, "无办理结果分项", c.w(1) - 4)
+                    note_, room = "无办理结果分项", c.w(1) - 4
+                    tall = 14 * len(note_) + 8 if room < text_width(note_, 12) + 2 else 20
+                    below, above = c.y(float(tot)) + 10, c.y(float(tot)) - 10  # the diamond
+                    if c.y1 - below >= tall:
+                        say(c.x(xi), (below + c.y1) / 2, note_, room)
+                    elif above - c.y0 >= tall:
+                        say(c.x(xi), (c.y0 + above) / 2, note_, room)
+                    else:
+                        say(c.x(xi), (c.y0 + c.y1) / 2, note_, room)
             bottom = 0.0
             for m, color in zip(metrics, colors):
                 v = row[m]
@@ -255,7 +270,14 @@ def year_bars(
                         f'y1="{c.y1}" y2="{c.y1}" stroke="{color}" stroke-width="3" class="zero"/>'
                     )
                 s = fmt_value(v, arow[m])
-                body.append(_text(c.x(x), c.y(v) - 4, s, 12, text_anchor="middle"))
+                if upright:
+                    px, py = _num(c.x(x) + 4), _num(c.y(v) - 4)
+                    body.append(
+                        f'<text x="{px}" y="{py}" font-size="11" '
+                        f'transform="rotate(-90 {px} {py})">{s}</text>'
+                    )
+                else:
+                    body.append(_text(c.x(x), c.y(v) - 4, s, 12, text_anchor="middle"))
     # axes: left and bottom lines, the year labels
     body.append(f'<line x1="{c.x0}" x2="{c.x0}" y1="{c.y0}" y2="{c.y1}" stroke="#333333"/>')
     body.append(f'<line x1="{c.x0}" x2="{c.x1}" y1="{c.y1}" y2="{c.y1}" stroke="#333333"/>')
@@ -296,7 +318,8 @@ def year_bars(
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{head}" {FONT}>'
+        f'viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{head}" {FONT} '
+        'style="max-width: 100%; height: auto">'
         f"<title>{head}</title>{defs}"
         f'<rect width="{WIDTH}" height="{height}" fill="#ffffff"/>'
         + _text(10, 24, head, 17, class_="title")
