@@ -136,6 +136,11 @@ def measure(n: int, templates: Path, work: Path, jobs: int) -> dict[str, Any]:
         say("  nothing changed ...")
         res["nothing"] = run(processed, out, *j)  # completes the state (index written)
         res["nothing"] = run(processed, out, *j)
+    else:
+        say("  nothing changed (the skip check over every page) ...")
+        complete_from_sample(processed, out)
+        res["nothing"] = run(processed, out, *j)
+        res["nothing_note"] = " (the check only: pages not in the sample are copies)"
     agency = change_one_report(processed)
     say(f"  one report changed ({agency}) ...")
     # a one-character class makes the pattern a wildcard over the whole name: exactly this one
@@ -146,6 +151,27 @@ def measure(n: int, templates: Path, work: Path, jobs: int) -> dict[str, Any]:
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(processed, ignore_errors=True)
     return res
+
+
+def complete_from_sample(processed: Path, out: Path) -> None:
+    """Make `out` look like a complete run of every page, so that the nothing-changed check
+    can be timed at a size whose pages were only sampled: each page not made is a copy of a
+    made one, and the state lists every page with its real fingerprint."""
+    import json
+
+    from analysis.reports import run as rr
+
+    jobs, _ = rr.plan(processed, ROOT / "notebooks")
+    made = next(j for j in jobs if (out / f"{j.out_stem}.html").exists() and "/" in j.out_stem)
+    state = {"jobs": {}, "inputs": rr.inputs_signature(processed, ROOT / "notebooks")}
+    for j in jobs:
+        for ext in (".ipynb", ".html"):
+            target = out / f"{j.out_stem}{ext}"
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(out / f"{made.out_stem}{ext}", target)
+        state["jobs"][j.key] = {"fingerprint": j.fingerprint, "out": j.out_stem}
+    (out / rr.STATE_FILE).write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
 
 
 def rows(results: list[dict[str, Any]], jobs: int) -> list[list[str]]:
@@ -198,7 +224,7 @@ def rows(results: list[dict[str, Any]], jobs: int) -> list[list[str]]:
             t = r["nothing"]["seconds"]
             out.append(
                 [
-                    f"nothing changed, {where}",
+                    f"nothing changed, {where}" + r.get("nothing_note", ""),
                     f"< {TARGET_NOTHING_S:.0f} s",
                     f"{t:.1f} s",
                     "met" if t < TARGET_NOTHING_S else "NOT MET",

@@ -201,22 +201,23 @@ def plan(processed_dir: Path, notebooks_dir: Path) -> tuple[list[Job], Any]:
 _EXPORTER: Any = None
 
 
-_OUTPUT_DIV = re.compile(r'<div class="([^"]*\bjp-OutputArea-output\b[^"]*)"')
+_FOCUSABLE_DIV = re.compile(
+    r'(<div class="[^"]*\b(?:jp-OutputArea-output|jp-Cell-inputWrapper)\b[^"]*"[^>]*)>'
+)
 _IMG_NO_ALT = re.compile(r"<img(?![^>]*\balt=)")
 
 
 def _focusable(page: str) -> str:
-    """What nbconvert's HTMLExporter adds with a BeautifulSoup pass after rendering: outputs
-    reachable by the keyboard, a default alt on images without one. Done by two regexes on
-    the page as the template wrote it, which costs a tenth of re-parsing and re-serializing
-    it (0.04 s a page). The input cells are excluded from these pages, so their wrappers
-    need nothing.
+    """What nbconvert's HTMLExporter adds with a BeautifulSoup pass after rendering: cells'
+    inputs (the markdown) and outputs reachable by the keyboard, a default alt on images
+    without one. Done by two regexes on the page as the template wrote it, which costs a
+    tenth of re-parsing and re-serializing it (0.04 s a page).
 
-    >>> _focusable('<div class="jp-OutputArea-output x"><img src="a.png">')
-    '<div tabindex="0" class="jp-OutputArea-output x"><img alt="No description has been \
-provided for this image" src="a.png">'
+    >>> _focusable('<div class="jp-OutputArea-output x" data-a="1"><img src="a.png">')
+    '<div class="jp-OutputArea-output x" data-a="1" tabindex="0"><img alt="No description \
+has been provided for this image" src="a.png">'
     """
-    page = _OUTPUT_DIV.sub(r'<div tabindex="0" class="\1"', page)
+    page = _FOCUSABLE_DIV.sub(r'\1 tabindex="0">', page)
     return _IMG_NO_ALT.sub('<img alt="No description has been provided for this image"', page)
 
 
