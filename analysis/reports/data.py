@@ -590,22 +590,52 @@ def missing_and_flagged(view: AgencyView) -> pd.DataFrame:
 _LEVEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
+def _na_last(v: object) -> tuple[bool, object]:
+    """A sort key that puts None/NaN after every value, as sort_values(na_position="last")."""
+    missing = v is None or (isinstance(v, float) and math.isnan(v))
+    return (missing, 0 if missing else v)
+
+
 def table_cells(view: AgencyView) -> dict[str, pd.DataFrame]:
-    """Each standard table a report gives (e.g. 表三 outcomes), rows × columns, blank = absent."""
+    """Each standard table a report gives (e.g. 表三 outcomes), rows × columns, blank = absent.
+
+    Cells are placed in the order of their line, row and column keys; where two cells of a
+    table share a row and a column, the later one in the table's own order wins. (Plain
+    lists, not a pandas group per table: an agency of ten years has thirty tables.)
+    """
     out: dict[str, pd.DataFrame] = {}
-    if view.cells.empty:
+    c = view.cells
+    if c.empty:
         return out
     labels = report_labels(view.reports)
-    for (rid, table), g in view.cells.groupby(["report_id", "table"], sort=False):
-        g = g.sort_values(["line", "row_key", "col_key"], na_position="last")
-        row_of = g["row_label"].fillna(g["row_key"]).tolist()
-        col_of = g["col_label"].fillna(g["col_key"]).tolist()
-        rows, cols = list(dict.fromkeys(row_of)), list(dict.fromkeys(col_of))
-        ri, ci = {r: i for i, r in enumerate(rows)}, {c: i for i, c in enumerate(cols)}
+    rid, tab = c["report_id"].tolist(), c["table"].tolist()
+    line, rk, ck = c["line"].tolist(), c["row_key"].tolist(), c["col_key"].tolist()
+    row_of = [k if lab is None or lab != lab else lab for lab, k in zip(c["row_label"], rk)]
+    col_of = [k if lab is None or lab != lab else lab for lab, k in zip(c["col_label"], ck)]
+    value = c["value"].tolist()
+    group: dict[tuple[str, str], int] = {}
+    for g in zip(rid, tab):
+        group.setdefault(g, len(group))
+    order = sorted(
+        range(len(rid)),
+        key=lambda i: (
+            group[rid[i], tab[i]],
+            _na_last(line[i]),
+            _na_last(rk[i]),
+            _na_last(ck[i]),
+        ),
+    )
+    members: dict[tuple[str, str], list[int]] = {g: [] for g in group}
+    for i in order:
+        members[rid[i], tab[i]].append(i)
+    for (r, table), idx in members.items():
+        rows = list(dict.fromkeys(row_of[i] for i in idx))
+        cols = list(dict.fromkeys(col_of[i] for i in idx))
+        ri, ci = {x: n for n, x in enumerate(rows)}, {x: n for n, x in enumerate(cols)}
         grid = np.full((len(rows), len(cols)), "", dtype=object)
-        for r, c, v in zip(row_of, col_of, g["value"].tolist()):  # a later cell wins
-            grid[ri[r], ci[c]] = fmt_value(v)
-        out[f"{labels.get(rid, rid)} · 表{table}"] = pd.DataFrame(grid, index=rows, columns=cols)
+        for i in idx:  # a later cell wins
+            grid[ri[row_of[i]], ci[col_of[i]]] = fmt_value(value[i])
+        out[f"{labels.get(r, r)} · 表{table}"] = pd.DataFrame(grid, index=rows, columns=cols)
     return dict(sorted(out.items(), key=lambda kv: ("三" not in kv[0], kv[0])))
 
 
