@@ -260,3 +260,17 @@ def test_the_agency_charts_are_three_svg_charts_of_its_years(corpus):
     assert len(ids) == len(set(ids)) == 6  # three charts inline in one page: no id shared
     # the year without the proactive figure is a missing box, not a bar
     assert sum(r.get("class") == "missing" for r in roots[0].iter(f"{ns}rect")) == 1
+
+
+def test_many_pages_in_one_kernel_reuse_the_loaded_corpus_index(corpus_dirs, monkeypatch):
+    """A warm kernel loads the corpus once and makes hundreds of pages: each page's copy of
+    the corpus gets the loaded corpus's row index, never a rebuilt one."""
+    processed = corpus_dirs[1]
+    rd.forget()
+    rd.agency_view(rd.load(processed), MULTI)  # the first page builds the index
+    built = []
+    real = rd._positions
+    monkeypatch.setattr(rd, "_positions", lambda *a: built.append(a[1]) or real(*a))
+    for _ in range(30):
+        assert len(rd.agency_view(rd.load(processed), MULTI).reports) == 4
+    assert built == []
