@@ -131,7 +131,7 @@ CELL_CATEGORIES = ["table", "row_key", "col_key", "row_label", "col_label"]
 # what the corpus pages (cross_year, corpus_overview) read of the figures: their values, not
 # their evidence; they show no table cell and no check, so load_figures reads neither (a
 # national corpus has ~9 M cells, most of what `load` costs)
-FIGURE_COLUMNS = ["report_id", "agency", "report_year", "metric", "value", "approximate"]
+FIGURE_COLUMNS = ["report_id", "report_year", "metric", "value", "approximate"]
 _FIGURES = "figures:"  # the cache key's prefix for what load_figures holds
 
 
@@ -161,7 +161,7 @@ def _figures_of(corpus: Corpus) -> Corpus:
     return Corpus(
         reports=corpus.reports,
         all_reports=corpus.all_reports,
-        metrics=corpus.metrics[FIGURE_COLUMNS],
+        metrics=corpus.metrics[[c for c in FIGURE_COLUMNS if c in corpus.metrics.columns]],
         issues=corpus.issues,
         cells=_no_rows(CELL_COLUMNS),
         checks=_no_rows(CHECK_COLUMNS),
@@ -173,7 +173,7 @@ def _read_figures(processed_dir: str | Path | None) -> Corpus:
     all_reports = dataset.reports(d, include_duplicates=True)
     reports = all_reports[all_reports["status"] != "duplicate"].reset_index(drop=True)
     metrics = dataset.load("metrics", d, columns=FIGURE_COLUMNS)
-    counted = metrics["report_id"].isin(reports["report_id"])
+    counted = _isin(metrics["report_id"], reports["report_id"])
     if not counted.all():  # a file not counted (a duplicate): its figures are left out too
         metrics = metrics[counted].reset_index(drop=True)
     return Corpus(
@@ -203,9 +203,10 @@ def _read(processed_dir: str | Path | None) -> Corpus:
     d = processed_dir or None
     all_reports = dataset.reports(d, include_duplicates=True)
     reports = all_reports[all_reports["status"] != "duplicate"].reset_index(drop=True)
-    keep = set(reports["report_id"])
     metrics = dataset.metrics(d)
-    metrics = metrics[metrics["report_id"].isin(keep)].reset_index(drop=True)
+    counted = _isin(metrics["report_id"], reports["report_id"])
+    if not counted.all():  # taking rows of every column costs seconds: only when some go
+        metrics = metrics[counted].reset_index(drop=True)
     return Corpus(
         reports=_one_chunk(reports),
         all_reports=_one_chunk(all_reports),
@@ -452,9 +453,12 @@ def agency_fingerprints(corpus: Corpus) -> dict[str, str]:
 
 
 def corpus_digest(corpus: Corpus) -> str:
-    """A hash of every table's rows and columns: what the corpus pages read (fast version)."""
-    h = hashlib.sha256(_columns_hash(_frames(corpus)))
-    for f in _frames(corpus):
+    """A hash of the rows and columns the corpus pages read (what `load_figures` gives: every
+    report, the figures' values, the issues; not the table cells or checks, nor a figure's
+    evidence, which no corpus page shows), so a change elsewhere does not re-run them."""
+    frames = _frames(_figures_of(corpus))
+    h = hashlib.sha256(_columns_hash(frames))
+    for f in frames:
         h.update(len(f).to_bytes(8, "little"))
         h.update(_row_hashes(f).tobytes())
     return h.hexdigest()
@@ -668,11 +672,13 @@ class _Given:
 
     frame: pd.DataFrame  # the metrics frame these codes describe (kept: its id is the key)
     n_rows: int
-    ids: pd.Index  # distinct report ids among the given figures
-    report: np.ndarray  # code into ids
-    names: pd.Index  # distinct metric names among the given figures
-    metric: np.ndarray  # code into names
-    year: np.ndarray  # the figure's report_year (as the table holds it)
+    ids: pd.Index  # distinct report ids of corpus.metrics
+    names: pd.Index  # distinct metric names of corpus.metrics
+    row_report: np.ndarray  # every row of corpus.metrics: code into ids
+    row_metric: np.ndarray  # every row: code into names
+    report: np.ndarray  # the rows with a value: code into ids
+    metric: np.ndarray  # the rows with a value: code into names
+    year: np.ndarray  # the rows with a value: report_year (as the table holds it)
     _first: np.ndarray | None = None
 
     def first(self) -> np.ndarray:
@@ -711,8 +717,10 @@ def _given(corpus: Corpus) -> _Given:
         frame=m,
         n_rows=len(m),
         ids=pd.Index(ids),
-        report=report[have],
         names=pd.Index(names),
+        row_report=report,
+        row_metric=metric,
+        report=report[have],
         metric=metric[have],
         year=year[have],
     )
@@ -783,13 +791,24 @@ def scope_text(reps: pd.DataFrame, metric_names: list[str]) -> str:
 
 
 def metric_long(corpus: Corpus, reps: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """One row per report in scope with the metric's value (NaN where it is not given)."""
-    m = corpus.metrics[corpus.metrics["metric"] == metric][["report_id", "value", "approximate"]]
-    m = m.drop_duplicates("report_id")
+    """One row per report in scope with the metric's value (NaN where it is not given); a
+    report with two rows of the metric gets the first."""
+    g = _given(corpus)
+    k = g.names.get_indexer([metric])[0]
+    rows = np.flatnonzero(g.row_metric == k) if k >= 0 else np.array([], dtype=np.intp)
+    _, first = np.unique(g.row_report[rows], return_index=True)
+    rows = rows[np.sort(first)]
+    value = np.full(len(g.ids) + 1, np.nan)  # by report code; the last slot: no such report
+    approx = np.zeros(len(g.ids) + 1, dtype=bool)
+    value[g.row_report[rows]] = corpus.metrics["value"].to_numpy(dtype=float)[rows]
+    approx[g.row_report[rows]] = corpus.metrics["approximate"].to_numpy(dtype=bool)[rows]
+    pos = g.positions(reps["report_id"])
+    pos = np.where(pos >= 0, pos, len(g.ids))
     cols = ["report_id", "agency", "report_year"]
     cols += [c for c in ("level", region_column(reps)) if c in reps.columns and c not in cols]
-    out = reps[cols].merge(m, on="report_id", how="left")
-    out["approximate"] = out["approximate"].fillna(False).astype(bool)
+    out = reps[cols].reset_index(drop=True)
+    out["value"] = value[pos]
+    out["approximate"] = approx[pos]
     return out
 
 
@@ -1029,9 +1048,7 @@ def counts(
     if column == "report_year":
         names = [("未知" if pd.isna(y) else str(int(y))) for y in raw.index]
     else:
-        names = [
-            "未知" if pd.isna(v) or v == "" else (labels or {}).get(v, v) for v in raw.index
-        ]
+        names = ["未知" if pd.isna(v) or v == "" else (labels or {}).get(v, v) for v in raw.index]
     c = raw.groupby(pd.Index(names, dtype=object, name=column)).sum()
     c = c.reindex(sorted(c.index, key=lambda k: (k == "未知", k)))
     if top and len(c) > top:
