@@ -251,6 +251,7 @@ def test_load_figures_reads_what_the_corpus_pages_show_and_nothing_else(corpus_d
     pd.testing.assert_frame_equal(fig.metrics, full.metrics[rd.FIGURE_COLUMNS])
     pd.testing.assert_frame_equal(fig.all_reports, full.all_reports)
     assert "005_copy.txt" not in set(fig.metrics["report_id"])  # a duplicate never counts
+    assert rd.corpus_digest(fig) == rd.corpus_digest(full)  # the planner hashes what it reads
     reps = rd.scope(fig, [])
     assert rd.overview_text(fig) == rd.overview_text(full)
     assert rd.figures_text(fig, reps) == rd.figures_text(full, rd.scope(full, []))
