@@ -340,3 +340,26 @@ def test_the_coded_counts_are_the_plain_pandas_counts():
         "县级": 2,
         "地市级": 1,
     }
+
+
+def test_problem_reports_lists_each_warning_and_each_unreadable_file_once():
+    base = _odd_corpus()
+    issues = pd.DataFrame(
+        {
+            "report_id": ["b", "a", "zz", "a", "d"],
+            "level": ["warning", "error", "warning", "info", "error"],
+            "code": ["w1", "e1", "w2", "i1", "e2"],
+            "metric": [None] * 5,
+            "message": ["m1", "m2", "m3", "m4", "m5"],
+        }
+    )
+    reports = base.reports.assign(status=["ok", "ok", "error", "error"], flags=["", "", "", None])
+    corpus = rd.Corpus(reports, reports, base.metrics, issues, base.cells, base.checks)
+    p = rd.problem_reports(corpus)
+    assert p.values.tolist() == [
+        ["a", "甲局", "错误", "e1", "m2"],
+        ["b", "甲局", "警告", "w1", "m1"],
+        ["d", "丙局", "错误", "e2", "m5"],
+        ["zz", "", "警告", "w2", "m3"],  # a file the reports table does not know
+        ["c", "乙局", "错误", "unreadable", "could not be read"],  # an error with no issue
+    ]

@@ -1203,32 +1203,24 @@ def info_notes(corpus: Corpus) -> pd.DataFrame:
 def problem_reports(corpus: Corpus) -> pd.DataFrame:
     """Every report with a warning or an error (duplicates included), and why."""
     iss = corpus.issues[corpus.issues["level"].isin(["warning", "error"])]
-    meta = corpus.all_reports.set_index("report_id")
-    rows = []
-    for _, i in iss.sort_values(["report_id", "level", "code"]).iterrows():
-        rid = i["report_id"]
-        agency = meta["agency"].get(rid) if rid in meta.index else None
-        rows.append(
-            {
-                "报告": rid,
-                "机关": "" if pd.isna(agency) else agency,
-                "级别": _LEVEL.get(i["level"], i["level"]),
-                "代码": i["code"],
-                "原因": i["message"],
-            }
-        )
-    bad = corpus.all_reports[corpus.all_reports["status"] == "error"]
-    for _, r in bad.iterrows():
-        if r["report_id"] not in set(iss["report_id"]):
-            rows.append(
-                {
-                    "报告": r["report_id"],
-                    "机关": "" if pd.isna(r["agency"]) else r["agency"],
-                    "级别": "错误",
-                    "代码": "unreadable",
-                    "原因": r["flags"] or "could not be read",
-                }
-            )
+    iss = iss.sort_values(["report_id", "level", "code"])
+    a = corpus.all_reports
+    agency = iss["report_id"].map(pd.Series(a["agency"].to_numpy(), index=a["report_id"]))
+    cols = {
+        "报告": iss["report_id"].tolist(),
+        "机关": ["" if pd.isna(x) else x for x in agency],
+        "级别": [_LEVEL.get(x, x) for x in iss["level"]],
+        "代码": iss["code"].tolist(),
+        "原因": iss["message"].tolist(),
+    }
+    bad = a[(a["status"] == "error").to_numpy() & ~_isin(a["report_id"], iss["report_id"])]
+    for r in bad.itertuples(index=False):
+        cols["报告"].append(r.report_id)
+        cols["机关"].append("" if pd.isna(r.agency) else r.agency)
+        cols["级别"].append("错误")
+        cols["代码"].append("unreadable")
+        cols["原因"].append(r.flags or "could not be read")
+    rows = [dict(zip(cols, v)) for v in zip(*cols.values())]
     return pd.DataFrame(rows, columns=["报告", "机关", "级别", "代码", "原因"])
 
 
