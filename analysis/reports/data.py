@@ -212,8 +212,8 @@ def _read(processed_dir: str | Path | None) -> Corpus:
         all_reports=_one_chunk(all_reports),
         metrics=_one_chunk(metrics),
         issues=_one_chunk(dataset.issues(d)),
-        cells=_one_chunk(dataset.load("cells", d, columns=CELL_COLUMNS)).astype(
-            {c: "category" for c in CELL_CATEGORIES}
+        cells=_one_chunk(
+            dataset.load("cells", d, columns=CELL_COLUMNS, categories=CELL_CATEGORIES)
         ),
         checks=_one_chunk(dataset.load("checks", d, columns=CHECK_COLUMNS)),
     )
