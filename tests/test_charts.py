@@ -251,3 +251,57 @@ def test_the_coverage_summary_has_one_row_per_group_and_hatches_a_missing_year()
     hatched = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_hatch()]
     assert len(hatched) == 1
     _render(fig)
+
+
+def _outside(fig) -> list[str]:
+    """What a fixed layout pushed off the figure (it would be cut off): each axes with what
+    it draws (tick labels, title, legend, texts), and the figure's own texts."""
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    w, h = fig.bbox.width, fig.bbox.height
+    parts = [(ax.get_title(loc="left") or "axes", ax.get_tightbbox(r)) for ax in fig.axes]
+    parts += [(t.get_text(), t.get_window_extent(r)) for t in fig.texts]
+    return [
+        name
+        for name, b in parts
+        if b is not None and (b.x0 < -1 or b.y0 < -1 or b.x1 > w + 1 or b.y1 > h + 1)
+    ]
+
+
+@pytest.mark.parametrize("highlight", ["", "丙局"])
+def test_the_distribution_draws_as_much_for_3000_agencies_as_for_30_and_fits(highlight):
+    def artists(n: int) -> int:
+        fig = charts.metric_chart(_many(n), "fees_collected_yuan", highlight)
+        assert _outside(fig) == []
+        k = len(fig.findobj())
+        plt.close(fig)
+        return k
+
+    assert artists(3000) == artists(30)  # no artist per agency
+
+
+def test_corpus_bar_and_grid_charts_fit_their_labels():
+    long_names = pd.Series(
+        {"内蒙古自治区呼和浩特市人力资源和社会保障局": 12, "福建省": 3000, "未知": 1}
+    )
+    share = pd.DataFrame(
+        np.linspace(0, 1, 31 * 12).reshape(31, 12),
+        index=[f"新疆维吾尔自治区{i}" for i in range(31)],
+        columns=list(range(2012, 2024)),
+    )
+    cov = pd.DataFrame(
+        {
+            "title": ["本年新收政府信息公开申请数（件）", "政策解读（条）"],
+            "found": [91971, 5],
+            "reports": [91971, 91971],
+            "share": [1.0, 5 / 91971],
+        }
+    )
+    for fig in (
+        charts.count_bars(long_names, "按地区"),
+        charts.coverage_bars(cov, "各指标的抽取覆盖率"),
+        charts.coverage_summary_grid(share, share * 100, "覆盖情况：年份 × 省份"),
+        charts.metric_year_heatmap(share, "主要指标逐年的覆盖率"),
+    ):
+        assert _outside(fig) == []
+        plt.close(fig)

@@ -178,6 +178,48 @@ def _finish(fig: plt.Figure, note: str = "", base: str = SOURCE_NOTE) -> plt.Fig
     return fig
 
 
+def _text_inches(s: object, size: float) -> float:
+    """About how wide a one-line text is, in inches, at `size` points (a CJK character is one
+    em, anything else ~0.62 em): enough to size a margin without drawing it."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.62 for ch in str(s)) * size / 72
+
+
+def _fixed(
+    fig: plt.Figure,
+    note: str = "",
+    base: str = SOURCE_NOTE,
+    *,
+    left: float,
+    bottom: float,
+    top: float = 0.45,
+    right: float = 0.15,
+    wspace: float | None = None,
+) -> plt.Figure:
+    """Like `_finish`, with margins (inches) the caller sizes from what it drew, instead of a
+    tight_layout pass that lays out every text once more before the figure is drawn: the
+    charts of a corpus page, drawn a dozen times a page at any corpus size."""
+    w, h = fig.get_figwidth(), fig.get_figheight()
+    reserved = source_note(fig, note, base) + 0.05
+    low = min(0.6 * h, reserved + bottom)
+    fig.subplots_adjust(
+        left=min(0.45, left / w),
+        right=1 - right / w,
+        bottom=low / h,
+        top=max(low / h + 0.1, 1 - top / h),
+        **({"wspace": wspace} if wspace is not None else {}),
+    )
+    return fig
+
+
+def _tick_inches(ax: plt.Axes, size: float = 10) -> float:
+    """The widest y tick label of an axis with a fixed locator and limits, in inches."""
+    lo, hi = ax.get_ylim()
+    ticks = [t for t in ax.yaxis.get_major_locator().tick_values(lo, hi) if lo <= t <= hi]
+    fmt = ax.yaxis.get_major_formatter()
+    fmt.set_locs(ticks)
+    return max([_text_inches(fmt(t), size) for t in ticks] or [0.0])
+
+
 def _int_axis(ax: plt.Axes, top: float) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
     ax.set_ylim(0, max(1.0, top) * 1.18)  # never a flat, empty axis when all values are 0
@@ -440,7 +482,19 @@ def metric_distribution(
             color="#777777",
         )
     extra = "上方数字 = 给出该数字的报告数/报告数；纵轴截至 90% 分位以内的范围。"
-    return _finish(fig, (extra + " " + note).strip())
+    # margins from what was drawn: the y labels (unit + ticks), the legends below each axes
+    rows = max(math.ceil(len(handles) / 4) if handles else 0, math.ceil(len(lh) / 2))
+    ticks = max(_tick_inches(ax), _tick_inches(ax2))
+    left = _text_inches(unit(metric), 11) + ticks + 0.45
+    return _fixed(
+        fig,
+        (extra + " " + note).strip(),
+        left=left,
+        bottom=0.66 + 0.24 * rows,
+        top=0.62,
+        right=0.4,
+        wspace=(ticks + 0.35) / (WIDTH / 2.2),
+    )
 
 
 def _share_mesh(table: pd.DataFrame, row_h: float, line: float) -> tuple[Any, Any, Any]:
@@ -460,6 +514,13 @@ def _share_mesh(table: pd.DataFrame, row_h: float, line: float) -> tuple[Any, An
         linewidth=line,
     )
     return fig, ax, mesh
+
+
+def _grid_margins(rows: list, cols: list, label_width: int) -> dict[str, float]:
+    """Margins (inches) of a colour grid with its colour bar: row labels on the left, the
+    bar's ticks and label on the right, year ticks (turned past 10 years) below."""
+    widest = max([_text_inches(text(r, label_width), 10) for r in rows] or [0.0])
+    return {"left": widest + 0.25, "right": 0.85, "bottom": 0.55 if len(cols) > 10 else 0.35}
 
 
 def _grid_axes(ax: Any, rows: list, cols: list, label_width: int, title: str) -> None:
@@ -517,7 +578,7 @@ def coverage_summary_grid(
         + ("" if small else "与报告数")
         + "；斜线格＝无报告。"
     )
-    return _finish(fig, (extra + " " + note).strip())
+    return _fixed(fig, (extra + " " + note).strip(), **_grid_margins(rows, cols, 16))
 
 
 def metric_year_heatmap(table: pd.DataFrame, title: str, note: str = "") -> plt.Figure:
@@ -540,7 +601,7 @@ def metric_year_heatmap(table: pd.DataFrame, title: str, note: str = "") -> plt.
                     )
     _grid_axes(ax, rows, cols, 22, title)
     fig.colorbar(mesh, ax=ax, fraction=0.03, pad=0.02, label="给出该数字的报告占比（%）")
-    return _finish(fig, note, CORPUS_NOTE)
+    return _fixed(fig, note, CORPUS_NOTE, **_grid_margins(rows, cols, 22))
 
 
 def coverage_chart(corpus: rd.Corpus, reps: pd.DataFrame, metrics: list[str]) -> plt.Figure | None:
@@ -655,14 +716,16 @@ def count_bars(
         ax.annotate(
             f"{int(v)}", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9
         )
-    ax.set_yticks(ys, [text(i, 24) for i in counts.index])
+    names = [text(i, 24) for i in counts.index]
+    ax.set_yticks(ys, names)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, max(1.0, float(counts.max()) if len(counts) else 1.0) * 1.15)
     ax.set_xlabel(xlabel)
     ax.set_title(text(title), loc="left")
     if not len(counts):
         ax.text(0.5, 0.5, "无", transform=ax.transAxes, ha="center", color="#777777")
-    return _finish(fig, note, CORPUS_NOTE)
+    widest = max([_text_inches(n, 10) for n in names] or [0.0])
+    return _fixed(fig, note, CORPUS_NOTE, left=widest + 0.2, bottom=0.6, right=0.35)
 
 
 def coverage_bars(coverage: pd.DataFrame, title: str, note: str = "") -> plt.Figure:
@@ -683,11 +746,13 @@ def coverage_bars(coverage: pd.DataFrame, title: str, note: str = "") -> plt.Fig
             va="center",
             fontsize=8.5,
         )
-    ax.set_yticks(ys, [text(x, 26) for x in cov["title"]])
+    names = [text(x, 26) for x in cov["title"]]
+    ax.set_yticks(ys, names)
     ax.set_xlim(0, 112)
     ax.set_xlabel("给出该数字的报告占比（%）")
     ax.set_title(text(title), loc="left")
-    return _finish(fig, note, CORPUS_NOTE)
+    widest = max([_text_inches(n, 10) for n in names] or [0.0])
+    return _fixed(fig, note, CORPUS_NOTE, left=widest + 0.2, bottom=0.6, right=0.45)
 
 
 def png(fig: plt.Figure) -> bytes:
