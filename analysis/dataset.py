@@ -72,13 +72,16 @@ def load(
     processed_dir: str | Path | None = None,
     years: Iterable[int] | None = None,
     columns: list[str] | None = None,
+    categories: list[str] | None = None,
 ) -> pd.DataFrame:
     """One processed table (reports, metrics, issues, texts, cells, checks, indicators) as a
     DataFrame.
 
     With `years`, only those report years are read (from the partitions): the same
     columns as the whole table (texts and issues may also ask for `report_year`), rows
-    year by year and in file order within a year.
+    year by year and in file order within a year. `categories` columns come as pandas
+    categories (sorted), read as Parquet's dictionary: a few hundred labels over millions of
+    rows are never made into millions of strings.
     """
     _check(name)
     base = _base(processed_dir)
@@ -89,14 +92,24 @@ def load(
             f"{path} does not exist: run `make build` (or `python -m analysis build`) first"
         )
     if years is None and flat:
-        return pd.read_parquet(path, columns=columns)
-    # the year partitions: some years, or the whole of a table too large for a flat file
-    names = columns or tidy.SCHEMAS[name].names
-    table = scan(name, base).to_table(
-        columns=names,
-        filter=None if years is None else pads.field(YEAR).isin([int(y) for y in years]),
-    )
-    return table.to_pandas()
+        if not categories:
+            return pd.read_parquet(path, columns=columns)
+        df = pd.read_parquet(path, columns=columns, read_dictionary=list(categories))
+    else:  # the year partitions: some years, or the whole of a table too large for a flat file
+        names = columns or tidy.SCHEMAS[name].names
+        table = scan(name, base).to_table(
+            columns=names,
+            filter=None if years is None else pads.field(YEAR).isin([int(y) for y in years]),
+        )
+        df = table.to_pandas()
+    for c in categories or []:  # in sorted order, as astype("category") gives them
+        col = df[c]
+        if isinstance(col.dtype, pd.CategoricalDtype) and len(col.cat.categories):
+            df[c] = col.cat.reorder_categories(sorted(col.cat.categories))
+        else:
+            df[c] = col.astype(str if isinstance(col.dtype, pd.CategoricalDtype) else col.dtype)
+            df[c] = df[c].astype("category")
+    return df
 
 
 def signature(name: str, processed_dir: str | Path | None = None) -> tuple:

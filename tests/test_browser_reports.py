@@ -35,9 +35,10 @@ EVIL = "<img src=x onerror=\"document.title='pwned'\">局"
 EXPECTED_IMAGES = {
     "corpus_overview": len(rd.OVERVIEW_COUNTS) + 2,
     "cross_year": 1 + len(rd.DEFAULT_CROSS_YEAR),
-    "agency": 3,
+    "agency": 0,
     "indicators": 0,
 }
+SVG_CHARTS = {"agency": 3}  # the agency charts are inline SVG (analysis/reports/bars_svg.py)
 
 HARNESS = """<!DOCTYPE html><html><head><meta charset="utf-8"></head>\
 <body><pre id="out">pending</pre><script>
@@ -49,6 +50,11 @@ function inspect(doc) {
             return i.complete && i.naturalWidth > 300 && \
 i.src.indexOf('data:image/png;base64,') === 0; }).length,
           srcs: imgs.map(function (i) { return i.getAttribute('src').slice(0, 22); }),
+          svgs: Array.prototype.slice.call(doc.querySelectorAll('svg[role=img]'))
+            .map(function (s) { var t = s.querySelector('text.title');
+              return {w: s.getBoundingClientRect().width, title: t.textContent,
+                      tw: t.getComputedTextLength(),
+                      font: doc.defaultView.getComputedStyle(t).fontFamily}; }),
           text: doc.body ? doc.body.innerText : ''};
 }
 function frame(src, done) {
@@ -159,6 +165,9 @@ def test_every_page_linked_from_the_index_loads_with_its_charts(built, tmp_path)
         assert "error" not in page, (href, page)
         kind = "agency" if "/agency/" in href else href.rsplit("/", 1)[-1].removesuffix(".html")
         assert page["images"] == EXPECTED_IMAGES[kind] == page["decoded"], (href, page)
+        assert len(page["svgs"]) == SVG_CHARTS.get(kind, 0), href
+        for chart in page["svgs"]:  # drawn at its width, its text in the page's CJK font
+            assert chart["w"] > 800 and chart["tw"] > 200 and "GDR CJK" in chart["font"], chart
         assert page["scripts"] == 0, href
         assert "缺失" in page["text"] or kind in ("corpus_overview", "indicators")
     titles = {p["title"] for p in res["pages"].values()}
@@ -173,6 +182,7 @@ def test_every_page_linked_from_the_index_loads_with_its_charts(built, tmp_path)
     assert (
         EVIL in evil_page["text"] and "pwned" not in titles
     )  # shown as text; its onerror never ran
+    assert all(c["title"].startswith(EVIL[:27] + "…") for c in evil_page["svgs"])  # as text
     assert all(
         s.startswith("data:image/png;base64,") for p in res["pages"].values() for s in p["srcs"]
     )  # no <img src=x>
@@ -336,6 +346,9 @@ def test_the_corpus_pages_at_hundreds_of_agencies_show_summaries_and_open_offlin
     for href, page in res["pages"].items():
         kind = href.rsplit("/", 1)[-1].removesuffix(".html")
         assert page["images"] == EXPECTED_IMAGES[kind] == page["decoded"], (href, page)
+        assert len(page["svgs"]) == SVG_CHARTS.get(kind, 0), href
+        for chart in page["svgs"]:  # drawn at its width, its text in the page's CJK font
+            assert chart["w"] > 800 and chart["tw"] > 200 and "GDR CJK" in chart["font"], chart
         assert page["scripts"] == 0
         if kind == "cross_year":
             assert "按省份/地区" in page["text"] and "最高" in page["text"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import warnings
+import xml.etree.ElementTree as ET
 
 import matplotlib
 
@@ -18,6 +19,7 @@ from PIL import Image  # noqa: E402
 
 from analysis.metrics import label, unit  # noqa: E402
 from analysis.reports import charts  # noqa: E402
+from analysis.reports import data as rd  # noqa: E402
 
 
 def _render(fig) -> Image.Image:
@@ -57,23 +59,45 @@ def test_chinese_text_draws_real_glyphs_not_tofu_boxes():
     assert ink[0].sum() > 100 and (ink[0] != ink[1]).sum() > 100
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _svg(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # well-formed XML, or JupyterLab could not show it as an image
+
+
+def _svg_texts(root: ET.Element) -> list[str]:
+    return ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+
+
+def _of_class(root: ET.Element, tag: str, cls: str) -> list[ET.Element]:
+    return [e for e in root.iter(f"{SVG}{tag}") if e.get("class") == cls]
+
+
 def test_year_bars_draw_a_missing_figure_as_a_hatched_box_not_a_zero_bar():
     values = pd.DataFrame({"proactive_total": [30.0, np.nan, 0.0]}, index=["2017", "2018", "2019"])
     approx = pd.DataFrame({"proactive_total": [True, False, False]}, index=values.index)
-    fig = charts.year_bars(
-        values, approx, ["proactive_total"], charts.metric_title("proactive_total")
+    root = _svg(
+        charts.year_bars(
+            values, approx, ["proactive_total"], charts.metric_title("proactive_total")
+        )
     )
-    ax = fig.axes[0]
-    bars = [p for p in ax.containers for p in p]
+    bars = _of_class(root, "rect", "bar")
     assert len(bars) == 2  # 2017 and 2019 only; 2018 gets no bar at all
-    hatched = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_hatch() == "///"]
-    assert len(hatched) == 1
-    texts = _texts(fig)
-    assert charts.MISSING_TEXT in texts
+    missing = _of_class(root, "rect", "missing")
+    assert len(missing) == 1 and missing[0].get("fill", "").startswith("url(#")
+    # the missing box stands where 2018 is, between the two bars
+    xs = sorted(float(r.get("x")) for r in bars)
+    assert xs[0] < float(missing[0].get("x")) < xs[1]
+    assert float(bars[0].get("height")) > 0 and float(bars[1].get("height")) == 0
+    assert bars[0].get("fill-opacity") == "0.55" and bars[1].get("fill-opacity") is None
+    assert len(_of_class(root, "line", "zero")) == 1  # the stated zero: a line on the axis
+    texts = _svg_texts(root)
+    assert rd.MISSING_TEXT in "".join(texts)
     assert "≈30" in texts and "0" in texts  # approximate marked; a real zero labelled as 0
-    assert f"{label('proactive_total')}（{unit('proactive_total')}）" in ax.get_title(loc="left")
+    title = _of_class(root, "text", "title")[0].text
+    assert f"{label('proactive_total')}（{unit('proactive_total')}）" in title
     assert any(t.startswith("来源") for t in texts)
-    _render(fig)
 
 
 def test_one_year_says_so_and_keeps_a_usable_axis():
@@ -81,13 +105,14 @@ def test_one_year_says_so_and_keeps_a_usable_axis():
         {"reconsideration_cases": [0.0], "litigation_cases": [0.0]}, index=["2016"]
     )
     approx = pd.DataFrame(False, index=values.index, columns=values.columns)
-    fig = charts.year_bars(values, approx, ["reconsideration_cases", "litigation_cases"], "复议")
-    ax = fig.axes[0]
-    assert "仅有一年" in ax.get_title(loc="left")
-    lo, hi = ax.get_ylim()
-    assert lo == 0 and hi >= 1  # all-zero data still gets a visible, non-degenerate axis
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["2016"]
-    _render(fig)
+    root = _svg(
+        charts.year_bars(values, approx, ["reconsideration_cases", "litigation_cases"], "复议")
+    )
+    assert "仅有一年" in _of_class(root, "text", "title")[0].text
+    texts = _svg_texts(root)
+    # all-zero data still gets an axis from 0 to 1, not a degenerate one
+    assert "1" in texts and texts.count("0") >= 3  # tick 0 and the two zero labels
+    assert "2016" in texts and len(_of_class(root, "line", "zero")) == 2
 
 
 def test_stacked_outcomes_skip_missing_parts_and_say_which_are_missing():
@@ -100,16 +125,27 @@ def test_stacked_outcomes_skip_missing_parts_and_say_which_are_missing():
         4,
     ]
     approx = pd.DataFrame(False, index=idx, columns=cols)
-    fig = charts.year_bars(
-        values, approx, charts.OUTCOMES, "申请", stacked=True, total="applications_received"
+    root = _svg(
+        charts.year_bars(
+            values, approx, charts.OUTCOMES, "申请", stacked=True, total="applications_received"
+        )
     )
-    ax = fig.axes[0]
-    heights = sorted(p.get_height() for c in ax.containers for p in c)
-    assert heights == [1, 3]  # no zero-height bars stand in for missing outcomes
-    note = " ".join(_texts(fig))
+    bars = _of_class(root, "rect", "bar")
+    heights = sorted(round(float(r.get("height")), 1) for r in bars)
+    assert len(bars) == 2 and heights[1] == round(3 * heights[0], 1)  # 3 and 1, no zero bars
+    note = " ".join(_svg_texts(root))
     assert "2019 未找到" in note and label("applications_unable_to_provide") in note
-    assert any(p.get_hatch() == "///" for p in ax.patches)  # 2020 has nothing: a missing box
-    _render(fig)
+    assert len(_of_class(root, "rect", "missing")) == 1  # 2020 has nothing: a missing box
+    assert len(_of_class(root, "path", "total")) == 1 and "4" in _svg_texts(root)
+
+
+def test_chart_text_from_a_hostile_name_stays_text():
+    values = pd.DataFrame({"proactive_total": [5.0]}, index=["2020"])
+    approx = pd.DataFrame(False, index=values.index, columns=values.columns)
+    evil = '<img src=x onerror="alert(1)">局\x07'
+    root = _svg(charts.year_bars(values, approx, ["proactive_total"], evil))
+    assert not list(root.iter(f"{SVG}img")) and not list(root.iter("img"))
+    assert '<img src=x onerror="alert(1)">局' in _of_class(root, "text", "title")[0].text
 
 
 def test_cross_agency_lines_never_put_a_missing_value_at_zero():
@@ -155,9 +191,9 @@ def test_odd_names_print_literally_in_titles(name):
 
 
 def test_value_formatting_marks_approximate_and_missing():
-    assert charts.fmt_value(2437.0) == "2,437"
-    assert charts.fmt_value(12.5, True) == "≈12.5"
-    assert charts.fmt_value(float("nan")) == charts.MISSING_TEXT
+    assert rd.fmt_value(2437.0) == "2,437"
+    assert rd.fmt_value(12.5, True) == "≈12.5"
+    assert rd.fmt_value(float("nan")) == rd.MISSING_TEXT
 
 
 def _many(n_agencies: int = 30, years=(2020, 2021, 2022)) -> pd.DataFrame:
@@ -215,3 +251,57 @@ def test_the_coverage_summary_has_one_row_per_group_and_hatches_a_missing_year()
     hatched = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_hatch()]
     assert len(hatched) == 1
     _render(fig)
+
+
+def _outside(fig) -> list[str]:
+    """What a fixed layout pushed off the figure (it would be cut off): each axes with what
+    it draws (tick labels, title, legend, texts), and the figure's own texts."""
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    w, h = fig.bbox.width, fig.bbox.height
+    parts = [(ax.get_title(loc="left") or "axes", ax.get_tightbbox(r)) for ax in fig.axes]
+    parts += [(t.get_text(), t.get_window_extent(r)) for t in fig.texts]
+    return [
+        name
+        for name, b in parts
+        if b is not None and (b.x0 < -1 or b.y0 < -1 or b.x1 > w + 1 or b.y1 > h + 1)
+    ]
+
+
+@pytest.mark.parametrize("highlight", ["", "丙局"])
+def test_the_distribution_draws_as_much_for_3000_agencies_as_for_30_and_fits(highlight):
+    def artists(n: int) -> int:
+        fig = charts.metric_chart(_many(n), "fees_collected_yuan", highlight)
+        assert _outside(fig) == []
+        k = len(fig.findobj())
+        plt.close(fig)
+        return k
+
+    assert artists(3000) == artists(30)  # no artist per agency
+
+
+def test_corpus_bar_and_grid_charts_fit_their_labels():
+    long_names = pd.Series(
+        {"内蒙古自治区呼和浩特市人力资源和社会保障局": 12, "福建省": 3000, "未知": 1}
+    )
+    share = pd.DataFrame(
+        np.linspace(0, 1, 31 * 12).reshape(31, 12),
+        index=[f"新疆维吾尔自治区{i}" for i in range(31)],
+        columns=list(range(2012, 2024)),
+    )
+    cov = pd.DataFrame(
+        {
+            "title": ["本年新收政府信息公开申请数（件）", "政策解读（条）"],
+            "found": [91971, 5],
+            "reports": [91971, 91971],
+            "share": [1.0, 5 / 91971],
+        }
+    )
+    for fig in (
+        charts.count_bars(long_names, "按地区"),
+        charts.coverage_bars(cov, "各指标的抽取覆盖率"),
+        charts.coverage_summary_grid(share, share * 100, "覆盖情况：年份 × 省份"),
+        charts.metric_year_heatmap(share, "主要指标逐年的覆盖率"),
+    ):
+        assert _outside(fig) == []
+        plt.close(fig)

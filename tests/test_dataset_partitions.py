@@ -89,3 +89,16 @@ def test_a_missing_build_says_what_to_run(tmp_path: Path):
         dataset.scan("metrics", tmp_path)
     with pytest.raises(ValueError, match="unknown table"):
         dataset.load("nope", tmp_path)
+
+
+def test_label_columns_read_as_sorted_categories_equal_the_strings_made_categories(tmp_path):
+    import pandas as pd
+
+    from analysis import dataset
+
+    df = pd.DataFrame({"report_id": ["b", "a", "c"], "row_key": ["甲", None, "乙"]})
+    df.to_parquet(tmp_path / "cells.parquet", index=False)
+    got = dataset.load("cells", tmp_path, columns=["report_id", "row_key"], categories=["row_key"])
+    want = df.astype({"row_key": "category"})
+    pd.testing.assert_frame_equal(got, want)
+    assert list(got["row_key"].cat.categories) == ["乙", "甲"]  # sorted, not file order

@@ -240,3 +240,160 @@ def test_load_reads_the_tables_once_and_a_page_cannot_change_the_next_ones(corpu
     again = rd.load(corpus_dirs[1])
     assert int(again.metrics["value"].notna().sum()) == n
     assert rd.agency_view(again, MULTI).metrics["value"].notna().any()
+
+
+def test_the_agency_charts_are_three_svg_charts_of_its_years(corpus):
+    import xml.etree.ElementTree as ET
+
+    from analysis.reports import charts
+
+    svgs = charts.agency_charts(rd.agency_view(corpus, MULTI))
+    ns = "{http://www.w3.org/2000/svg}"
+    roots = [ET.fromstring(s) for s in svgs]
+    assert len(roots) == 3
+    for root in roots:
+        title = next(t for t in root.iter(f"{ns}text") if t.get("class") == "title").text
+        assert title.startswith(MULTI + " · ")
+        years = {t.text for t in root.iter(f"{ns}text")} & {str(y) for y in SEEDS.values()}
+        assert years == {str(y) for y in SEEDS.values()}  # one group of bars per report year
+    ids = [p.get("id") for root in roots for p in root.iter(f"{ns}pattern")]
+    assert len(ids) == len(set(ids)) == 6  # three charts inline in one page: no id shared
+    # the year without the proactive figure is a missing box, not a bar
+    assert sum(r.get("class") == "missing" for r in roots[0].iter(f"{ns}rect")) == 1
+
+
+def test_many_pages_in_one_kernel_reuse_the_loaded_corpus_index(corpus_dirs, monkeypatch):
+    """A warm kernel loads the corpus once and makes hundreds of pages: each page's copy of
+    the corpus gets the loaded corpus's row index, never a rebuilt one."""
+    processed = corpus_dirs[1]
+    rd.forget()
+    rd.agency_view(rd.load(processed), MULTI)  # the first page builds the index
+    built = []
+    real = rd._positions
+    monkeypatch.setattr(rd, "_positions", lambda *a: built.append(a[1]) or real(*a))
+    for _ in range(30):
+        assert len(rd.agency_view(rd.load(processed), MULTI).reports) == 4
+    assert built == []
+
+
+def test_load_figures_reads_what_the_corpus_pages_show_and_nothing_else(corpus_dirs):
+    rd.forget()  # read from the files, not from a corpus `load` already holds
+    fig = rd.load_figures(corpus_dirs[1])
+    full = rd.load(corpus_dirs[1])
+    assert fig.cells.empty and fig.checks.empty and not full.checks.empty
+    assert list(fig.metrics.columns) == rd.FIGURE_COLUMNS
+    pd.testing.assert_frame_equal(fig.metrics, full.metrics[rd.FIGURE_COLUMNS])
+    pd.testing.assert_frame_equal(fig.all_reports, full.all_reports)
+    assert "005_copy.txt" not in set(fig.metrics["report_id"])  # a duplicate never counts
+    assert rd.corpus_digest(fig) == rd.corpus_digest(full)  # the planner hashes what it reads
+    reps = rd.scope(fig, [])
+    assert rd.overview_text(fig) == rd.overview_text(full)
+    assert rd.figures_text(fig, reps) == rd.figures_text(full, rd.scope(full, []))
+    assert rd.agency_ranking(fig).equals(rd.agency_ranking(full))
+    fig.metrics.loc[:, "value"] = float("nan")  # a page that scribbles on its data
+    assert rd.load_figures(corpus_dirs[1]).metrics["value"].notna().any()
+
+
+def test_corpus_digest_follows_what_the_corpus_pages_read(corpus):
+    def digest(**changed) -> str:
+        return rd.corpus_digest(rd.Corpus(**{**corpus.__dict__, **changed}))
+
+    m, c = corpus.metrics.copy(), corpus.cells.copy()
+    m.loc[:, "evidence"] = "另一句话"
+    c.loc[:, "value"] = c["value"] + 1
+    before = rd.corpus_digest(corpus)
+    assert digest(metrics=m) == before and digest(cells=c) == before  # not on a corpus page
+    v = corpus.metrics.copy()
+    v.loc[v.index[0], "value"] = v["value"].iloc[0] + 1
+    assert digest(metrics=v) != before
+    assert digest(issues=corpus.issues.iloc[1:]) != before
+
+
+def _odd_corpus() -> rd.Corpus:
+    """Reports with what the fast counts must get right: a metric given twice by one report
+    (first row empty), an empty figure, a figure of a file that is not a counted report."""
+    reports = pd.DataFrame(
+        {
+            "report_id": ["a", "b", "c", "d"],
+            "agency": ["甲局", "甲局", "乙局", "丙局"],
+            "report_year": [2020, 2021, 2021, 2021],
+            "status": ["ok", "ok", "ok", "error"],
+            "level": ["county", "county", "prefecture", None],
+            "province": ["福建省", "福建省", "江西省", None],
+            "place": ["福州市", "福州市", "南昌市", ""],
+        }
+    )
+    rows = [
+        ("a", "proactive_total", 5.0, False),
+        ("a", "applications_received", np.nan, False),
+        ("b", "proactive_total", np.nan, False),
+        ("b", "proactive_total", 7.0, True),
+        ("b", "applications_received", 3.0, False),
+        ("c", "reconsideration_cases", 0.0, False),
+        ("zz", "proactive_total", 9.0, False),
+    ]
+    metrics = pd.DataFrame(rows, columns=["report_id", "metric", "value", "approximate"])
+    metrics["report_year"] = metrics["report_id"].map({"a": 2020}).fillna(2021).astype(int)
+    empty = pd.DataFrame({"report_id": pd.Series(dtype=str)})
+    return rd.Corpus(reports, reports, metrics, empty, empty, empty)
+
+
+def test_the_coded_counts_are_the_plain_pandas_counts():
+    corpus = _odd_corpus()
+    m = corpus.metrics
+    given = m[m["value"].notna()]
+    names = ["proactive_total", "applications_received", "reconsideration_cases"]
+    reps = rd.scope(corpus, [])
+    # metric_long: the first row of the metric of each report, as a merge would take it
+    plain = reps[["report_id", "agency", "report_year", "level", "province"]].merge(
+        m[m["metric"] == "proactive_total"].drop_duplicates("report_id")[
+            ["report_id", "value", "approximate"]
+        ],
+        on="report_id",
+        how="left",
+    )
+    long = rd.metric_long(corpus, reps, "proactive_total")
+    assert long["report_id"].tolist() == plain["report_id"].tolist() == ["d", "c", "a", "b"]
+    np.testing.assert_array_equal(long["value"].to_numpy(), plain["value"].to_numpy())
+    # distinct metrics given per report, over the chosen ones
+    n = given[given["metric"].isin(names)].groupby("report_id")["metric"].nunique()
+    share, count = rd.coverage_summary(corpus, reps, names, "province")
+    expect = reps.assign(s=reps["report_id"].map(n).fillna(0) / 3)
+    assert share.loc["福建省", 2021] == expect.loc[expect["report_id"] == "b", "s"].item()
+    assert share.loc["福建省", 2020] == 1 / 3 and count.loc["江西省", 2021] == 1
+    by_year = rd.coverage_by_year(corpus, reps, names)
+    assert by_year["一个也没有的报告"].tolist() == [0, 1] and by_year["报告数"].tolist() == [1, 3]
+    # per metric over readable reports ("d" is an error; "zz" is not a report)
+    cov = rd.metric_coverage(corpus).set_index("metric")
+    assert cov.loc["proactive_total", "found"] == 2 and cov.loc["reconsideration_cases", "found"]
+    assert cov.loc["applications_received", "found"] == 1
+    # figures per report, every row with a value (the ranking's and the groups' measure)
+    rank = rd.agency_ranking(corpus).set_index("机关")["每份报告的数字（平均）"]
+    assert rank.to_dict() == {"甲局": "1.5", "乙局": "1.0"}
+    assert rd.coverage_by(corpus, "level").set_index("层级")["报告数"].to_dict() == {
+        "县级": 2,
+        "地市级": 1,
+    }
+
+
+def test_problem_reports_lists_each_warning_and_each_unreadable_file_once():
+    base = _odd_corpus()
+    issues = pd.DataFrame(
+        {
+            "report_id": ["b", "a", "zz", "a", "d"],
+            "level": ["warning", "error", "warning", "info", "error"],
+            "code": ["w1", "e1", "w2", "i1", "e2"],
+            "metric": [None] * 5,
+            "message": ["m1", "m2", "m3", "m4", "m5"],
+        }
+    )
+    reports = base.reports.assign(status=["ok", "ok", "error", "error"], flags=["", "", "", None])
+    corpus = rd.Corpus(reports, reports, base.metrics, issues, base.cells, base.checks)
+    p = rd.problem_reports(corpus)
+    assert p.values.tolist() == [
+        ["a", "甲局", "错误", "e1", "m2"],
+        ["b", "甲局", "警告", "w1", "m1"],
+        ["d", "丙局", "错误", "e2", "m5"],
+        ["zz", "", "警告", "w2", "m3"],  # a file the reports table does not know
+        ["c", "乙局", "错误", "unreadable", "could not be read"],  # an error with no issue
+    ]

@@ -91,7 +91,7 @@ def test_a_page_from_the_warm_kernel_is_the_page_papermill_makes(processed, tmp_
     counts = [c.execution_count for c in warm.cells if c.cell_type == "code"]
     assert counts == list(range(1, len(counts) + 1))  # as in a fresh kernel
     images = [
-        o for c in warm.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})
+        o for c in warm.cells for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {})
     ]
     assert len(images) == 3
     pages = [rr._export_html(rr.stable_ids(nb), "../index.html") for nb in (warm, plain)]
@@ -123,3 +123,29 @@ def test_a_failing_notebook_does_not_poison_the_next_one(processed, tmp_path):
     finally:
         engine.shutdown()
     assert not any(o.get("output_type") == "error" for c in ok.cells for o in c.get("outputs", []))
+
+
+def test_the_exporter_writes_the_page_nbconverts_own_html_exporter_writes(processed, tmp_path):
+    """run._exporter skips HTMLExporter's BeautifulSoup pass and adds its attributes by regex;
+    parsed the same way, the two pages are the same document."""
+    from bs4 import BeautifulSoup
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    from analysis.reports.html import font_face_css
+
+    params = {"agency": "", "processed_dir": str(processed)}
+    nb = rr.stable_ids(_run(None, params, tmp_path / "page.ipynb"))
+    ours = rr._export_html(nb, "../index.html")
+    stock, _ = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"gdr.html.j2": rr.EXPORT_TEMPLATE})],
+        template_file="gdr.html.j2",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    ).from_notebook_node(
+        nb, resources={"gdr_index": "../index.html", "gdr_font_css": font_face_css("../")}
+    )
+    assert 'tabindex="0"' in ours and ours.count("<svg ") == 3
+    assert str(BeautifulSoup(ours, features="html.parser")) == stock

@@ -21,13 +21,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ..labels import LEVEL_LABELS
 from ..metrics import label, unit
+from . import bars_svg
 from . import data as rd
-from .data import MISSING_TEXT, fmt_value
 
 FONT_FAMILY = "Noto Sans CJK SC"
 WIDTH = 9.0  # inches; at 100 dpi a chart is 900 px, the width of a report page
@@ -178,32 +178,46 @@ def _finish(fig: plt.Figure, note: str = "", base: str = SOURCE_NOTE) -> plt.Fig
     return fig
 
 
-def _missing_box(ax: plt.Axes, x: float, width: float) -> None:
-    """A hatched grey box over the whole height at x: plainly 'no figure', not a zero."""
-    ax.add_patch(
-        Rectangle(
-            (x - width / 2, 0.0),
-            width,
-            1.0,
-            transform=ax.get_xaxis_transform(),
-            facecolor="white",
-            edgecolor=MISSING_COLOR,
-            hatch="///",
-            linewidth=0.8,
-            zorder=0,
-        )
+def _text_inches(s: object, size: float) -> float:
+    """About how wide a one-line text is, in inches, at `size` points (a CJK character is one
+    em, anything else ~0.62 em): enough to size a margin without drawing it."""
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.62 for ch in str(s)) * size / 72
+
+
+def _fixed(
+    fig: plt.Figure,
+    note: str = "",
+    base: str = SOURCE_NOTE,
+    *,
+    left: float,
+    bottom: float,
+    top: float = 0.45,
+    right: float = 0.15,
+    wspace: float | None = None,
+) -> plt.Figure:
+    """Like `_finish`, with margins (inches) the caller sizes from what it drew, instead of a
+    tight_layout pass that lays out every text once more before the figure is drawn: the
+    charts of a corpus page, drawn a dozen times a page at any corpus size."""
+    w, h = fig.get_figwidth(), fig.get_figheight()
+    reserved = source_note(fig, note, base) + 0.05
+    low = min(0.6 * h, reserved + bottom)
+    fig.subplots_adjust(
+        left=min(0.45, left / w),
+        right=1 - right / w,
+        bottom=low / h,
+        top=max(low / h + 0.1, 1 - top / h),
+        **({"wspace": wspace} if wspace is not None else {}),
     )
-    ax.text(
-        x,
-        0.5,
-        MISSING_TEXT,
-        transform=ax.get_xaxis_transform(),
-        ha="center",
-        va="center",
-        fontsize=9,
-        color="#777777",
-        zorder=1,
-    )
+    return fig
+
+
+def _tick_inches(ax: plt.Axes, size: float = 10) -> float:
+    """The widest y tick label of an axis with a fixed locator and limits, in inches."""
+    lo, hi = ax.get_ylim()
+    ticks = [t for t in ax.yaxis.get_major_locator().tick_values(lo, hi) if lo <= t <= hi]
+    fmt = ax.yaxis.get_major_formatter()
+    fmt.set_locs(ticks)
+    return max([_text_inches(fmt(t), size) for t in ticks] or [0.0])
 
 
 def _int_axis(ax: plt.Axes, top: float) -> None:
@@ -215,155 +229,6 @@ def _legend_below(ax: plt.Axes, handles: Sequence, labels: Sequence[str], ncol: 
     ax.legend(
         handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=ncol, frameon=False
     )
-
-
-def year_bars(
-    values: pd.DataFrame,
-    approx: pd.DataFrame,
-    metrics: Sequence[str],
-    title: str,
-    stacked: bool = False,
-    total: str | None = None,
-    note: str = "",
-) -> plt.Figure:
-    """Bars by report year for one agency: grouped, or stacked (application outcomes).
-
-    `title` is drawn as given: pass names through `text()` first.
-    `values` has one row per report (index: the x label, e.g. "2018") and one column per
-    metric, NaN where the report does not give the figure. With `total`, that column is
-    drawn as a black diamond over each stack (applications received next to outcomes).
-    """
-    setup()
-    fig, ax = plt.subplots(figsize=(WIDTH, 4.4))
-    xs = np.arange(len(values.index))
-    n = len(metrics)
-    colors = [
-        OUTCOME_COLORS.get(m) or METRIC_COLORS.get(m) or _PALETTE[i % len(_PALETTE)]
-        for i, m in enumerate(metrics)
-    ]
-    width = min(0.7, 0.25 * max(1, len(xs))) if stacked else min(0.8 / n, 0.3)
-    top = 0.0
-    partial: list[str] = []  # stacks with some outcomes missing: said in the note, not drawn as 0
-    for xi, idx in zip(xs, values.index):
-        row = values.loc[idx, list(metrics)]
-        arow = (
-            approx.loc[idx, list(metrics)] if len(approx) else pd.Series(False, index=list(metrics))
-        )
-        tot = values.loc[idx, total] if total else np.nan
-        if stacked:
-            if row.isna().all():
-                if pd.isna(tot):
-                    _missing_box(ax, xi, width)
-                else:
-                    ax.text(
-                        xi,
-                        0.5,
-                        "无办理结果分项",
-                        transform=ax.get_xaxis_transform(),
-                        ha="center",
-                        fontsize=9,
-                        color="#777777",
-                    )
-            bottom = 0.0
-            for m, c in zip(metrics, colors):
-                v = row[m]
-                if pd.isna(v):
-                    continue
-                ax.bar(
-                    xi,
-                    v,
-                    width,
-                    bottom=bottom,
-                    color=c,
-                    alpha=0.55 if arow[m] else 1.0,
-                    hatch="..." if arow[m] else None,
-                    edgecolor="white",
-                    linewidth=0.6,
-                )
-                if v > 0:
-                    ax.text(
-                        xi,
-                        bottom + v / 2,
-                        fmt_value(v, bool(arow[m])),
-                        ha="center",
-                        va="center",
-                        fontsize=8.5,
-                        color="white",
-                    )
-                bottom += v
-            top = max(top, bottom)
-            if not pd.isna(tot):
-                ax.plot(
-                    [xi], [tot], marker="D", color="black", markersize=7, zorder=5, linestyle="none"
-                )
-                ax.annotate(
-                    fmt_value(tot),
-                    (xi, tot),
-                    xytext=(8, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=9,
-                )
-                top = max(top, float(tot))
-            missing = [label(m) for m in metrics if pd.isna(row[m])]
-            if missing and not row.isna().all():
-                partial.append(f"{idx} 未找到" + "、".join(missing))
-        else:
-            for j, (m, c) in enumerate(zip(metrics, colors)):
-                x = xi + (j - (n - 1) / 2) * width
-                v = row[m]
-                if pd.isna(v):
-                    _missing_box(ax, x, width * 0.9)
-                    continue
-                ax.bar(
-                    x,
-                    v,
-                    width * 0.9,
-                    color=c,
-                    alpha=0.55 if arow[m] else 1.0,
-                    hatch="..." if arow[m] else None,
-                    edgecolor=c,
-                    linewidth=0.6,
-                )
-                if (
-                    v == 0
-                ):  # a stated zero: a coloured line on the axis, so it reads as 0 and not as absent
-                    ax.plot(
-                        [x - width * 0.45, x + width * 0.45],
-                        [0, 0],
-                        color=c,
-                        linewidth=3,
-                        solid_capstyle="butt",
-                        clip_on=False,
-                        zorder=4,
-                    )
-                ax.annotate(
-                    fmt_value(v, bool(arow[m])),
-                    (x, v),
-                    xytext=(0, 3),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom",
-                    fontsize=9,
-                )
-                top = max(top, float(v))
-    ax.set_xticks(xs, [text(i) for i in values.index])
-    ax.set_xlim(-0.8, len(xs) - 0.2)
-    _int_axis(ax, top)
-    ax.set_ylabel(unit(metrics[0]) or "", rotation=0, labelpad=12)
-    single = len(xs) == 1
-    ax.set_title(title + ("（仅有一年的报告）" if single else ""), loc="left")
-    handles = [Patch(facecolor=c, label=text(label(m))) for m, c in zip(metrics, colors)]
-    labels_ = [text(label(m)) for m in metrics]
-    if total:
-        handles.append(plt.Line2D([], [], marker="D", color="black", linestyle="none"))
-        labels_.append(text(label(total)))
-    handles.append(Patch(facecolor="white", edgecolor=MISSING_COLOR, hatch="///"))
-    labels_.append(MISSING_TEXT)
-    _legend_below(ax, handles, labels_, ncol=min(len(labels_), 4))
-    if partial:
-        note = ("；".join(partial) + "。 " + note).strip()
-    return _finish(fig, note)
 
 
 def metric_across_agencies(
@@ -617,7 +482,19 @@ def metric_distribution(
             color="#777777",
         )
     extra = "上方数字 = 给出该数字的报告数/报告数；纵轴截至 90% 分位以内的范围。"
-    return _finish(fig, (extra + " " + note).strip())
+    # margins from what was drawn: the y labels (unit + ticks), the legends below each axes
+    rows = max(math.ceil(len(handles) / 4) if handles else 0, math.ceil(len(lh) / 2))
+    ticks = max(_tick_inches(ax), _tick_inches(ax2))
+    left = _text_inches(unit(metric), 11) + ticks + 0.45
+    return _fixed(
+        fig,
+        (extra + " " + note).strip(),
+        left=left,
+        bottom=0.66 + 0.24 * rows,
+        top=0.62,
+        right=0.4,
+        wspace=(ticks + 0.35) / (WIDTH / 2.2),
+    )
 
 
 def _share_mesh(table: pd.DataFrame, row_h: float, line: float) -> tuple[Any, Any, Any]:
@@ -637,6 +514,13 @@ def _share_mesh(table: pd.DataFrame, row_h: float, line: float) -> tuple[Any, An
         linewidth=line,
     )
     return fig, ax, mesh
+
+
+def _grid_margins(rows: list, cols: list, label_width: int) -> dict[str, float]:
+    """Margins (inches) of a colour grid with its colour bar: row labels on the left, the
+    bar's ticks and label on the right, year ticks (turned past 10 years) below."""
+    widest = max([_text_inches(text(r, label_width), 10) for r in rows] or [0.0])
+    return {"left": widest + 0.25, "right": 0.85, "bottom": 0.55 if len(cols) > 10 else 0.35}
 
 
 def _grid_axes(ax: Any, rows: list, cols: list, label_width: int, title: str) -> None:
@@ -694,7 +578,7 @@ def coverage_summary_grid(
         + ("" if small else "与报告数")
         + "；斜线格＝无报告。"
     )
-    return _finish(fig, (extra + " " + note).strip())
+    return _fixed(fig, (extra + " " + note).strip(), **_grid_margins(rows, cols, 16))
 
 
 def metric_year_heatmap(table: pd.DataFrame, title: str, note: str = "") -> plt.Figure:
@@ -717,7 +601,7 @@ def metric_year_heatmap(table: pd.DataFrame, title: str, note: str = "") -> plt.
                     )
     _grid_axes(ax, rows, cols, 22, title)
     fig.colorbar(mesh, ax=ax, fraction=0.03, pad=0.02, label="给出该数字的报告占比（%）")
-    return _finish(fig, note, CORPUS_NOTE)
+    return _fixed(fig, note, CORPUS_NOTE, **_grid_margins(rows, cols, 22))
 
 
 def coverage_chart(corpus: rd.Corpus, reps: pd.DataFrame, metrics: list[str]) -> plt.Figure | None:
@@ -832,14 +716,16 @@ def count_bars(
         ax.annotate(
             f"{int(v)}", (v, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=9
         )
-    ax.set_yticks(ys, [text(i, 24) for i in counts.index])
+    names = [text(i, 24) for i in counts.index]
+    ax.set_yticks(ys, names)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(0, max(1.0, float(counts.max()) if len(counts) else 1.0) * 1.15)
     ax.set_xlabel(xlabel)
     ax.set_title(text(title), loc="left")
     if not len(counts):
         ax.text(0.5, 0.5, "无", transform=ax.transAxes, ha="center", color="#777777")
-    return _finish(fig, note, CORPUS_NOTE)
+    widest = max([_text_inches(n, 10) for n in names] or [0.0])
+    return _fixed(fig, note, CORPUS_NOTE, left=widest + 0.2, bottom=0.6, right=0.35)
 
 
 def coverage_bars(coverage: pd.DataFrame, title: str, note: str = "") -> plt.Figure:
@@ -860,11 +746,13 @@ def coverage_bars(coverage: pd.DataFrame, title: str, note: str = "") -> plt.Fig
             va="center",
             fontsize=8.5,
         )
-    ax.set_yticks(ys, [text(x, 26) for x in cov["title"]])
+    names = [text(x, 26) for x in cov["title"]]
+    ax.set_yticks(ys, names)
     ax.set_xlim(0, 112)
     ax.set_xlabel("给出该数字的报告占比（%）")
     ax.set_title(text(title), loc="left")
-    return _finish(fig, note, CORPUS_NOTE)
+    widest = max([_text_inches(n, 10) for n in names] or [0.0])
+    return _fixed(fig, note, CORPUS_NOTE, left=widest + 0.2, bottom=0.6, right=0.45)
 
 
 def png(fig: plt.Figure) -> bytes:
@@ -881,10 +769,14 @@ def png(fig: plt.Figure) -> bytes:
     return buf.getvalue()
 
 
-def show(fig: plt.Figure) -> None:
-    """Display a figure in the notebook once as PNG, and free it (no duplicate inline image)."""
+def show(fig: plt.Figure | str) -> None:
+    """Display a chart in the notebook once: a matplotlib figure as PNG, and free it (no
+    duplicate inline image); an SVG chart (`bars_svg`) as it is."""
     from IPython.display import Image, display
 
+    if isinstance(fig, str):
+        bars_svg.show(fig)
+        return
     display(Image(data=png(fig), format="png"))
     plt.close(fig)
 
@@ -900,9 +792,43 @@ def save(fig: plt.Figure, path: str | Path) -> Path:
     return path
 
 
-def agency_charts(view: rd.AgencyView) -> list[plt.Figure]:
-    """The agency summary's three charts: proactive disclosure, applications, review cases."""
-    name = text(view.agency, 28)
+def _year_colors(metrics: Sequence[str]) -> list[str]:
+    return [
+        OUTCOME_COLORS.get(m) or METRIC_COLORS.get(m) or _PALETTE[i % len(_PALETTE)]
+        for i, m in enumerate(metrics)
+    ]
+
+
+def year_bars(
+    values: pd.DataFrame,
+    approx: pd.DataFrame,
+    metrics: Sequence[str],
+    title: str,
+    stacked: bool = False,
+    total: str | None = None,
+    note: str = "",
+) -> str:
+    """Bars by report year for one agency, as SVG (`bars_svg.year_bars`) in the house colours.
+
+    `values` has one row per report (index: the x label, e.g. "2018") and one column per
+    metric, NaN where the report does not give the figure; `title` is plain text.
+    """
+    return bars_svg.year_bars(
+        values,
+        approx,
+        metrics,
+        title,
+        _year_colors(metrics),
+        stacked=stacked,
+        total=total,
+        note=note,
+        source=SOURCE_NOTE,
+    )
+
+
+def agency_charts(view: rd.AgencyView) -> list[str]:
+    """The agency summary's three charts (SVG): proactive disclosure, applications, reviews."""
+    name = view.agency if len(str(view.agency)) <= 28 else str(view.agency)[:27] + "…"
     figs = []
     values, approx = rd.year_frame(view, ["proactive_total"])
     figs.append(

@@ -128,6 +128,64 @@ CHECK_COLUMNS = ["report_id", "agency", "report_year", "check", "status", "messa
 CELL_CATEGORIES = ["table", "row_key", "col_key", "row_label", "col_label"]
 
 
+# what the corpus pages (cross_year, corpus_overview) read of the figures: their values, not
+# their evidence; they show no table cell and no check, so load_figures reads neither (a
+# national corpus has ~9 M cells, most of what `load` costs)
+FIGURE_COLUMNS = ["report_id", "report_year", "metric", "value", "approximate"]
+_FIGURES = "figures:"  # the cache key's prefix for what load_figures holds
+
+
+def load_figures(processed_dir: str | Path | None = None) -> Corpus:
+    """What the corpus pages read: every report, each figure's value (FIGURE_COLUMNS) and the
+    issues; `cells` and `checks` are empty. Cached like `load` (and taken from a corpus `load`
+    already holds), each call returning its own shallow copies.
+    """
+    key = str(Path(processed_dir).resolve()) if processed_dir else ""
+    sig = _signature(processed_dir)
+    hit = _LOADED.get(_FIGURES + key)
+    if hit is None or hit[0] != sig:
+        _LOADED.pop(_FIGURES + key, None)
+        full = _LOADED.get(key)
+        base = _figures_of(full[1]) if full and full[0] == sig else _read_figures(processed_dir)
+        hit = (sig, base)
+        _LOADED[_FIGURES + key] = hit
+    base = hit[1]
+    return Corpus(**{f.name: getattr(base, f.name).copy(deep=False) for f in fields(base)})
+
+
+def _no_rows(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def _figures_of(corpus: Corpus) -> Corpus:
+    return Corpus(
+        reports=corpus.reports,
+        all_reports=corpus.all_reports,
+        metrics=corpus.metrics[[c for c in FIGURE_COLUMNS if c in corpus.metrics.columns]],
+        issues=corpus.issues,
+        cells=_no_rows(CELL_COLUMNS),
+        checks=_no_rows(CHECK_COLUMNS),
+    )
+
+
+def _read_figures(processed_dir: str | Path | None) -> Corpus:
+    d = processed_dir or None
+    all_reports = dataset.reports(d, include_duplicates=True)
+    reports = all_reports[all_reports["status"] != "duplicate"].reset_index(drop=True)
+    metrics = dataset.load("metrics", d, columns=FIGURE_COLUMNS)
+    counted = _isin(metrics["report_id"], reports["report_id"])
+    if not counted.all():  # a file not counted (a duplicate): its figures are left out too
+        metrics = metrics[counted].reset_index(drop=True)
+    return Corpus(
+        reports=_one_chunk(reports),
+        all_reports=_one_chunk(all_reports),
+        metrics=_one_chunk(metrics),
+        issues=_one_chunk(dataset.issues(d)),
+        cells=_no_rows(CELL_COLUMNS),
+        checks=_no_rows(CHECK_COLUMNS),
+    )
+
+
 def _one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
     """Arrow-backed columns in one chunk each: taking rows from a many-chunk column is ~100×
     slower, and an agency view takes a few rows from every table."""
@@ -145,16 +203,17 @@ def _read(processed_dir: str | Path | None) -> Corpus:
     d = processed_dir or None
     all_reports = dataset.reports(d, include_duplicates=True)
     reports = all_reports[all_reports["status"] != "duplicate"].reset_index(drop=True)
-    keep = set(reports["report_id"])
     metrics = dataset.metrics(d)
-    metrics = metrics[metrics["report_id"].isin(keep)].reset_index(drop=True)
+    counted = _isin(metrics["report_id"], reports["report_id"])
+    if not counted.all():  # taking rows of every column costs seconds: only when some go
+        metrics = metrics[counted].reset_index(drop=True)
     return Corpus(
         reports=_one_chunk(reports),
         all_reports=_one_chunk(all_reports),
         metrics=_one_chunk(metrics),
         issues=_one_chunk(dataset.issues(d)),
-        cells=_one_chunk(dataset.load("cells", d, columns=CELL_COLUMNS)).astype(
-            {c: "category" for c in CELL_CATEGORIES}
+        cells=_one_chunk(
+            dataset.load("cells", d, columns=CELL_COLUMNS, categories=CELL_CATEGORIES)
         ),
         checks=_one_chunk(dataset.load("checks", d, columns=CHECK_COLUMNS)),
     )
@@ -200,8 +259,12 @@ def _positions(frame: pd.DataFrame, column: str) -> dict[str, np.ndarray]:
 def _index(corpus: Corpus) -> _Index:
     frames = _frames(corpus)
     ids, shape = tuple(map(id, frames)), tuple(len(f) for f in frames)
-    for key, idx in _INDEXES:
+    for i, (key, idx) in enumerate(_INDEXES):
         if key == ids and idx.shape == shape:
+            # most recently used last: the loaded corpus's own entry is used by every page,
+            # so the copies of later pages must not push it out (rebuilding it cost ~2 s a
+            # page at 100,000 reports, one page in eight)
+            _INDEXES.append(_INDEXES.pop(i))
             return idx
     ar = corpus.all_reports
     idx = _Index(
@@ -228,6 +291,11 @@ def _index(corpus: Corpus) -> _Index:
 def agencies(corpus: Corpus) -> list[str]:
     """Every agency with at least one counted report, sorted; one summary is made for each."""
     return list(_index(corpus).names)
+
+
+def corpus_agencies(corpus: Corpus) -> list[str]:
+    """`agencies(corpus)` without building the agency index (what a corpus page needs)."""
+    return sorted(corpus.reports["agency"].dropna().astype(str).unique())
 
 
 def pick_agency(corpus: Corpus, agency: str | None) -> str:
@@ -389,9 +457,12 @@ def agency_fingerprints(corpus: Corpus) -> dict[str, str]:
 
 
 def corpus_digest(corpus: Corpus) -> str:
-    """A hash of every table's rows and columns: what the corpus pages read (fast version)."""
-    h = hashlib.sha256(_columns_hash(_frames(corpus)))
-    for f in _frames(corpus):
+    """A hash of the rows and columns the corpus pages read (what `load_figures` gives: every
+    report, the figures' values, the issues; not the table cells or checks, nor a figure's
+    evidence, which no corpus page shows), so a change elsewhere does not re-run them."""
+    frames = _frames(_figures_of(corpus))
+    h = hashlib.sha256(_columns_hash(frames))
+    for f in frames:
         h.update(len(f).to_bytes(8, "little"))
         h.update(_row_hashes(f).tobytes())
     return h.hexdigest()
@@ -453,10 +524,10 @@ def report_labels(reports: pd.DataFrame) -> dict[str, str]:
     """report_id → x label: the year, made unique when an agency has two reports in a year."""
     out: dict[str, str] = {}
     seen: dict[str, int] = {}
-    for _, r in reports.iterrows():
-        y = "年份不明" if pd.isna(r["report_year"]) else str(int(r["report_year"]))
+    for rid, year in zip(reports["report_id"], reports["report_year"]):
+        y = "年份不明" if pd.isna(year) else str(int(year))
         seen[y] = seen.get(y, 0) + 1
-        out[r["report_id"]] = y if seen[y] == 1 else f"{y}（{seen[y]}）"
+        out[rid] = y if seen[y] == 1 else f"{y}（{seen[y]}）"
     return out
 
 
@@ -466,14 +537,21 @@ def year_frame(view: AgencyView, metric_names: list[str]) -> tuple[pd.DataFrame,
     A metric the report does not give stays NaN (drawn as missing), never 0.
     """
     labels = report_labels(view.reports)
-    idx = [labels[r] for r in view.reports["report_id"]]
-    values = pd.DataFrame(float("nan"), index=idx, columns=metric_names, dtype=float)
-    approx = pd.DataFrame(False, index=idx, columns=metric_names, dtype=bool)
-    for _, m in view.metrics[view.metrics["metric"].isin(metric_names)].iterrows():
-        if pd.notna(m["value"]):
-            values.loc[labels[m["report_id"]], m["metric"]] = float(m["value"])
-            approx.loc[labels[m["report_id"]], m["metric"]] = bool(m["approximate"])
-    return values, approx
+    rids = list(view.reports["report_id"])
+    at = {rid: i for i, rid in enumerate(rids)}
+    values = {m: [float("nan")] * len(rids) for m in metric_names}
+    approx = {m: [False] * len(rids) for m in metric_names}
+    m = view.metrics
+    m = m[m["metric"].isin(metric_names) & m["value"].notna()]
+    for rid, metric, v, a in zip(m["report_id"], m["metric"], m["value"], m["approximate"]):
+        if rid in at:
+            values[metric][at[rid]] = float(v)
+            approx[metric][at[rid]] = bool(a)
+    idx = [labels[r] for r in rids]
+    return (
+        pd.DataFrame(values, index=idx, columns=metric_names, dtype=float),
+        pd.DataFrame(approx, index=idx, columns=metric_names, dtype=bool),
+    )
 
 
 def figures_table(view: AgencyView) -> pd.DataFrame:
@@ -514,46 +592,50 @@ def _flag_text(flags: object, approximate: bool, confidence: object) -> str:
 
 def missing_and_flagged(view: AgencyView) -> pd.DataFrame:
     """Per report: the main figures it does not give, flagged figures, and its issues."""
+    got: dict[str, set[str]] = {}
+    flagged: dict[str, list[tuple[str, str]]] = {}
+    m = view.metrics
+    for rid, metric, v, flags, approx, conf, name in zip(
+        m["report_id"], m["metric"], m["value"], m["flags"], m["approximate"],
+        m["confidence"], m["label"],
+    ):  # fmt: skip
+        if pd.notna(v):
+            got.setdefault(rid, set()).add(metric)
+        t = _flag_text(flags, bool(approx), conf)
+        if t:
+            flagged.setdefault(rid, []).append((name, t))
+    issues: dict[str, list[tuple[str, str, str]]] = {}
+    i = view.issues
+    for rid, level, code, msg in zip(i["report_id"], i["level"], i["code"], i["message"]):
+        issues.setdefault(rid, []).append((level, code, msg))
     rows = []
-    for _, r in view.reports.iterrows():
-        rid = r["report_id"]
-        year = "" if pd.isna(r["report_year"]) else str(int(r["report_year"]))
-        got = set(
-            view.metrics[(view.metrics["report_id"] == rid) & view.metrics["value"].notna()][
-                "metric"
-            ]
-        )
-        missing = [label(m) for m in SCORED if m not in got]
+    overrides = view.reports["overrides"] if "overrides" in view.reports else None
+    for n, (rid, y) in enumerate(zip(view.reports["report_id"], view.reports["report_year"])):
+        year = "" if pd.isna(y) else str(int(y))
+        missing = [label(k) for k in SCORED if k not in got.get(rid, ())]
         if missing:
             rows.append(
                 {"年份": year, "报告": rid, "类别": "未找到的主要数字", "说明": "、".join(missing)}
             )
-        mm = view.metrics[view.metrics["report_id"] == rid]
-        for _, m in mm.iterrows():
-            t = _flag_text(m["flags"], bool(m["approximate"]), m["confidence"])
-            if t:
-                rows.append(
-                    {"年份": year, "报告": rid, "类别": f"数字有标记：{m['label']}", "说明": t}
-                )
-        for _, i in view.issues[view.issues["report_id"] == rid].iterrows():
-            rows.append(
-                {
-                    "年份": year,
-                    "报告": rid,
-                    "类别": f"{_LEVEL.get(i['level'], i['level'])}（{i['code']}）",
-                    "说明": i["message"],
-                }
-            )
-        ov = r.get("overrides")
+        for name, t in flagged.get(rid, []):
+            rows.append({"年份": year, "报告": rid, "类别": f"数字有标记：{name}", "说明": t})
+        for level, code, msg in issues.get(rid, []):
+            what = f"{_LEVEL.get(level, level)}（{code}）"
+            rows.append({"年份": year, "报告": rid, "类别": what, "说明": msg})
+        ov = overrides.iloc[n] if overrides is not None else None
         if isinstance(ov, str) and ov not in ("", "{}"):
             rows.append({"年份": year, "报告": rid, "类别": "清单（manifest）改写", "说明": ov})
-    for _, d in view.duplicates.iterrows():
+    for rid, y, of in zip(
+        view.duplicates["report_id"],
+        view.duplicates["report_year"],
+        view.duplicates["duplicate_of"],
+    ):
         rows.append(
             {
-                "年份": "" if pd.isna(d["report_year"]) else str(int(d["report_year"])),
-                "报告": d["report_id"],
+                "年份": "" if pd.isna(y) else str(int(y)),
+                "报告": rid,
                 "类别": "重复文件（未计入）",
-                "说明": f"与 {d['duplicate_of']} 相同",
+                "说明": f"与 {of} 相同",
             }
         )
     return pd.DataFrame(rows, columns=["年份", "报告", "类别", "说明"])
@@ -562,22 +644,52 @@ def missing_and_flagged(view: AgencyView) -> pd.DataFrame:
 _LEVEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
+def _na_last(v: object) -> tuple[bool, object]:
+    """A sort key that puts None/NaN after every value, as sort_values(na_position="last")."""
+    missing = v is None or (isinstance(v, float) and math.isnan(v))
+    return (missing, 0 if missing else v)
+
+
 def table_cells(view: AgencyView) -> dict[str, pd.DataFrame]:
-    """Each standard table a report gives (e.g. 表三 outcomes), rows × columns, blank = absent."""
+    """Each standard table a report gives (e.g. 表三 outcomes), rows × columns, blank = absent.
+
+    Cells are placed in the order of their line, row and column keys; where two cells of a
+    table share a row and a column, the later one in the table's own order wins. (Plain
+    lists, not a pandas group per table: an agency of ten years has thirty tables.)
+    """
     out: dict[str, pd.DataFrame] = {}
-    if view.cells.empty:
+    c = view.cells
+    if c.empty:
         return out
     labels = report_labels(view.reports)
-    for (rid, table), g in view.cells.groupby(["report_id", "table"], sort=False):
-        g = g.sort_values(["line", "row_key", "col_key"], na_position="last")
-        row_of = g["row_label"].fillna(g["row_key"]).tolist()
-        col_of = g["col_label"].fillna(g["col_key"]).tolist()
-        rows, cols = list(dict.fromkeys(row_of)), list(dict.fromkeys(col_of))
-        ri, ci = {r: i for i, r in enumerate(rows)}, {c: i for i, c in enumerate(cols)}
+    rid, tab = c["report_id"].tolist(), c["table"].tolist()
+    line, rk, ck = c["line"].tolist(), c["row_key"].tolist(), c["col_key"].tolist()
+    row_of = [k if lab is None or lab != lab else lab for lab, k in zip(c["row_label"], rk)]
+    col_of = [k if lab is None or lab != lab else lab for lab, k in zip(c["col_label"], ck)]
+    value = c["value"].tolist()
+    group: dict[tuple[str, str], int] = {}
+    for g in zip(rid, tab):
+        group.setdefault(g, len(group))
+    order = sorted(
+        range(len(rid)),
+        key=lambda i: (
+            group[rid[i], tab[i]],
+            _na_last(line[i]),
+            _na_last(rk[i]),
+            _na_last(ck[i]),
+        ),
+    )
+    members: dict[tuple[str, str], list[int]] = {g: [] for g in group}
+    for i in order:
+        members[rid[i], tab[i]].append(i)
+    for (r, table), idx in members.items():
+        rows = list(dict.fromkeys(row_of[i] for i in idx))
+        cols = list(dict.fromkeys(col_of[i] for i in idx))
+        ri, ci = {x: n for n, x in enumerate(rows)}, {x: n for n, x in enumerate(cols)}
         grid = np.full((len(rows), len(cols)), "", dtype=object)
-        for r, c, v in zip(row_of, col_of, g["value"].tolist()):  # a later cell wins
-            grid[ri[r], ci[c]] = fmt_value(v)
-        out[f"{labels.get(rid, rid)} · 表{table}"] = pd.DataFrame(grid, index=rows, columns=cols)
+        for i in idx:  # a later cell wins
+            grid[ri[row_of[i]], ci[col_of[i]]] = fmt_value(value[i])
+        out[f"{labels.get(r, r)} · 表{table}"] = pd.DataFrame(grid, index=rows, columns=cols)
     return dict(sorted(out.items(), key=lambda kv: ("三" not in kv[0], kv[0])))
 
 
@@ -591,6 +703,110 @@ def checks_table(view: AgencyView) -> pd.DataFrame:
             "说明": c["message"].fillna(""),
         }
     )
+
+
+# ---- figures per report, counted on integer codes ------------------------------------------
+# The corpus pages count figures per report, metric, year and group. On a national corpus
+# (a million figures) a groupby, `isin` or `map` over the string ids costs a second each, so
+# the given figures are factorized once per corpus and every count is a bincount.
+
+
+@dataclass
+class _Given:
+    """The figures that have a value, as codes (one entry per such row of corpus.metrics)."""
+
+    frame: pd.DataFrame  # the metrics frame these codes describe (kept: its id is the key)
+    n_rows: int
+    ids: pd.Index  # distinct report ids of corpus.metrics
+    names: pd.Index  # distinct metric names of corpus.metrics
+    row_report: np.ndarray  # every row of corpus.metrics: code into ids
+    row_metric: np.ndarray  # every row: code into names
+    report: np.ndarray  # the rows with a value: code into ids
+    metric: np.ndarray  # the rows with a value: code into names
+    year: np.ndarray  # the rows with a value: report_year (as the table holds it)
+    _first: np.ndarray | None = None
+
+    def first(self) -> np.ndarray:
+        """True on the first row of each (report, metric) pair: distinct counts."""
+        if self._first is None:
+            key = self.report.astype(np.int64) * max(1, len(self.names)) + self.metric
+            _, at = np.unique(key, return_index=True)
+            self._first = np.zeros(len(key), dtype=bool)
+            self._first[at] = True
+        return self._first
+
+    def of(self, metric_names: list[str] | None) -> np.ndarray:
+        """Mask of the figures of these metrics (all, with None)."""
+        if metric_names is None:
+            return np.ones(len(self.metric), dtype=bool)
+        return np.isin(self.metric, self.names.get_indexer(list(metric_names)))
+
+    def positions(self, report_ids: pd.Series) -> np.ndarray:
+        """For each report id, its code in `ids` (-1: it gives no figure)."""
+        return self.ids.get_indexer(pd.Index(report_ids))
+
+
+_GIVEN: list[_Given] = []
+
+
+def _given(corpus: Corpus) -> _Given:
+    m = corpus.metrics
+    for g in _GIVEN:
+        if g.frame is m and g.n_rows == len(m):
+            return g
+    have = m["value"].notna().to_numpy()
+    report, ids = pd.factorize(m["report_id"])
+    metric, names = pd.factorize(m["metric"])
+    year = m["report_year"].to_numpy()
+    g = _Given(
+        frame=m,
+        n_rows=len(m),
+        ids=pd.Index(ids),
+        names=pd.Index(names),
+        row_report=report,
+        row_metric=metric,
+        report=report[have],
+        metric=metric[have],
+        year=year[have],
+    )
+    _GIVEN.append(g)
+    del _GIVEN[:-4]
+    return g
+
+
+def _found(
+    corpus: Corpus,
+    report_ids: pd.Series,
+    metric_names: list[str] | None = None,
+    distinct: bool = True,
+) -> np.ndarray:
+    """For each report id: how many of these metrics it gives (distinct metrics, or every
+    row with a value with `distinct=False`), 0 for a report that gives none."""
+    g = _given(corpus)
+    keep = g.of(metric_names)
+    if distinct:
+        keep &= g.first()
+    per = np.bincount(g.report[keep], minlength=len(g.ids))
+    pos = g.positions(report_ids)
+    return np.where(pos >= 0, per[np.maximum(pos, 0)], 0)
+
+
+def _isin(col: pd.Series, values: object) -> np.ndarray:
+    """`col.isin(values)` as a bool array, hashed in Arrow: pandas' isin on a str column
+    turns every one of the values into a Python object first."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        arr = pa.chunked_array(pa.array(col, from_pandas=True))
+        vals = values if isinstance(values, (pd.Series, pd.Index, np.ndarray)) else list(values)
+        vset = pa.array(vals, from_pandas=True)
+        if isinstance(vset, pa.ChunkedArray):
+            vset = vset.combine_chunks()
+        vset = vset.cast(arr.type)
+        return pc.is_in(arr, value_set=vset).to_numpy(zero_copy_only=False).astype(bool)
+    except (pa.ArrowException, TypeError, ValueError):
+        return col.isin(values).to_numpy()
 
 
 # ---- cross-year -------------------------------------------------------------------------
@@ -620,13 +836,24 @@ def scope_text(reps: pd.DataFrame, metric_names: list[str]) -> str:
 
 
 def metric_long(corpus: Corpus, reps: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """One row per report in scope with the metric's value (NaN where it is not given)."""
-    m = corpus.metrics[corpus.metrics["metric"] == metric][["report_id", "value", "approximate"]]
-    m = m.drop_duplicates("report_id")
+    """One row per report in scope with the metric's value (NaN where it is not given); a
+    report with two rows of the metric gets the first."""
+    g = _given(corpus)
+    k = g.names.get_indexer([metric])[0]
+    rows = np.flatnonzero(g.row_metric == k) if k >= 0 else np.array([], dtype=np.intp)
+    _, first = np.unique(g.row_report[rows], return_index=True)
+    rows = rows[np.sort(first)]
+    value = np.full(len(g.ids) + 1, np.nan)  # by report code; the last slot: no such report
+    approx = np.zeros(len(g.ids) + 1, dtype=bool)
+    value[g.row_report[rows]] = corpus.metrics["value"].to_numpy(dtype=float)[rows]
+    approx[g.row_report[rows]] = corpus.metrics["approximate"].to_numpy(dtype=bool)[rows]
+    pos = g.positions(reps["report_id"])
+    pos = np.where(pos >= 0, pos, len(g.ids))
     cols = ["report_id", "agency", "report_year"]
     cols += [c for c in ("level", region_column(reps)) if c in reps.columns and c not in cols]
-    out = reps[cols].merge(m, on="report_id", how="left")
-    out["approximate"] = out["approximate"].fillna(False).astype(bool)
+    out = reps[cols].reset_index(drop=True)
+    out["value"] = value[pos]
+    out["approximate"] = approx[pos]
     return out
 
 
@@ -729,10 +956,7 @@ def coverage_summary(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(share, reports): group × year, the share of the chosen figures the reports give
     (0–1) and how many reports there are; what the coverage grid becomes at scale."""
-    m = corpus.metrics[
-        corpus.metrics["metric"].isin(metric_names) & corpus.metrics["value"].notna()
-    ]
-    n = m.groupby("report_id")["metric"].nunique()
+    found = _found(corpus, reps["report_id"], metric_names)
     col = by if by in reps.columns else None
     keys = reps[col].fillna("未知") if col else pd.Series("全部", index=reps.index)
     if col == "level":
@@ -741,7 +965,7 @@ def coverage_summary(
         {
             "group": keys.to_numpy(),
             "report_year": reps["report_year"].astype(int).to_numpy(),
-            "share": reps["report_id"].map(n).fillna(0).to_numpy() / max(1, len(metric_names)),
+            "share": found / max(1, len(metric_names)),
         }
     )
     share = r.pivot_table(index="group", columns="report_year", values="share", aggfunc="mean")
@@ -754,11 +978,7 @@ def coverage_summary(
 
 def coverage_by_year(corpus: Corpus, reps: pd.DataFrame, metric_names: list[str]) -> pd.DataFrame:
     """Per year: reports, agencies, and how many of the chosen figures a report gives."""
-    m = corpus.metrics[
-        corpus.metrics["metric"].isin(metric_names) & corpus.metrics["value"].notna()
-    ]
-    n = m.groupby("report_id")["metric"].nunique()
-    r = reps.assign(found=reps["report_id"].map(n).fillna(0))
+    r = reps.assign(found=_found(corpus, reps["report_id"], metric_names).astype(float))
     g = r.groupby("report_year")
     out = pd.DataFrame(
         {
@@ -778,7 +998,7 @@ def pick_highlight(corpus: Corpus, agency: str | None) -> str:
     error that lists close names, so a typo does not silently highlight nothing."""
     if not agency:
         return ""
-    names = _index(corpus).names
+    names = corpus_agencies(corpus)
     if agency in names:
         return agency
     close = [n for n in names if agency in n or n in agency][:10]
@@ -792,11 +1012,7 @@ def coverage_by_agency_year(
     corpus: Corpus, reps: pd.DataFrame, metric_names: list[str]
 ) -> pd.DataFrame:
     """Agencies × years: number of the chosen figures found; NaN where no report exists."""
-    m = corpus.metrics[
-        corpus.metrics["metric"].isin(metric_names) & corpus.metrics["value"].notna()
-    ]
-    n = m.groupby("report_id")["metric"].nunique()
-    r = reps.assign(found=reps["report_id"].map(n).fillna(0))
+    r = reps.assign(found=_found(corpus, reps["report_id"], metric_names).astype(float))
     grid = r.groupby(["agency", "report_year"])["found"].max().unstack("report_year")
     if len(grid.columns):
         years = range(int(min(grid.columns)), int(max(grid.columns)) + 1)
@@ -807,7 +1023,9 @@ def coverage_by_agency_year(
 
 def coverage_detail(corpus: Corpus, reps: pd.DataFrame, metric_names: list[str]) -> pd.DataFrame:
     """One row per report in scope: which of the chosen figures it gives (✓) or not (—)."""
-    got = corpus.metrics[corpus.metrics["value"].notna()].groupby("report_id")["metric"].apply(set)
+    m = corpus.metrics
+    m = m[m["value"].notna() & _isin(m["report_id"], reps["report_id"])]
+    got = m.groupby("report_id")["metric"].apply(set)
     rows = []
     for _, r in reps.iterrows():
         have = got.get(r["report_id"], set())
@@ -831,12 +1049,16 @@ def figures_text(
     """
     m = corpus.metrics
     if reps is not None:
-        m = m[m["report_id"].isin(set(reps["report_id"]))]
-    m = m.sort_values(["report_id", "metric"])
-    lines = [f"{len(m)} figures in {m['report_id'].nunique()} reports"]
+        m = m[_isin(m["report_id"], reps["report_id"])]
+    # sorted on codes of the sorted distinct values (the order sort_values gives), then only
+    # the rows printed are taken
+    rid, ids = pd.factorize(m["report_id"], sort=True)
+    met, names = pd.factorize(m["metric"], sort=True)
+    rid, met = np.where(rid < 0, len(ids), rid), np.where(met < 0, len(names), met)  # NaN last
+    order = np.lexsort((np.arange(len(m)), met, rid))
+    lines = [f"{len(m)} figures in {len(ids)} reports"]
     more = len(m) - limit
-    if more > 0:
-        m = m.head(limit)
+    m = m.iloc[order[:limit]]
     for _, r in m.iterrows():
         year = "----" if pd.isna(r["report_year"]) else str(int(r["report_year"]))
         lines.append(
@@ -867,12 +1089,12 @@ def counts(
 
     With `top`, the rarer values are summed into one 其他（N 个） entry so a chart stays readable.
     """
-    s = corpus.reports[column]
+    raw = corpus.reports[column].value_counts(dropna=False)  # each distinct value named once
     if column == "report_year":
-        s = s.map(lambda y: "未知" if pd.isna(y) else str(int(y)))
+        names = [("未知" if pd.isna(y) else str(int(y))) for y in raw.index]
     else:
-        s = s.map(lambda v: "未知" if pd.isna(v) or v == "" else (labels or {}).get(v, v))
-    c = s.value_counts()
+        names = ["未知" if pd.isna(v) or v == "" else (labels or {}).get(v, v) for v in raw.index]
+    c = raw.groupby(pd.Index(names, dtype=object, name=column)).sum()
     c = c.reindex(sorted(c.index, key=lambda k: (k == "未知", k)))
     if top and len(c) > top:
         keep = c.sort_values(ascending=False, kind="stable").index[:top]
@@ -887,10 +1109,10 @@ def metric_coverage(corpus: Corpus) -> pd.DataFrame:
     """Per metric: how many readable, counted reports give it, of how many."""
     ok = corpus.reports[corpus.reports["status"] == "ok"]
     n = len(ok)
-    found = corpus.metrics[
-        corpus.metrics["value"].notna() & corpus.metrics["report_id"].isin(set(ok["report_id"]))
-    ]
-    per = found.groupby("metric")["report_id"].nunique()
+    g = _given(corpus)
+    keep = g.first() & np.isin(g.report, g.positions(ok["report_id"]))
+    per = pd.Series(np.bincount(g.metric[keep], minlength=len(g.names)), index=g.names)
+    per = per[per > 0]
     rows = [
         {
             "metric": m,
@@ -926,12 +1148,13 @@ def metric_year_coverage(corpus: Corpus, metric_names: list[str] | None = None) 
     names = metric_names or list(SCORED)
     ok = corpus.reports[(corpus.reports["status"] == "ok") & corpus.reports["report_year"].notna()]
     per_year = ok.groupby("report_year").size()
-    m = corpus.metrics[
-        corpus.metrics["metric"].isin(names)
-        & corpus.metrics["value"].notna()
-        & corpus.metrics["report_id"].isin(set(ok["report_id"]))
-    ]
-    got = m.drop_duplicates(["report_id", "metric"]).groupby(["metric", "report_year"]).size()
+    g = _given(corpus)
+    keep = g.first() & g.of(names) & np.isin(g.report, g.positions(ok["report_id"]))
+    got = (
+        pd.DataFrame({"metric": g.names[g.metric[keep]], "report_year": g.year[keep]})
+        .groupby(["metric", "report_year"])
+        .size()
+    )
     years = [int(y) for y in per_year.index]
     if years:
         years = list(range(min(years), max(years) + 1))
@@ -951,20 +1174,19 @@ def coverage_by(corpus: Corpus, column: str, top: int = 40) -> pd.DataFrame:
     r = corpus.reports[corpus.reports["status"] == "ok"]
     if column not in r.columns:
         return pd.DataFrame()
-    found = corpus.metrics[corpus.metrics["value"].notna()]
     main = ["proactive_total", "applications_received", "reconsideration_cases"]
     key = r[column].where(r[column].notna() & (r[column] != ""), "未知")
     if column == "level":
-        key = key.map(lambda v: LEVEL_LABELS.get(v, v))
+        key = key.map(LEVEL_LABELS).fillna(key)
     df = pd.DataFrame(
         {
             "key": key.to_numpy(),
             "agency": r["agency"].to_numpy(),
-            "n": r["report_id"].map(found.groupby("report_id").size()).fillna(0).to_numpy(),
+            "n": _found(corpus, r["report_id"], distinct=False).astype(float),
         }
     )
     for m in main:
-        df[m] = r["report_id"].isin(found.loc[found["metric"] == m, "report_id"]).to_numpy()
+        df[m] = _found(corpus, r["report_id"], [m]) > 0
     g = df.groupby("key")
     out = pd.DataFrame(
         {
@@ -986,9 +1208,8 @@ def agency_ranking(corpus: Corpus, n: int = 10, highlight: str = "") -> pd.DataF
     """Agencies by how many figures their reports give (mean per report): the n best covered,
     the n least, and the highlighted agency wherever it ranks."""
     r = corpus.reports[(corpus.reports["status"] == "ok") & corpus.reports["agency"].notna()]
-    found = corpus.metrics[corpus.metrics["value"].notna()].groupby("report_id").size()
     per = (
-        r.assign(n=r["report_id"].map(found).fillna(0))
+        r.assign(n=_found(corpus, r["report_id"], distinct=False).astype(float))
         .groupby("agency")
         .agg(reports=("report_id", "size"), mean=("n", "mean"))
         .reset_index()
@@ -1027,32 +1248,24 @@ def info_notes(corpus: Corpus) -> pd.DataFrame:
 def problem_reports(corpus: Corpus) -> pd.DataFrame:
     """Every report with a warning or an error (duplicates included), and why."""
     iss = corpus.issues[corpus.issues["level"].isin(["warning", "error"])]
-    meta = corpus.all_reports.set_index("report_id")
-    rows = []
-    for _, i in iss.sort_values(["report_id", "level", "code"]).iterrows():
-        rid = i["report_id"]
-        agency = meta["agency"].get(rid) if rid in meta.index else None
-        rows.append(
-            {
-                "报告": rid,
-                "机关": "" if pd.isna(agency) else agency,
-                "级别": _LEVEL.get(i["level"], i["level"]),
-                "代码": i["code"],
-                "原因": i["message"],
-            }
-        )
-    bad = corpus.all_reports[corpus.all_reports["status"] == "error"]
-    for _, r in bad.iterrows():
-        if r["report_id"] not in set(iss["report_id"]):
-            rows.append(
-                {
-                    "报告": r["report_id"],
-                    "机关": "" if pd.isna(r["agency"]) else r["agency"],
-                    "级别": "错误",
-                    "代码": "unreadable",
-                    "原因": r["flags"] or "could not be read",
-                }
-            )
+    iss = iss.sort_values(["report_id", "level", "code"])
+    a = corpus.all_reports
+    agency = iss["report_id"].map(pd.Series(a["agency"].to_numpy(), index=a["report_id"]))
+    cols = {
+        "报告": iss["report_id"].tolist(),
+        "机关": ["" if pd.isna(x) else x for x in agency],
+        "级别": [_LEVEL.get(x, x) for x in iss["level"]],
+        "代码": iss["code"].tolist(),
+        "原因": iss["message"].tolist(),
+    }
+    bad = a[(a["status"] == "error").to_numpy() & ~_isin(a["report_id"], iss["report_id"])]
+    for r in bad.itertuples(index=False):
+        cols["报告"].append(r.report_id)
+        cols["机关"].append("" if pd.isna(r.agency) else r.agency)
+        cols["级别"].append("错误")
+        cols["代码"].append("unreadable")
+        cols["原因"].append(r.flags or "could not be read")
+    rows = [dict(zip(cols, v)) for v in zip(*cols.values())]
     return pd.DataFrame(rows, columns=["报告", "机关", "级别", "代码", "原因"])
 
 

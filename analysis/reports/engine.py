@@ -42,6 +42,7 @@ def kernel_reset(cwd: str) -> None:
     The first call (before the first notebook) records matplotlib's settings and the
     warning filters as the kernel started with them; later calls restore them.
     """
+    import gc
     import warnings
 
     import matplotlib
@@ -61,8 +62,12 @@ def kernel_reset(cwd: str) -> None:
         mutated()
     os.chdir(cwd)
     ip = get_ipython()
-    ip.reset(new_session=False)
+    ip.reset(new_session=False)  # clears the namespace, then a full gc.collect()
     ip.execution_count = 1
+    # What survives the reset (modules, the tables' cache) is moved out of the collector's
+    # view: the next reset's gc.collect then walks only what the next notebook made, not the
+    # whole loaded corpus again (0.06 s a page at 300 agencies, growing with the corpus).
+    gc.freeze()
 
 
 class WarmKernel:

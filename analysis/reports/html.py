@@ -76,6 +76,18 @@ def wrap(inner: str) -> str:
     return f'<div class="gdr">{STYLE}{inner}</div>'
 
 
+def _ints_become_floats(df: pd.DataFrame) -> bool:
+    """True when iterrows gives a row's ints as floats: only integer and float columns.
+
+    >>> _ints_become_floats(pd.DataFrame({"n": [1], "x": [0.5]}))
+    True
+    >>> _ints_become_floats(pd.DataFrame({"n": [1], "s": ["a"]}))
+    False
+    """
+    kinds = {getattr(df[c].dtype, "kind", "O") for c in df.columns}
+    return "f" in kinds and bool(kinds & set("iu")) and kinds <= set("iuf")
+
+
 def table(
     df: pd.DataFrame,
     numeric: Iterable[str] = (),
@@ -89,10 +101,13 @@ def table(
     shown = df if max_rows is None else df.head(max_rows)
     head = "".join(f"<th>{esc(c)}</th>" for c in shown.columns)
     body = []
-    for _, row in shown.iterrows():
+    cols = list(shown.columns)
+    # rows as iterrows gave them (a frame of numbers only comes as floats), without its cost
+    # of a Series per row (a tenth of an agency page's time)
+    frame = shown.astype(float) if _ints_become_floats(shown) else shown
+    for values in zip(*(frame[c].tolist() for c in cols)) if cols else ():
         cells = []
-        for c in shown.columns:
-            v = row[c]
+        for c, v in zip(cols, values):
             if (
                 v is None
                 or (isinstance(v, float) and math.isnan(v))
@@ -118,7 +133,9 @@ def matrix(df: pd.DataFrame, missing_text: str = "") -> str:
         return '<p class="note">无</p>'
     head = "<th></th>" + "".join(f"<th>{esc(c)}</th>" for c in df.columns)
     body = []
-    for idx, row in df.iterrows():
+    frame = df.astype(float) if _ints_become_floats(df) else df
+    rows = zip(*(frame[c].tolist() for c in frame.columns)) if len(df.columns) else ()
+    for idx, row in zip(df.index, rows):
         tds = "".join(
             f'<td class="num">{esc(v)}</td>'
             if v not in ("", None)
