@@ -74,16 +74,10 @@ TABLES = ("reports", "metrics", "issues", "cells", "checks")
 
 
 def _signature(processed_dir: str | Path | None) -> tuple:
-    """What identifies the tables on disk: each file's size and modification time."""
-    base = Path(processed_dir) if processed_dir else dataset.DEFAULT_DIR
-    sig = []
-    for name in TABLES:
-        try:
-            st = (base / f"{name}.parquet").stat()
-            sig.append((name, st.st_size, st.st_mtime_ns))
-        except OSError:
-            sig.append((name, None, None))
-    return tuple(sig)
+    """What identifies the tables on disk: each file's size and modification time, flat or
+    in year partitions (`dataset.signature`: a national corpus's large tables have no flat
+    file)."""
+    return tuple((name, dataset.signature(name, processed_dir)) for name in TABLES)
 
 
 def load(processed_dir: str | Path | None = None) -> Corpus:

@@ -48,13 +48,25 @@ def row_box(cell: Box, others: list[Box]) -> Box:
     return (x0, top, x1, bottom)
 
 
+_RAW_DIRS: dict[tuple[str, int, int], str | None] = {}
+
+
 def raw_dir_of(processed_dir: Path) -> Path | None:
-    """The folder of report files the build read (`build-state.json`), if still there."""
+    """The folder of report files the build read (`build-state.json`), if still there.
+
+    The state is tens of MB at 100,000 reports, so a kernel reads it once per build (keyed by
+    the file's size and time), not once per agency page with an OCR'd figure.
+    """
+    path = processed_dir / "build-state.json"
     try:
-        state = json.loads((processed_dir / "build-state.json").read_text(encoding="utf-8"))
+        st = path.stat()
+        key = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+        if key not in _RAW_DIRS:
+            _RAW_DIRS.clear()
+            _RAW_DIRS[key] = json.loads(path.read_text(encoding="utf-8")).get("raw_dir")
     except (OSError, ValueError):
         return None
-    raw = state.get("raw_dir")
+    raw = _RAW_DIRS[key]
     return Path(raw) if raw and Path(raw).is_dir() else None
 
 
