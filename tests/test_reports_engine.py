@@ -149,3 +149,34 @@ def test_the_exporter_writes_the_page_nbconverts_own_html_exporter_writes(proces
     )
     assert 'tabindex="0"' in ours and ours.count("<svg ") == 3
     assert str(BeautifulSoup(ours, features="html.parser")) == stock
+
+
+def test_a_kernel_that_dies_is_replaced_and_the_notebook_runs_once_more(processed, tmp_path):
+    """A kernel lost mid-page (killed, out of memory) is not the notebook's fault: run_job
+    starts a fresh kernel and runs it again; a notebook's own error is not retried."""
+    flag = tmp_path / "died-once"
+    nb = nbformat.read(str(TEMPLATE), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    code[1].source = (
+        f"import os, pathlib\nif not pathlib.Path({str(flag)!r}).exists():\n"
+        f"    pathlib.Path({str(flag)!r}).touch()\n    os._exit(1)\n" + code[1].source
+    )
+    dying = tmp_path / "dying.ipynb"
+    nbformat.write(nb, str(dying))
+    job = {
+        "key": "agency/x",
+        "template": str(dying),
+        "params": {"agency": "", "processed_dir": str(processed)},
+        "out_stem": "agency/x",
+        "title": "x",
+    }
+    try:
+        res = rr.run_job(job, str(tmp_path / "out"))
+        code[1].source = "raise ValueError('the notebook itself')\n" + code[1].source
+        nbformat.write(nb, str(dying))
+        bad = rr.run_job({**job, "out_stem": "agency/y"}, str(tmp_path / "out"))
+    finally:
+        engine.shutdown()
+    assert flag.exists() and res["ok"], res
+    assert (tmp_path / "out" / "agency" / "x.html").read_text(encoding="utf-8").count("<svg ") == 3
+    assert not bad["ok"] and "the notebook itself" in bad["error"]

@@ -316,13 +316,12 @@ def run_job(job: dict[str, Any], out_dir: str, engine: str = "warm") -> dict[str
     try:
         import nbformat
         import papermill as pm
+        from papermill.exceptions import PapermillExecutionError
 
         if engine == "warm":
             from . import engine as _registers_the_engine  # noqa: F401
 
-        nb = pm.execute_notebook(
-            job["template"],
-            str(tmp),
+        opts = dict(
             parameters=job["params"],
             engine_name=ENGINE_NAMES[engine],
             request_save_on_cell_execute=False,
@@ -333,6 +332,17 @@ def run_job(job: dict[str, Any], out_dir: str, engine: str = "warm") -> dict[str
             execution_timeout=CELL_TIMEOUT,
             language="python",
         )
+        try:
+            nb = pm.execute_notebook(job["template"], str(tmp), **opts)
+        except PapermillExecutionError:
+            raise  # the notebook's own error: reported as it is
+        except Exception:  # noqa: BLE001 - the kernel, not the notebook: once more, fresh
+            if engine != "warm":
+                raise
+            from . import engine as warm
+
+            warm.shutdown()
+            nb = pm.execute_notebook(job["template"], str(tmp), **opts)
         nb.metadata["title"] = job["title"]
         stable_ids(nb)
         nbformat.write(nb, str(tmp))
