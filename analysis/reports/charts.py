@@ -142,23 +142,10 @@ def agency_colors(agencies: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _wrap(s: str, width: int = 150) -> list[str]:
-    """Split a note into lines of about `width` half-width columns (a CJK character is two)."""
-    lines, cur, n = [], "", 0
-    for ch in s:
-        w = 2 if ord(ch) > 0x2E80 else 1
-        if n + w > width:
-            lines.append(cur)
-            cur, n = "", 0
-        cur += ch
-        n += w
-    return lines + ([cur] if cur else [])
-
-
 def source_note(fig: plt.Figure, extra: str = "", base: str = SOURCE_NOTE) -> float:
     """The source line under a chart (plus any note); returns the height it takes, in inches."""
     raw = " ".join((base + (f" {extra}" if extra else "")).split())
-    lines = [text(line) for line in _wrap(raw)][:8]
+    lines = [text(line) for line in bars_svg.wrap(raw)][:8]
     fig.text(
         0.01,
         0.01,

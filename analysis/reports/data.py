@@ -162,14 +162,23 @@ def _figures_of(corpus: Corpus) -> Corpus:
     )
 
 
-def _read_figures(processed_dir: str | Path | None) -> Corpus:
-    d = processed_dir or None
+def _counted(
+    d: str | Path | None, metric_columns: list[str] | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(all reports, the counted ones, their figures): a duplicate file's figures are left out
+    too; taking rows of every column costs seconds, so only when some go."""
     all_reports = dataset.reports(d, include_duplicates=True)
     reports = all_reports[all_reports["status"] != "duplicate"].reset_index(drop=True)
-    metrics = dataset.load("metrics", d, columns=FIGURE_COLUMNS)
+    metrics = dataset.load("metrics", d, columns=metric_columns)
     counted = _isin(metrics["report_id"], reports["report_id"])
-    if not counted.all():  # a file not counted (a duplicate): its figures are left out too
+    if not counted.all():
         metrics = metrics[counted].reset_index(drop=True)
+    return all_reports, reports, metrics
+
+
+def _read_figures(processed_dir: str | Path | None) -> Corpus:
+    d = processed_dir or None
+    all_reports, reports, metrics = _counted(d, FIGURE_COLUMNS)
     return Corpus(
         reports=_one_chunk(reports),
         all_reports=_one_chunk(all_reports),
@@ -195,12 +204,7 @@ def _one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _read(processed_dir: str | Path | None) -> Corpus:
     d = processed_dir or None
-    all_reports = dataset.reports(d, include_duplicates=True)
-    reports = all_reports[all_reports["status"] != "duplicate"].reset_index(drop=True)
-    metrics = dataset.metrics(d)
-    counted = _isin(metrics["report_id"], reports["report_id"])
-    if not counted.all():  # taking rows of every column costs seconds: only when some go
-        metrics = metrics[counted].reset_index(drop=True)
+    all_reports, reports, metrics = _counted(d, None)
     return Corpus(
         reports=_one_chunk(reports),
         all_reports=_one_chunk(all_reports),
