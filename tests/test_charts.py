@@ -184,6 +184,7 @@ def test_agency_colours_are_stable_and_distinct():
 
 @pytest.mark.parametrize("name", ["$x$ 局", "a\\b", "多行\n名称", "<b>局</b>"])
 def test_odd_names_print_literally_in_titles(name):
+    charts.setup()  # the CJK font, whichever test ran before in this process
     fig = plt.figure()
     fig.suptitle(charts.text(name))
     _render(fig)  # mathtext would fail on an unbalanced $ or print x in italics
