@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -385,3 +386,32 @@ def test_pieces_written_while_extracting_and_patched_for_duplicates_give_the_sam
     metrics = pq.read_table(fused / "metrics.parquet").to_pandas()
     assert "002_mirror.txt" not in set(metrics["report_id"])
     assert "002_ee0bfc924291661c.txt" in set(metrics["report_id"])
+
+
+def test_the_tables_are_written_by_workers_that_never_loaded_the_extractor(
+    corpus: Path, tmp_path: Path, monkeypatch
+):
+    """The extracting workers hold the extractor (~150 MB each at national scale). The write
+    step gets fresh workers, forked from the build's process, which never imports it: what
+    the merges and the corpus indicators use is then not added to the extractors' memory.
+    (Here the test process has imported the extractor, so the new workers have it too.)"""
+    log = tmp_path / "pids.txt"
+
+    def logged(kind: str, f):
+        def g(*args):
+            with open(log, "a", encoding="utf-8") as fh:
+                fh.write(f"{kind} {os.getpid()} {'analysis.extract' in sys.modules}\n")
+            return f(*args)
+
+        return g
+
+    # both are called by name inside the tasks the pools run, so the forked workers see these
+    monkeypatch.setattr(W, "extract_slice", logged("extract", W.extract_slice))
+    monkeypatch.setattr(W, "_merge_years", logged("merge", W._merge_years))
+    assert run(corpus, tmp_path / "out", jobs=2) == 0
+    rows = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    extracting = {pid for kind, pid, _ in rows if kind == "extract"}
+    merging = {pid for kind, pid, _ in rows if kind == "merge"}
+    assert extracting and merging and str(os.getpid()) not in extracting | merging
+    assert not extracting & merging
+    assert {has for kind, _, has in rows if kind == "extract"} == {"True"}

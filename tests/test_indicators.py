@@ -233,6 +233,49 @@ def test_unchanged_corpus_recomputes_nothing_and_a_change_recomputes(built, tmp_
     assert _one(df, "welfare_b.txt", "template")["status"] == "flagged"  # now 寿宁县's twin
 
 
+def test_a_changed_figure_recomputes_them_only_where_its_passage_is_shown(
+    tmp_path, monkeypatch
+):
+    """Figures, years and names are not in the sentence hashes: a report whose figure changed
+    leaves the corpus indicators as they were, unless it is a flagged report whose passage
+    (with the figure in it) is shown. Either way they are what a build from nothing gives."""
+    monkeypatch.setattr(write, "MIN_SLICE", 1)  # every report a slice of its own
+    monkeypatch.setattr(write, "SLICE_EVERY", 1)
+    stats = tmp_path / "stats.json"
+    monkeypatch.setenv("ANALYSIS_BUILD_STATS", str(stats))
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for name, text in CORPUS.items():
+        (raw / name).write_text(text, encoding="utf-8")
+    assert build(raw, out, jobs=1, quiet=True) == 0
+
+    def same_as_fresh() -> pd.DataFrame:
+        fresh = tmp_path / f"fresh{len(list(tmp_path.iterdir()))}"
+        assert build(raw, fresh, jobs=1, quiet=True) == 0
+        df = pd.read_parquet(out / "indicators.parquet")
+        pd.testing.assert_frame_equal(df, pd.read_parquet(fresh / "indicators.parquet"))
+        return df
+
+    before = pd.read_parquet(out / "indicators.parquet")
+    assert "全年主动公开政府信息98条" in _one(before, "roads_2021.txt", "repetition")["evidence"]
+    # 寿宁县's 2021 report is flagged for nothing: no passage of it is shown
+    (raw / "gov_2021.txt").write_text(
+        report("寿宁县人民政府", 2021, None, ROADS_NEW, (7, 8, 9)), encoding="utf-8"
+    )
+    assert build(raw, out, jobs=1, quiet=True) == 0
+    s = json.loads(stats.read_text())
+    assert s["extracted"] == 1 and not s.get("indicators_computed")
+    pd.testing.assert_frame_equal(same_as_fresh(), before)
+    # the flagged copy's figure is in the passage its repetition row shows
+    (raw / "roads_2021.txt").write_text(
+        report("宁德市交通运输局", 2021, "2022-03-10", ROADS, (97, 41, 12)), encoding="utf-8"
+    )
+    assert build(raw, out, jobs=1, quiet=True) == 0
+    assert json.loads(stats.read_text()).get("indicators_computed") is True
+    copy = _one(same_as_fresh(), "roads_2021.txt", "repetition")
+    assert copy["status"] == "flagged" and "全年主动公开政府信息97条" in copy["evidence"]
+
+
 def test_piece_year_column_is_the_writers():
     assert ind.PIECE_YEAR == write.PIECE_YEAR
 

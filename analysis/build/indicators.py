@@ -17,6 +17,7 @@ neither a copy nor a template.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -225,15 +226,38 @@ def _member(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return hit
 
 
-def _row_of(data: dict[str, np.ndarray], year: np.ndarray, i: int, indicator: str) -> dict:
+def _row_of(data: dict[str, Any], year: np.ndarray, i: int, indicator: str) -> dict:
     """The fields every corpus indicator row of report `i` starts with."""
     return {
-        "report_id": str(data["ids"][i]),
-        "agency": str(data["agency"][i]),
+        "report_id": data["id_strs"][i],
+        "agency": data["agency_strs"][i],
         "report_year": int(year[i]),
         "indicator": indicator,
         "evidence": None,
     }
+
+
+# the details most rows share, made once (a national corpus has ~230,000 corpus rows)
+_NO_TEMPLATE = f"未发现同年度其他机关与之近乎相同(Jaccard ≥ {TEMPLATE_JACCARD})的报告"
+
+
+@functools.lru_cache(maxsize=None)
+def _too_few(n: int) -> str:
+    return f"可比较的句子太少({n}句),无法判断"
+
+
+@functools.lru_cache(maxsize=None)
+def _no_year_before(year: int) -> str:
+    return f"语料中没有该机关{year - 1}年度的报告,无法比较"
+
+
+def _strings(data: dict[str, Any]) -> None:
+    """Each report's id and agency as one str object, shared by all of its rows (a national
+    corpus has ~230,000 corpus rows: a copy each was ~40 MB)."""
+    if "id_strs" not in data:
+        seen: dict[str, str] = {}
+        data["id_strs"] = data["ids"].tolist()
+        data["agency_strs"] = [seen.setdefault(a, a) for a in data["agency"].tolist()]
 
 
 def corpus_rows(data: dict[str, np.ndarray]) -> tuple[list[dict[str, Any]], dict[int, set]]:
@@ -244,6 +268,7 @@ def corpus_rows(data: dict[str, np.ndarray]) -> tuple[list[dict[str, Any]], dict
     show: dict[int, set] = {}
     if n == 0:
         return rows, show
+    _strings(data)
     _, body = np.unique(data["body"], return_inverse=True)
     year = data["year"]
     counts = data["counts"]
@@ -275,7 +300,7 @@ def corpus_rows(data: dict[str, np.ndarray]) -> tuple[list[dict[str, Any]], dict
                 | {
                     "status": CANNOT,
                     "value": None,
-                    "detail": f"语料中没有该机关{int(year[i]) - 1}年度的报告,无法比较",
+                    "detail": _no_year_before(int(year[i])),
                 }
             )
             continue
@@ -285,7 +310,7 @@ def corpus_rows(data: dict[str, np.ndarray]) -> tuple[list[dict[str, Any]], dict
                 | {
                     "status": CANNOT,
                     "value": None,
-                    "detail": f"可比较的句子太少({int(size[i])}句),无法判断",
+                    "detail": _too_few(int(size[i])),
                 }
             )
             continue
@@ -360,7 +385,7 @@ def _templates(data, body, year, h, bounds, size, show, offset) -> list[dict[str
                 | {
                     "status": CANNOT,
                     "value": None,
-                    "detail": f"可比较的句子太少({int(size[i])}句),无法判断",
+                    "detail": _too_few(int(size[i])),
                 }
             )
         elif i in best:
@@ -378,8 +403,7 @@ def _templates(data, body, year, h, bounds, size, show, offset) -> list[dict[str
                 | {
                     "status": "ok",
                     "value": None,
-                    "detail": "未发现同年度其他机关与之近乎相同"
-                    f"(Jaccard ≥ {TEMPLATE_JACCARD})的报告",
+                    "detail": _NO_TEMPLATE,
                 }
             )
     return rows
@@ -434,19 +458,24 @@ def _texts(folders: list[str], want: dict[int, list[str]]) -> dict[str, str]:
     return out
 
 
-def _evidence(rows: list[dict], show: dict[int, set], data: dict, folders: list[str]) -> None:
-    """The repeated or shared passages of the flagged rows, cut from their reports' texts."""
+def _evidence(rows: list[dict], show: dict[int, set], data: dict, folders: list[str]) -> list[int]:
+    """The repeated or shared passages of the flagged rows, cut from their reports' texts;
+    returns the slices whose texts were read.
+
+    One slice's texts at a time: at national scale the flagged reports' texts together are
+    ~100 MB, and a passage needs only its own report's text."""
     index = {str(r): i for i, r in enumerate(data["ids"])}
-    want: dict[int, list[str]] = {}
+    want: dict[int, list[int]] = {}  # slice -> the rows to cut passages for
     for k in show:
-        i = index[rows[k]["report_id"]]
-        want.setdefault(int(data["slice"][i]), []).append(rows[k]["report_id"])
-    texts = _texts(folders, want)
-    for k, hashes in show.items():
-        i = index[rows[k]["report_id"]]
-        names = names_of(str(data["agency"][i]), str(data["place"][i]) or None)
-        found = passages(texts.get(rows[k]["report_id"], ""), names, hashes)
-        rows[k]["evidence"] = " / ".join(found) if found else None
+        want.setdefault(int(data["slice"][index[rows[k]["report_id"]]]), []).append(k)
+    for s, ks in sorted(want.items()):
+        texts = _texts(folders, {s: [rows[k]["report_id"] for k in ks]})
+        for k in ks:
+            i = index[rows[k]["report_id"]]
+            names = names_of(str(data["agency"][i]), str(data["place"][i]) or None)
+            found = passages(texts.get(rows[k]["report_id"], ""), names, show[k])
+            rows[k]["evidence"] = " / ".join(found) if found else None
+    return sorted(want)
 
 
 def corpus_task(
@@ -455,22 +484,44 @@ def corpus_task(
     tasks: list[tuple[str, Any, Any, Any]],
     stats: dict[str, Any],
     write: Callable[[Path, list[dict[str, Any]]], dict[str, Any]],
-    inputs: list[str] | None = None,
+    inputs: list[tuple[str, str]] | None = None,
 ) -> tuple[str, list, None, None]:
     """The corpus indicators as one more piece folder of the write (made here if missing),
-    keyed by what they are made of: for each slice, `inputs` (the digests of its saved
-    hashes and of its texts) or else the slice's own key. A slice rewritten with the same
-    hashes and texts (a file saved again, a manifest change elsewhere) then leaves them as
-    they are: at 100,000 reports they take ~30 s. A task tuple for `write.write_tables`."""
+    keyed by exactly what they are made of. A task tuple for `write.write_tables`.
+
+    `inputs` has, for each slice, the digest of its saved hashes and that of its texts (or
+    the slice's own key for both). Every row depends on the hashes of every slice; the
+    texts are read only to cut the flagged reports' passages. So the key is the hashes'
+    digests plus the texts' digests of the slices that held a flagged report, the last
+    time the indicators were made with these hashes (`_EVIDENCE_INDEX` remembers which).
+    A changed report whose sentences are the same (a corrected figure, a file saved
+    again: figures, years and names are not in the hashes) then leaves them as they are,
+    unless its passage is shown; at 100,000 reports they take ~8 s to make.
+    """
     folders = [t[0] for t in tasks]
-    ids = inputs if inputs is not None else [Path(f).name for f in folders]
-    key = hashlib.sha1(json.dumps([version, "indicators", ids]).encode()).hexdigest()[:24]
-    final = root / f"indicators-{key}"
+    pairs = inputs if inputs is not None else [(Path(f).name,) * 2 for f in folders]
+    hkey = hashlib.sha1(json.dumps([version, "indicators", [h for h, _ in pairs]]).encode())
+    index_file = root.parent / _EVIDENCE_INDEX
+    try:
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        index = {}
+    if not isinstance(index, dict):
+        index = {}
+
+    def key_with(slices: list[int]) -> str:
+        texts = [pairs[i][1] for i in slices if 0 <= i < len(pairs)]
+        return hashlib.sha1(json.dumps([hkey.hexdigest(), slices, texts]).encode()).hexdigest()[:24]
+
+    used = index.get(hkey.hexdigest())
+    ok = isinstance(used, list) and all(isinstance(i, int) for i in used)
+    final = root / f"indicators-{key_with(used)}" if ok else None
     t0 = time.monotonic()
-    if not (final / "result.json").exists():
+    if final is None or not (final / "result.json").exists():
         data = _load(folders)
         rows, show = corpus_rows(data)
-        _evidence(rows, show, data, folders)
+        slices = _evidence(rows, show, data, folders)
+        final = root / f"indicators-{key_with(slices)}"
         tmp = Path(tempfile.mkdtemp(prefix=".piece-", dir=root))
         try:
             result = write(tmp, rows)  # a piece like a slice's (`write.corpus_piece`)
@@ -481,8 +532,19 @@ def corpus_task(
                 raise
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+        _write_index(index_file, {hkey.hexdigest(): slices})
         stats["indicators_computed"] = True
     stats["indicators_s"] = time.monotonic() - t0
     if stats.get("indicators_computed") and not stats.get("quiet"):
         print(f"  corpus indicators in {stats['indicators_s']:.2f} s", file=sys.stderr)
     return (str(final), [], None, None)
+
+
+# .cache/<this>: {digest of the corpus's hashes: the slices whose texts gave passages}
+_EVIDENCE_INDEX = "indicators-evidence.json"
+
+
+def _write_index(path: Path, index: dict[str, list[int]]) -> None:
+    from ..atomic import write_text
+
+    write_text(path, json.dumps(index))

@@ -101,13 +101,22 @@ class Interner:
 
     def __call__(self, s: Summary) -> Summary:
         seen = self._seen  # keyed with the type too: a year 2021.0 must not become the int 2021
-        return s._replace(
-            **{
-                f: seen.setdefault((type(v), v), v)
-                for f in _SHARED_FIELDS
-                if (v := getattr(s, f)) is not None
-            }
+
+        def one(v: Any) -> Any:
+            return v if v is None else seen.setdefault((type(v), v), v)
+
+        # built directly (a national corpus has 100,000 summaries; _replace is 3x slower)
+        return Summary(
+            s.file,
+            s.sha256,
+            s.ok,
+            one(s.agency),
+            one(s.place),
+            one(s.agency_source),
+            one(s.report_year),
+            one(s.script),
+            s.n_metrics,
+            s.carried_over,
+            s.carried_forward,
+            s.errors,
         )
-
-
-_SHARED_FIELDS = ("agency", "place", "agency_source", "report_year", "script")

@@ -682,15 +682,18 @@ def _slices(items: list[Item]) -> list[list[Item]]:
 
 
 def _slice_key(version: str, items: list[Item], extra: list[CrossInput] | None) -> str:
+    """A slice's piece folder: a hash of its reports' cached records (the extractor version's
+    folder and the record's name, from the cache path `<version>/<xx>/<key>.json`), names
+    and duplicates, in order. Asked of every slice twice in each build: kept to one hash
+    update per report."""
     h = hashlib.sha1(version.encode())
+    sep = os.sep
     enc = json.JSONEncoder(ensure_ascii=False).encode
     for it in items:
-        head, leaf = os.path.split(it.cache_file)  # <version>/<xx>/<key>.json
-        h.update(
-            enc(
-                [os.path.basename(os.path.dirname(head)), leaf, it.file, it.duplicate_of, it.why]
-            ).encode()
-        )
+        parts = it.cache_file.rsplit(sep, 3)
+        # a name holds no NUL, and the JSON of the rare duplicate no newline: unambiguous
+        dup = enc([it.duplicate_of, it.why]) if it.duplicate_of is not None or it.why else ""
+        h.update(f"{parts[-3] if len(parts) > 2 else ''}\0{parts[-1]}\0{it.file}\0{dup}\n".encode())
     if extra:
         h.update(json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str).encode())
     return h.hexdigest()[:24]
@@ -795,8 +798,11 @@ def write_tables(
     for _ in mapped:
         progress.step()
     results = [_write_slice(t) for t in tasks]  # all made now: this reads each result.json
-    # the corpus indicators, from the slices' saved hashes and texts
-    tasks.append(corpus_task(root, wv, tasks, stats, corpus_piece, _corpus_inputs(tasks, results)))
+    # the corpus indicators, from the slices' saved hashes and texts (made here, while the
+    # workers wait: what they allocate is given back before the merges start)
+    with _arrow_memory_returned():
+        inputs = _corpus_inputs(tasks, results)
+        tasks.append(corpus_task(root, wv, tasks, stats, corpus_piece, inputs))
     results.append(_write_slice(tasks[-1]))
     folders = [t[0] for t in tasks]
     merges: list[tuple[int, tuple[str, Any]]] = []  # (rows, task): the largest are started first
@@ -871,13 +877,15 @@ def write_tables(
     return Written(new_parts, new_csvs, split_rows, new_flat)
 
 
-def _corpus_inputs(tasks: list[SliceTask], results: list[dict[str, Any]]) -> list[str]:
-    """What the corpus indicators read of each slice: its saved hashes and its texts (their
-    digests; a slice written before there were digests counts by its own key)."""
+def _corpus_inputs(tasks: list[SliceTask], results: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """What the corpus indicators read of each slice: (the digest of its saved hashes, that
+    of its texts); a slice written before there were digests counts by its own key."""
     out = []
     for t, r in zip(tasks, results):
         fps, texts = r.get("fingerprints"), r.get("texts", {}).get("digest")
-        out.append(f"{fps}:{texts}" if fps is not None and texts is not None else Path(t[0]).name)
+        out.append(
+            (fps, texts) if fps is not None and texts is not None else (Path(t[0]).name,) * 2
+        )
     return out
 
 
