@@ -301,7 +301,7 @@ def test_cache_keeps_this_extractor_version_and_the_one_before(corpus: Path, tmp
         os.utime(root / name, (1_000_000 + i, 1_000_000 + i))
     assert run(corpus, out) == 0
     assert {d.name for d in root.iterdir()} == {V.code_version(), "old3"}
-    assert len(list((root / V.code_version()).rglob("*.json"))) >= 40
+    assert len(list((root / V.code_version()).rglob("*" + J.RECORD_SUFFIX))) >= 40
 
 
 def test_cache_version_follows_the_extractor_source_only(fixed_versions):

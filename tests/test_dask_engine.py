@@ -7,6 +7,7 @@ the test is skipped only where the optional extra is not installed
 
 from __future__ import annotations
 
+import marshal
 import shutil
 from pathlib import Path
 
@@ -61,5 +62,10 @@ def test_dask_engine_gives_byte_identical_tables(tmp_path: Path, monkeypatch):
         assert cluster.scheduler.task_prefixes["run_batch"].all_durations["compute"] > 0
     a, b = tree(local), tree(remote)
     assert sorted(a) == sorted(b)
-    assert [k for k in a if a[k] != b[k]] == []
+    # the cached records hold the same objects; marshal's bytes also say which of them were
+    # shared in the process that made them, so they are compared once read
+    records = [k for k in a if k.startswith(".cache/records/")]
+    assert len(records) >= 6
+    assert [k for k in records if marshal.loads(a[k]) != marshal.loads(b[k])] == []
+    assert [k for k in a if a[k] != b[k] and k not in records] == []
     assert any(k.startswith("parquet/texts/report_year=") for k in a)

@@ -233,9 +233,7 @@ def test_unchanged_corpus_recomputes_nothing_and_a_change_recomputes(built, tmp_
     assert _one(df, "welfare_b.txt", "template")["status"] == "flagged"  # now 寿宁县's twin
 
 
-def test_a_changed_figure_recomputes_them_only_where_its_passage_is_shown(
-    tmp_path, monkeypatch
-):
+def test_a_changed_figure_recomputes_them_only_where_its_passage_is_shown(tmp_path, monkeypatch):
     """Figures, years and names are not in the sentence hashes: a report whose figure changed
     leaves the corpus indicators as they were, unless it is a flagged report whose passage
     (with the figure in it) is shown. Either way they are what a build from nothing gives."""

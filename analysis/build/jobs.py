@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 import os
 import re
 from collections.abc import Iterator
@@ -45,6 +46,7 @@ def cache_key(sha: str, name: str, row: dict[str, str], version: str) -> str:
     """
     # the name is part of the key because a record's messages name its file: two copies of
     # the same bytes must not share one entry, or the tables would depend on which was read first
+    version = f"{version}-{RECORD_FORMAT}"
     if not row and _PLAIN.fullmatch(name) and _PLAIN.fullmatch(version):
         # what json.dumps gives for these, written out: a national corpus has 100,000 keys
         extra = f'["{name}", {{}}, "{version}"]'
@@ -58,7 +60,7 @@ _PLAIN = re.compile(r'[^"\\\x00-\x1f]*')
 
 
 def cached_names(cache_dir: str) -> set[str] | None:
-    """The names of the records in a cache folder ('xx/key.json'), listed once: a check of
+    """The names of the records in a cache folder ('xx/key.rec'), listed once: a check of
     each of 100,000 records one by one costs half a second. None if it cannot be listed."""
     out: set[str] = set()
     try:
@@ -73,9 +75,9 @@ def cached_names(cache_dir: str) -> set[str] | None:
     return out
 
 
-def record_json(source: str, data: bytes, manifest_row: dict[str, str]) -> tuple[str, Summary]:
-    """The cached form of one file's record, and its summary: a pure function of its bytes and
-    manifest row.
+def record_json(source: str, data: bytes, manifest_row: dict[str, str]) -> tuple[bytes, Summary]:
+    """The cached form of one file's record (`RECORD_FORMAT`), and its summary: a pure
+    function of its bytes and manifest row.
 
     Both engines call this (the dask engine on the cluster, with bytes read here), which
     is what makes their tables byte-identical. The summary comes along so that nobody
@@ -87,10 +89,28 @@ def record_json(source: str, data: bytes, manifest_row: dict[str, str]) -> tuple
     return cached_form(rec, Path(source).name)
 
 
-def cached_form(rec: dict[str, Any], name: str) -> tuple[str, Summary]:
+# A record is cached in marshal's format, not JSON: written 3x and read 2x faster (at
+# 100,000 reports, records of ~70 KB of JSON each, that is ~50 s of a cold build's CPU), half
+# the size, and read back as exactly the objects the extractor made (JSON turns tuples into
+# lists). Its version is in every cache key. marshal reads only what it wrote: the cache is
+# the build's own, in its output folder, and a damaged entry is extracted again.
+RECORD_FORMAT = f"marshal{marshal.version}"
+RECORD_SUFFIX = ".rec"
+
+
+def cached_form(rec: dict[str, Any], name: str) -> tuple[bytes, Summary]:
     rec.pop("source", None)
     rec.pop("file", None)
-    return json.dumps(rec, ensure_ascii=False), summary_of(rec, name)
+    return marshal.dumps(rec), summary_of(rec, name)
+
+
+def read_record(path: str) -> dict[str, Any]:
+    """A cached record (ValueError, EOFError or TypeError if the entry is damaged)."""
+    with open(path, "rb") as fh:
+        rec = marshal.loads(fh.read())
+    if not isinstance(rec, dict):
+        raise TypeError(f"{path}: not a record")
+    return rec
 
 
 def load_extractor() -> None:
@@ -99,14 +119,13 @@ def load_extractor() -> None:
     from .. import extract  # noqa: F401
 
 
-def store(job: Job, text: str) -> None:
+def store(job: Job, data: bytes) -> None:
     """Write a record into the cache, atomically: to a file of this process's own, renamed
     into place. A cold national build writes 100,000 of them; `atomic_path`'s random name,
     folder check and chmod each cost as much as the write itself."""
     target = job.cache_file
     head, leaf = os.path.split(target)
     tmp = os.path.join(head, f".{leaf}.{os.getpid()}.tmp")  # a killed build's: as atomic_path's
-    data = text.encode("utf-8")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     except FileNotFoundError:  # the first record of its folder
@@ -124,11 +143,10 @@ def store(job: Job, text: str) -> None:
 
 def work(job: Job) -> Summary:
     """Extract one file into the cache (worker side); returns its small summary."""
-    cache = Path(job.cache_file)
-    if cache.exists():
+    if os.path.exists(job.cache_file):
         try:
-            return summary_of(json.loads(cache.read_text(encoding="utf-8")), job.name)
-        except (OSError, json.JSONDecodeError):
+            return summary_of(read_record(job.cache_file), job.name)
+        except (OSError, ValueError, EOFError, TypeError):
             pass  # a damaged cache entry is simply redone
     return work_record(job)[1]
 
@@ -149,8 +167,8 @@ def work_record(job: Job) -> tuple[dict[str, Any], Summary]:
         rec = extract_path(job.path, job.manifest_row, with_text=True)
     else:
         rec = extract_bytes(job.path, data, job.manifest_row, with_text=True)
-    text, summary = cached_form(rec, job.name)
-    store(job, text)
+    data, summary = cached_form(rec, job.name)
+    store(job, data)
     return rec, summary
 
 
@@ -196,9 +214,9 @@ def extract_all(
                     data = b""  # vanished since the scan: the record says it is empty
                 yield job.path, data, job.manifest_row
 
-        for k, (text, summary) in run_jobs(payloads(), scheduler, record_json):
+        for k, (data, summary) in run_jobs(payloads(), scheduler, record_json):
             i, job = remote[k]
-            store(job, text)
+            store(job, data)
             summaries[i] = shared(summary._replace(file=job.name))
             progress.step()
         return

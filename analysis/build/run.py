@@ -332,7 +332,7 @@ def _build_with(
     from ..tidy import PARTS_DIR
     from . import write
     from .corpus import cross_year_inputs, find_duplicates
-    from .jobs import Job, cache_key, cached_names, extract_all
+    from .jobs import RECORD_SUFFIX, Job, cache_key, cached_names, extract_all
     from .summary import Interner, summary_from_row, summary_row
     from .write import Item, write_tables
 
@@ -374,7 +374,7 @@ def _build_with(
         row = manifest.for_file(name)
         key = cache_key(sha, name, row, version)
         keys.append(key)
-        jobs_list.append(Job(path, row, os.path.join(cache_s, key[:2], key + ".json"), name))
+        jobs_list.append(Job(path, row, os.path.join(cache_s, key[:2], key + RECORD_SUFFIX), name))
     fingerprint = hashlib.sha1(
         json.dumps(
             [
@@ -451,7 +451,7 @@ def _build_with(
     for i, (job, key) in enumerate(zip(jobs_list, keys)):
         s = summary_from_row(known.get(key), job.name)  # type: ignore[arg-type]
         if s is not None and (
-            f"{key[:2]}/{key}.json" in listed
+            f"{key[:2]}/{key}{RECORD_SUFFIX}" in listed
             if listed is not None
             else os.path.exists(job.cache_file)
         ):

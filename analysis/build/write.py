@@ -44,7 +44,7 @@ from ..issues import Issue
 from ..tidy import PARTS_DIR, YEAR
 from .corpus import CrossInput, cross_year_rows
 from .indicators import SliceFingerprints, corpus_task, filter_fingerprints, report_rows
-from .jobs import Job, work, work_record
+from .jobs import Job, read_record, work, work_record
 from .layout import CSV_DIR, csv_name, flat_max_rows
 from .progress import Progress
 from .summary import Summary
@@ -270,7 +270,7 @@ def extract_slice(args: tuple[str, list[Item], list[Job | None]]) -> list[Summar
     def records() -> Iterator[dict[str, Any]]:
         for it, job in zip(items, jobs):
             if job is None:
-                yield json.loads(Path(it.cache_file).read_text(encoding="utf-8"))
+                yield read_record(it.cache_file)
             else:
                 rec, summary = work_record(job)
                 summaries.append(summary)
@@ -327,7 +327,7 @@ def _write_rows(
     enc = json.JSONEncoder(ensure_ascii=False).encode
     fps = SliceFingerprints()  # the sentence hashes of the corpus indicators (indicators.py)
     if records is None:
-        records = (json.loads(Path(it.cache_file).read_text(encoding="utf-8")) for it in items)
+        records = (read_record(it.cache_file) for it in items)
     for it, rec in zip(items, records):
         rec["file"] = it.file
         year = rec.get("report_year")
