@@ -237,8 +237,7 @@ def test_a_changed_figure_recomputes_them_only_where_its_passage_is_shown(tmp_pa
     """Figures, years and names are not in the sentence hashes: a report whose figure changed
     leaves the corpus indicators as they were, unless it is a flagged report whose passage
     (with the figure in it) is shown. Either way they are what a build from nothing gives."""
-    monkeypatch.setattr(write, "MIN_SLICE", 1)  # every report a slice of its own
-    monkeypatch.setattr(write, "SLICE_EVERY", 1)
+    # one slice holds them all: flagged reports whose passages are shown share it
     stats = tmp_path / "stats.json"
     monkeypatch.setenv("ANALYSIS_BUILD_STATS", str(stats))
     raw, out = tmp_path / "raw", tmp_path / "out"

@@ -121,6 +121,7 @@ class SliceFingerprints:
         self.year: list[int] = []
         self.counts: list[int] = []
         self.hashes: list[int] = []
+        self.text_sha: list[int] = []  # of each report's text: the passages are cut from it
 
     def add(self, rec: dict[str, Any]) -> None:
         agency, year = rec.get("agency"), rec.get("report_year")
@@ -134,6 +135,7 @@ class SliceFingerprints:
         self.year.append(int(year))
         self.counts.append(len(hs))
         self.hashes.extend(hs)
+        self.text_sha.append(text_hash(rec.get("text") or ""))
 
     def save(self, folder: Path) -> str:
         """Save the hashes; returns a digest of what was saved (`digest`)."""
@@ -146,15 +148,32 @@ class SliceFingerprints:
             counts=np.array(self.counts, dtype=np.int64),
             hashes=np.array(self.hashes, dtype=np.int64),
         )
-        np.savez(folder / FINGERPRINTS, **arrays)
+        np.savez(folder / FINGERPRINTS, **arrays, text_sha=np.array(self.text_sha, dtype=np.int64))
         return digest(arrays)
+
+
+def text_hash(text: str) -> int:
+    """A 64-bit hash of a report's text (a signed int, as numpy keeps it).
+
+    >>> text_hash("全年主动公开政府信息12条。") == text_hash("全年主动公开政府信息12条。")
+    True
+    >>> text_hash("全年主动公开政府信息12条。") != text_hash("全年主动公开政府信息13条。")
+    True
+    """
+    return int.from_bytes(
+        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(),
+        "little",
+        signed=True,
+    )
 
 
 def digest(arrays: dict[str, np.ndarray]) -> str:
     """A hash of a slice's saved sentence hashes and report fields (the .npz file's own bytes
-    hold a time stamp), so that the corpus step is keyed by what it reads."""
+    hold a time stamp), so that the corpus step is keyed by what it reads. The texts' hashes
+    are left out: they are keyed report by report, only where a passage was cut
+    (`corpus_task`)."""
     h = hashlib.sha1()
-    for k in sorted(arrays):
+    for k in sorted(a for a in arrays if a != "text_sha"):
         a = np.ascontiguousarray(arrays[k])
         h.update(f"{k}:{a.dtype.str}:{a.shape}".encode())
         h.update(a.tobytes())
@@ -174,14 +193,21 @@ def filter_fingerprints(source: Path, folder: Path, gone: set[str]) -> str:
     ends = np.cumsum(data["counts"])
     starts = ends - data["counts"]
     hashes = [data["hashes"][s:e] for s, e, k in zip(starts, ends, keep) if k]
-    out = {k: data[k][keep] for k in ("ids", "body", "agency", "place", "year", "counts")}
+    out = {
+        k: data[k][keep]
+        for k in ("ids", "body", "agency", "place", "year", "counts", "text_sha")
+        if k in data
+    }
     out["hashes"] = np.concatenate(hashes) if hashes else np.array([], dtype=np.int64)
     np.savez(folder / FINGERPRINTS, **out)
     return digest(out)
 
 
 def _load(folders: list[str]) -> dict[str, np.ndarray]:
+    """Every slice's saved hashes and fields, one after the other; `text_sha` only if every
+    slice saved it."""
     keys = ("ids", "body", "agency", "place", "year", "counts", "hashes")
+    old = False
     parts: dict[str, list[np.ndarray]] = {k: [] for k in keys + ("slice",)}
     for i, f in enumerate(folders):
         p = Path(f) / FINGERPRINTS
@@ -191,11 +217,17 @@ def _load(folders: list[str]) -> dict[str, np.ndarray]:
             for k in keys:
                 parts[k].append(z[k])
             parts["slice"].append(np.full(len(z["ids"]), i, dtype=np.int64))
+            if "text_sha" in z.files:
+                parts.setdefault("text_sha", []).append(z["text_sha"])
+            else:
+                old = True
     if not parts["ids"]:
         empty = {k: np.array([], dtype=np.int64) for k in keys + ("slice",)}
         for k in ("ids", "body", "agency", "place"):
             empty[k] = np.array([], dtype=str)
         return empty
+    if old:
+        parts.pop("text_sha", None)
     return {k: np.concatenate(v) for k, v in parts.items()}
 
 
@@ -460,7 +492,7 @@ def _texts(folders: list[str], want: dict[int, list[str]]) -> dict[str, str]:
 
 def _evidence(rows: list[dict], show: dict[int, set], data: dict, folders: list[str]) -> list[int]:
     """The repeated or shared passages of the flagged rows, cut from their reports' texts;
-    returns the slices whose texts were read.
+    returns the reports (indices into `data`) whose texts were read.
 
     One slice's texts at a time: at national scale the flagged reports' texts together are
     ~100 MB, and a passage needs only its own report's text."""
@@ -475,7 +507,7 @@ def _evidence(rows: list[dict], show: dict[int, set], data: dict, folders: list[
             names = names_of(str(data["agency"][i]), str(data["place"][i]) or None)
             found = passages(texts.get(rows[k]["report_id"], ""), names, show[k])
             rows[k]["evidence"] = " / ".join(found) if found else None
-    return sorted(want)
+    return sorted({index[rows[k]["report_id"]] for k in show})
 
 
 def corpus_task(
@@ -500,28 +532,30 @@ def corpus_task(
     """
     folders = [t[0] for t in tasks]
     pairs = inputs if inputs is not None else [(Path(f).name,) * 2 for f in folders]
-    hkey = hashlib.sha1(json.dumps([version, "indicators", [h for h, _ in pairs]]).encode())
+    hkey = hashlib.sha1(
+        json.dumps([version, "indicators", [h for h, _ in pairs]]).encode()
+    ).hexdigest()
     index_file = root.parent / _EVIDENCE_INDEX
     try:
         index = json.loads(index_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         index = {}
-    if not isinstance(index, dict):
-        index = {}
-
-    def key_with(slices: list[int]) -> str:
-        texts = [pairs[i][1] for i in slices if 0 <= i < len(pairs)]
-        return hashlib.sha1(json.dumps([hkey.hexdigest(), slices, texts]).encode()).hexdigest()[:24]
-
-    used = index.get(hkey.hexdigest())
-    ok = isinstance(used, list) and all(isinstance(i, int) for i in used)
-    final = root / f"indicators-{key_with(used)}" if ok else None
+    used = index.get(hkey) if isinstance(index, dict) else None
+    final = None
+    if isinstance(used, list):  # [[slice, report id], ...] whose passages were cut last time
+        texts = _text_hashes(folders, used)
+        if texts is not None:
+            final = root / f"indicators-{_key(hkey, used, texts)}"
     t0 = time.monotonic()
     if final is None or not (final / "result.json").exists():
         data = _load(folders)
         rows, show = corpus_rows(data)
-        slices = _evidence(rows, show, data, folders)
-        final = root / f"indicators-{key_with(slices)}"
+        cut = _evidence(rows, show, data, folders)
+        used = [[int(data["slice"][i]), str(data["ids"][i])] for i in cut]
+        texts = [int(data["text_sha"][i]) for i in cut] if "text_sha" in data else None
+        if texts is None:  # slices saved before the texts' hashes: keyed by all their texts
+            used, texts = [], [t for _, t in pairs]
+        final = root / f"indicators-{_key(hkey, used, texts)}"
         tmp = Path(tempfile.mkdtemp(prefix=".piece-", dir=root))
         try:
             result = write(tmp, rows)  # a piece like a slice's (`write.corpus_piece`)
@@ -532,12 +566,42 @@ def corpus_task(
                 raise
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        _write_index(index_file, {hkey.hexdigest(): slices})
+        _write_index(index_file, {hkey: used})
         stats["indicators_computed"] = True
     stats["indicators_s"] = time.monotonic() - t0
     if stats.get("indicators_computed") and not stats.get("quiet"):
         print(f"  corpus indicators in {stats['indicators_s']:.2f} s", file=sys.stderr)
     return (str(final), [], None, None)
+
+
+def _key(hkey: str, used: list, texts: list) -> str:
+    return hashlib.sha1(json.dumps([hkey, used, texts]).encode()).hexdigest()[:24]
+
+
+def _text_hashes(folders: list[str], used: list) -> list[int] | None:
+    """The saved text hashes of the reports in `used` ([slice, report id]), or None if one of
+    them is not there (a slice saved before text hashes, or the slices changed)."""
+    want: dict[int, list[str]] = {}
+    for item in used:
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], int)):
+            return None
+        if not 0 <= item[0] < len(folders):
+            return None
+        want.setdefault(item[0], []).append(str(item[1]))
+    found: dict[tuple[int, str], int] = {}
+    for s, ids in want.items():
+        try:
+            with np.load(Path(folders[s]) / FINGERPRINTS) as z:
+                if "text_sha" not in z.files:
+                    return None
+                of = dict(zip(z["ids"].tolist(), z["text_sha"].tolist()))
+        except (OSError, ValueError):
+            return None
+        for rid in ids:
+            if rid not in of:
+                return None
+            found[(s, rid)] = of[rid]
+    return [found[(item[0], str(item[1]))] for item in used]
 
 
 # .cache/<this>: {digest of the corpus's hashes: the slices whose texts gave passages}
