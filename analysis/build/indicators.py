@@ -193,12 +193,12 @@ def filter_fingerprints(source: Path, folder: Path, gone: set[str]) -> str:
     ends = np.cumsum(data["counts"])
     starts = ends - data["counts"]
     hashes = [data["hashes"][s:e] for s, e, k in zip(starts, ends, keep) if k]
-    out = {
-        k: data[k][keep]
-        for k in ("ids", "body", "agency", "place", "year", "counts", "text_sha")
-        if k in data
+    out = {  # in the file's order: the same rows give the same bytes as `save`
+        k: (np.concatenate(hashes) if hashes else np.array([], dtype=np.int64))
+        if k == "hashes"
+        else v[keep]
+        for k, v in data.items()
     }
-    out["hashes"] = np.concatenate(hashes) if hashes else np.array([], dtype=np.int64)
     np.savez(folder / FINGERPRINTS, **out)
     return digest(out)
 

@@ -280,15 +280,27 @@ class _Workers:
         return self.pool if self.extracting else None
 
     def for_writing(self) -> Any:
-        """The pool for the write step (None: write in this process)."""
+        """The pool for the write step (None: write in this process), forked now if there is
+        none: after the extraction, or after `rest`."""
         if self.extracting:
-            # every task's result is in: nothing is lost by not waiting for them to exit
-            self.pool.terminate()
-            self.pool.join()
-            gc.unfreeze()
+            self._end()
             _start_writer()  # here, so that the workers share its pages instead of a copy each
-            self.pool, self.extracting = self._fork(None), False
+        if self.pool is None and self.n:
+            self.pool = self._fork(None)
         return self.pool
+
+    def rest(self) -> None:
+        """End the write's workers (the next `for_writing` forks new ones): what their tasks
+        left in them is then not held while this process makes the corpus indicators."""
+        if self.pool is not None and not self.extracting:
+            self._end()
+
+    def _end(self) -> None:
+        # every task's result is in: nothing is lost by not waiting for them to exit
+        self.pool.terminate()
+        self.pool.join()
+        gc.unfreeze()
+        self.pool, self.extracting = None, False
 
     def stop(self, wait: bool) -> None:
         if self.pool is None:
@@ -491,7 +503,7 @@ def _build_with(
         out_dir,
         items,
         cross,
-        workers.for_writing(),
+        workers,
         quiet,
         old_parts,
         stats,

@@ -752,7 +752,7 @@ def write_tables(
     out_dir: Path,
     items: list[Item],
     cross: list[CrossInput],
-    pool: Any,
+    workers: Any,
     quiet: bool,
     old_parts: dict[str, str],
     stats: dict[str, Any],
@@ -790,6 +790,7 @@ def write_tables(
     progress = Progress(
         f"writing slices ({len(tasks) - len(todo)} unchanged, reused)", len(todo), quiet
     )
+    pool = workers.for_writing() if workers is not None else None
     mapped = (
         pool.imap_unordered(_write_slice, todo)
         if pool is not None and len(todo) > 1
@@ -797,6 +798,8 @@ def write_tables(
     )
     for _ in mapped:
         progress.step()
+    if pool is not None and len(todo) > 1:
+        workers.rest()  # fresh ones for the merges, forked once the indicators are made
     results = [_write_slice(t) for t in tasks]  # all made now: this reads each result.json
     # the corpus indicators, from the slices' saved hashes and texts (made here, while the
     # workers wait: what they allocate is given back before the merges start)
@@ -864,6 +867,7 @@ def write_tables(
             flush=True,
         )
     todo_merges = [task for _, task in merges]
+    pool = workers.for_writing() if workers is not None and len(todo_merges) > 1 else None
     for _ in (
         pool.imap_unordered(_merge, todo_merges) if pool is not None else map(_merge, todo_merges)
     ):
