@@ -14,6 +14,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
@@ -362,6 +363,9 @@ def test_pieces_written_while_extracting_and_patched_for_duplicates_give_the_sam
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     shutil.copy(raw / "002_ee0bfc924291661c.txt", raw / "002_mirror.txt")  # same bytes
+    # a duplicate with the longest name: its patched slice's saved hashes must not keep
+    # the width of a name that is no longer in them
+    shutil.copy(raw / "003_fafa9730c6863b04.txt", raw / "003_fafa9730c6863b04_saved_again.txt")
     (raw / "broken.txt").write_bytes(b"")
     fused, plain = tmp_path / "fused", tmp_path / "plain"
     stats = tmp_path / "stats.json"
@@ -386,6 +390,22 @@ def test_pieces_written_while_extracting_and_patched_for_duplicates_give_the_sam
     metrics = pq.read_table(fused / "metrics.parquet").to_pandas()
     assert "002_mirror.txt" not in set(metrics["report_id"])
     assert "002_ee0bfc924291661c.txt" in set(metrics["report_id"])
+    # and the sentence hashes the corpus indicators are keyed by are saved alike
+    both = [
+        d.name
+        for d in (fused / ".cache" / "pieces").iterdir()
+        if (d / "fingerprints.npz").exists()
+        and (plain / ".cache" / "pieces" / d.name / "fingerprints.npz").exists()
+    ]
+    assert both
+    for name in both:
+        with (
+            np.load(fused / ".cache" / "pieces" / name / "fingerprints.npz") as x,
+            np.load(plain / ".cache" / "pieces" / name / "fingerprints.npz") as y,
+        ):
+            assert x.files == y.files
+            for k in x.files:
+                assert x[k].dtype == y[k].dtype and np.array_equal(x[k], y[k]), k
 
 
 def test_the_tables_are_written_by_workers_that_never_loaded_the_extractor(

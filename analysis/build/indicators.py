@@ -196,7 +196,9 @@ def filter_fingerprints(source: Path, folder: Path, gone: set[str]) -> str:
     out = {  # in the file's order: the same rows give the same bytes as `save`
         k: (np.concatenate(hashes) if hashes else np.array([], dtype=np.int64))
         if k == "hashes"
-        else v[keep]
+        # a string array as `save` makes it: as wide as its longest string (a duplicate's
+        # longer name left out narrows it), or the digest would differ from a direct save's
+        else (np.array(v[keep].tolist(), dtype=str) if v.dtype.kind == "U" else v[keep])
         for k, v in data.items()
     }
     np.savez(folder / FINGERPRINTS, **out)
