@@ -526,8 +526,9 @@ def corpus_task(
     `inputs` has, for each slice, the digest of its saved hashes and that of its texts (or
     the slice's own key for both). Every row depends on the hashes of every slice; the
     texts are read only to cut the flagged reports' passages. So the key is the hashes'
-    digests plus the texts' digests of the slices that held a flagged report, the last
-    time the indicators were made with these hashes (`_EVIDENCE_INDEX` remembers which).
+    digests plus the text hashes (saved with the sentence hashes) of the reports whose
+    passages were cut, the last time the indicators were made with these hashes
+    (`_EVIDENCE_INDEX` remembers which).
     A changed report whose sentences are the same (a corrected figure, a file saved
     again: figures, years and names are not in the hashes) then leaves them as they are,
     unless its passage is shown; at 100,000 reports they take ~8 s to make.
@@ -606,11 +607,12 @@ def _text_hashes(folders: list[str], used: list) -> list[int] | None:
     return [found[(item[0], str(item[1]))] for item in used]
 
 
-# .cache/<this>: {digest of the corpus's hashes: the slices whose texts gave passages}
+# .cache/<this>: {digest of the corpus's hashes: [[slice, report id], ...] whose texts gave
+# passages} (the last one only)
 _EVIDENCE_INDEX = "indicators-evidence.json"
 
 
-def _write_index(path: Path, index: dict[str, list[int]]) -> None:
+def _write_index(path: Path, index: dict[str, list]) -> None:
     from ..atomic import write_text
 
     write_text(path, json.dumps(index))

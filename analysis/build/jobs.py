@@ -75,7 +75,7 @@ def cached_names(cache_dir: str) -> set[str] | None:
     return out
 
 
-def record_json(source: str, data: bytes, manifest_row: dict[str, str]) -> tuple[bytes, Summary]:
+def cached_record(source: str, data: bytes, manifest_row: dict[str, str]) -> tuple[bytes, Summary]:
     """The cached form of one file's record (`RECORD_FORMAT`), and its summary: a pure
     function of its bytes and manifest row.
 
@@ -214,7 +214,7 @@ def extract_all(
                     data = b""  # vanished since the scan: the record says it is empty
                 yield job.path, data, job.manifest_row
 
-        for k, (data, summary) in run_jobs(payloads(), scheduler, record_json):
+        for k, (data, summary) in run_jobs(payloads(), scheduler, cached_record):
             i, job = remote[k]
             store(job, data)
             summaries[i] = shared(summary._replace(file=job.name))

@@ -257,13 +257,14 @@ class _Workers:
     """The build's worker processes: first those that extract, then fresh ones for the write.
 
     An extracting worker holds the extractor (its modules, OpenCC's dictionaries, the
-    caches of its rules: ~150 MB each), which writing the tables never uses. Forked again
-    from this process once the extraction is over, the write's workers share this
-    process's pages and hold only what their tasks make. At 100,000 reports that takes
-    the build's peak (the corpus indicators, made here while the workers wait) from
-    ~1.2 GB to under 1 GB. A fork costs milliseconds; the extracting workers are started
-    first of all, before this process imports pyarrow or reads the state, so that they
-    import the extractor meanwhile (`_start_worker`), and inherit nothing large either.
+    caches of its rules: ~250 MB PSS each at national scale), which writing the tables
+    never uses. Forked again from this process once the extraction is over, the write's
+    workers share this process's pages and hold only what their tasks make; they are
+    ended again while this process makes the corpus indicators (`rest`), and fresh ones
+    do the merges. At 100,000 reports that took the build's peak from 1.2 GB to ~0.8 GB.
+    A fork costs milliseconds. The extracting workers are started first of all, before
+    this process imports pyarrow or reads the state, so that they import the extractor
+    meanwhile (`_start_worker`), and inherit nothing large either.
     """
 
     def __init__(self, n: int) -> None:

@@ -683,7 +683,7 @@ def _slices(items: list[Item]) -> list[list[Item]]:
 
 def _slice_key(version: str, items: list[Item], extra: list[CrossInput] | None) -> str:
     """A slice's piece folder: a hash of its reports' cached records (the extractor version's
-    folder and the record's name, from the cache path `<version>/<xx>/<key>.json`), names
+    folder and the record's name, from the cache path `<version>/<xx>/<key>.rec`), names
     and duplicates, in order. Asked of every slice twice in each build: kept to one hash
     update per report."""
     h = hashlib.sha1(version.encode())
@@ -801,8 +801,8 @@ def write_tables(
     if pool is not None and len(todo) > 1:
         workers.rest()  # fresh ones for the merges, forked once the indicators are made
     results = [_write_slice(t) for t in tasks]  # all made now: this reads each result.json
-    # the corpus indicators, from the slices' saved hashes and texts (made here, while the
-    # workers wait: what they allocate is given back before the merges start)
+    # the corpus indicators, from the slices' saved hashes and texts (made here, with no
+    # worker alive: what they allocate is given back before the merges' workers are forked)
     with _arrow_memory_returned():
         inputs = _corpus_inputs(tasks, results)
         tasks.append(corpus_task(root, wv, tasks, stats, corpus_piece, inputs))
