@@ -155,9 +155,7 @@ class SliceFingerprints:
 def text_hash(text: str) -> int:
     """A 64-bit hash of a report's text (a signed int, as numpy keeps it).
 
-    >>> text_hash("全年主动公开政府信息12条。") == text_hash("全年主动公开政府信息12条。")
-    True
-    >>> text_hash("全年主动公开政府信息12条。") != text_hash("全年主动公开政府信息13条。")
+    >>> text_hash("公开信息12条。") == text_hash("公开信息12条。") != text_hash("公开信息13条。")
     True
     """
     return int.from_bytes(

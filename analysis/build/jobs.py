@@ -8,7 +8,6 @@ keeps of each record in memory is a small `Summary`.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import marshal
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..atomic import replace_bytes
 from .progress import Progress
 from .summary import Interner, Summary, summary_of
 
@@ -120,25 +120,7 @@ def load_extractor() -> None:
 
 
 def store(job: Job, data: bytes) -> None:
-    """Write a record into the cache, atomically: to a file of this process's own, renamed
-    into place. A cold national build writes 100,000 of them; `atomic_path`'s random name,
-    folder check and chmod each cost as much as the write itself."""
-    target = job.cache_file
-    head, leaf = os.path.split(target)
-    tmp = os.path.join(head, f".{leaf}.{os.getpid()}.tmp")  # a killed build's: as atomic_path's
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    except FileNotFoundError:  # the first record of its folder
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    replace_bytes(job.cache_file, data)
 
 
 def work(job: Job) -> Summary:

@@ -298,10 +298,7 @@ class _Workers:
 
     def _end(self) -> None:
         # every task's result is in: nothing is lost by not waiting for them to exit
-        self.pool.terminate()
-        self.pool.join()
-        gc.unfreeze()
-        self.pool, self.extracting = None, False
+        self.stop(wait=False)
 
     def stop(self, wait: bool) -> None:
         if self.pool is None:
@@ -311,7 +308,7 @@ class _Workers:
         else:  # failed, or up to date after all: nothing to wait for
             self.pool.terminate()
         self.pool.join()
-        self.pool = None
+        self.pool, self.extracting = None, False
         gc.unfreeze()
 
 
