@@ -20,6 +20,7 @@ from conftest import seeds_and_generated
 from analysis import dataset, tidy
 from analysis.build import layout as L
 from analysis.build import run as R
+from analysis.build import state as K
 from analysis.build import summary as S
 from analysis.build import versions as V
 from analysis.reports import data as rd
@@ -293,33 +294,57 @@ def test_the_imports_cache_gives_the_versions_parsing_gives(tmp_path, monkeypatc
         V.use_cache(None)
 
 
-def test_a_state_of_the_format_before_is_read(raw, tmp_path):
+@pytest.mark.parametrize("old_format", [1, 2])
+def test_a_state_of_a_format_before_is_read(raw, tmp_path, old_format):
+    """States of before the slices were kept held every file and summary in
+    build-state.json: objects (format 1), then rows (format 2). An upgraded build reads
+    them instead of hashing and extracting the corpus again."""
     out, stats = tmp_path / "out", tmp_path / "stats.json"
     build(raw, out)
     state_file = out / "build-state.json"
     state = json.loads(state_file.read_text(encoding="utf-8"))
-    assert state["format"] == R.STATE_FORMAT and len(state["files"]) == len(state["summaries"])
-    fields = ["sha256", "size", "mtime_ns"]
+    saved = K.load(out)
+    assert state["format"] == R.STATE_FORMAT and "files" not in state
+    rows = [f for sl in saved.slices for f in sl.rows()]
+    summaries = [x for sl in saved.slices for x in sl.summaries]
+    assert [f[0] for f in rows] == [x[0] for x in summaries] == sorted(state_names(raw))
     names = S.Summary._fields[1:]
-    old = dict(state) | {
-        "files": {f[0]: dict(zip(fields, f[1:])) for f in state["files"]},
-        "summaries": {r[0]: dict(zip(names, r[1:])) for r in state["summaries"]},
-    }
-    del old["format"]
-    state_file.write_text(json.dumps(old), encoding="utf-8")
-    (out / R.QUICK_FILE).unlink()
+    if old_format == 2:
+        old = dict(state) | {
+            "format": 2,
+            "files": [list(f[:4]) for f in rows],
+            "summaries": [[f[4], *x[1:-1], list(x[-1])] for f, x in zip(rows, summaries)],
+        }
+    else:
+        fields = ["sha256", "size", "mtime_ns"]
+        old = dict(state) | {
+            "files": {f[0]: dict(zip(fields, f[1:4])) for f in rows},
+            "summaries": {f[4]: dict(zip(names, x[1:])) for f, x in zip(rows, summaries)},
+        }
+        del old["format"]
+
+    def downgrade():
+        state_file.write_text(json.dumps(old), encoding="utf-8")
+        (out / K.FILE).unlink(missing_ok=True)
+        (out / R.QUICK_FILE).unlink()
+
+    downgrade()
     build(raw, out, stats=stats)
     s = json.loads(stats.read_text())
     assert s["up_to_date"] and s["extracted"] == 0 and not s.get("quick")
     # and with a file changed, only that one is read again: the summaries were understood
-    (out / R.QUICK_FILE).unlink()
-    state_file.write_text(json.dumps(old), encoding="utf-8")
+    downgrade()
     mine = tmp_path / "raw"
     shutil.copytree(raw, mine)
     f = next(p for p in sorted(mine.iterdir()) if p.suffix == ".txt")
     f.write_bytes(f.read_bytes() + b"\n")
     build(mine, out, stats=stats)
     assert json.loads(stats.read_text())["extracted"] == 1
+    assert len(K.load(out).slices) == len(saved.slices)  # and kept by slice from then on
+
+
+def state_names(raw):
+    return [p.name for p in raw.iterdir() if p.is_file() and p.name not in R.SKIP_NAMES]
 
 
 def test_a_file_saved_again_rewrites_only_the_tables_its_rows_changed_in(raw, tmp_path):

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sys
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from conftest import RAW
 from analysis import tidy
 from analysis.build import jobs as J
 from analysis.build import run as R
+from analysis.build import state as K
 from analysis.build import versions as V
 from analysis.build import write as W
 from analysis.synth import generate
@@ -232,6 +234,85 @@ def test_a_changed_file_is_the_only_one_read_again_and_other_years_stay_untouche
     assert pieces and sum(after[k] != before[k] for k in pieces) == 0
 
 
+def test_slices_whose_files_did_not_change_are_taken_whole(tmp_path: Path, monkeypatch):
+    """A changed file costs its own slice: the files of the other slices are neither hashed
+    nor keyed again (their rows come from the kept slices), and what the build leaves is
+    what a build from nothing gives."""
+    monkeypatch.setattr(W, "MIN_SLICE", 3)
+    monkeypatch.setattr(W, "SLICE_EVERY", 2)
+    raw = make_corpus(tmp_path / "raw", 24, seed=9)
+    out, stats = tmp_path / "out", tmp_path / "stats.json"
+    assert run(raw, out, stats, jobs=2) == 0
+    n_slices = json.loads(stats.read_text())["slices"]
+    names = sorted(p.name for p in raw.iterdir() if p.name not in R.SKIP_NAMES)
+    bounds = W.slice_bounds(names)
+    target = next(n for n in names[len(names) // 2 :] if n.endswith(".txt"))
+    a, b = next((a, b) for a, b in bounds if a <= names.index(target) < b)
+    keyed: list[str] = []
+    real_key = J.cache_key
+    monkeypatch.setattr(
+        J, "cache_key", lambda sha, name, *r: keyed.append(name) or real_key(sha, name, *r)
+    )
+    (raw / target).write_bytes((raw / target).read_bytes() + b"\n")
+    assert run(raw, out, stats, jobs=2) == 0
+    s = json.loads(stats.read_text())
+    assert s["extracted"] == 1 and s["slices"] == n_slices > 3
+    assert target in keyed and set(keyed) <= set(names[a:b])
+    monkeypatch.setattr(J, "cache_key", real_key)
+    fresh = tmp_path / "fresh"
+    assert run(raw, fresh, jobs=2) == 0
+    x, y = outputs(out), outputs(fresh)
+    assert [k for k in x if x[k] != y.get(k) and k != "build-state.json"] == []
+
+
+def test_a_slice_taken_whole_whose_duplicates_changed_is_written_again_from_its_records(
+    tmp_path: Path, monkeypatch
+):
+    """A slice whose own files did not change is taken whole, but a new file elsewhere can
+    make one of its reports a duplicate: it is then written again, patched from its pieces
+    without duplicates or, as here where those are gone with its records, from records
+    made again. Either way the tables are what a build from nothing gives."""
+    monkeypatch.setattr(W, "MIN_SLICE", 3)
+    monkeypatch.setattr(W, "SLICE_EVERY", 2)
+    raw = make_corpus(tmp_path / "raw", 16, seed=4)
+    names = sorted(p.name for p in raw.iterdir() if p.name not in R.SKIP_NAMES)
+    a, b = W.slice_bounds(names)[1]  # a slice that is not the first
+    texts = [n for n in names[a:b] if n.endswith(".txt") and (raw / n).stat().st_size > 200]
+    assert len(texts) >= 2
+    shutil.copy(raw / texts[0], raw / (texts[0] + "_mirror.txt"))  # a duplicate in it
+    out, stats = tmp_path / "out", tmp_path / "stats.json"
+    assert run(raw, out, stats, jobs=2) == 0
+
+    def second_slice() -> list[str]:
+        now = sorted(p.name for p in raw.iterdir() if p.name not in R.SKIP_NAMES)
+        a, b = W.slice_bounds(now)[1]
+        return now[a:b]
+
+    slice_files = second_slice()
+    assert texts[0] + "_mirror.txt" in slice_files and texts[1] in slice_files
+    keys = [f[4] for sl in K.load(out).slices for f in sl.rows() if f[0] in slice_files]
+    for key in keys:  # the records of that slice are lost
+        next((out / ".cache" / "records").rglob(f"{key}.rec")).unlink()
+    # a copy of another of its reports, named to sort into the first slice without moving
+    # where it ends: that report becomes a duplicate of the copy
+    first = next(
+        n
+        for k in range(20)
+        if zlib.crc32((n := f"{names[W.MIN_SLICE - 1]}_copy{k}.txt").encode()) % 2
+    )
+    shutil.copy(raw / texts[1], raw / first)
+    assert second_slice() == slice_files
+    assert run(raw, out, stats, jobs=2) == 0
+    s = json.loads(stats.read_text())
+    assert s["extracted"] == 1 and s["records_made_again"] == len(keys)
+    fresh = tmp_path / "fresh"
+    assert run(raw, fresh, jobs=2) == 0
+    x, y = outputs(out), outputs(fresh)
+    assert x.keys() == y.keys() and [k for k in x if x[k] != y[k] and k != "build-state.json"] == []
+    reports = pq.read_table(out / "reports.parquet").to_pandas().set_index("report_id")
+    assert reports.loc[texts[1], "duplicate_of"] == first
+
+
 def test_a_year_that_leaves_the_corpus_loses_its_partitions(tmp_path: Path):
     raw = make_corpus(tmp_path / "raw", 20, seed=6)
     out = tmp_path / "out"
@@ -373,7 +454,8 @@ def test_pieces_written_while_extracting_and_patched_for_duplicates_give_the_sam
     s = json.loads(stats.read_text())
     assert s["slices_extracted"] >= 1 and s["slices_patched"] == 1
 
-    def extract_only(out_dir, jobs_list, todo, pool, quiet, summaries, shared, stats):
+    def extract_only(tasks, pool, quiet, summaries, shared, stats):
+        todo = [(i, j) for t in tasks for i, j in zip(t[3], [j for j in t[2] if j is not None])]
         J.extract_all(todo, pool, 2, "local", None, quiet, summaries, shared)
         return set()
 

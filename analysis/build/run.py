@@ -15,6 +15,8 @@ runs. Duplicates (the same bytes, or the same agency and year) are kept once and
 
 from __future__ import annotations
 
+import bisect
+import functools
 import gc
 import hashlib
 import json
@@ -22,7 +24,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,8 +71,9 @@ def scan_raw(raw_dir: Path) -> list[tuple[str, os.stat_result]]:
     return out
 
 
-def _file_sha(path: Path | str, st: os.stat_result, state: dict[str, list[Any]]) -> str:
-    prev = state.get(os.path.basename(path))  # [name, sha256, size, mtime_ns]
+def _file_sha(path: Path | str, st: os.stat_result, prev: Any) -> str:
+    """A file's sha256: the last build's (`prev`, a row [name, sha256, size, mtime_ns, ...])
+    if its size and modification time are the same, or read again."""
     if prev and prev[2] == st.st_size and prev[3] == st.st_mtime_ns:
         return prev[1]
     h = hashlib.sha256()
@@ -80,32 +83,33 @@ def _file_sha(path: Path | str, st: os.stat_result, state: dict[str, list[Any]])
     return h.hexdigest()
 
 
-STATE_FORMAT = 2  # files and summaries as rows (format 1, objects, is still read)
+# build-state.json: what the outputs are (fingerprint, partitions, layout) and where the raw
+# files were; what the build knows of each file is kept by slice (`state`). Formats 1 and
+# 2 also held every file and summary (as objects, then as rows): they are still read.
+STATE_FORMAT = 3
 
 
-def _state_rows(state: dict[str, Any]) -> tuple[dict[str, list[Any]], dict[str, list[Any]]]:
-    """(file name -> [name, sha256, size, mtime_ns], cache key -> summary row) of a state."""
-    from .summary import summary_from_state, summary_row
+def _old_state_rows(state: dict[str, Any]) -> tuple[dict[str, list[Any]], dict[str, Summary]]:
+    """(file name -> [name, sha256, size, mtime_ns], cache key -> summary) of a state of
+    format 1 or 2, written before the slices were kept (`state`)."""
+    from .summary import summary_from_row, summary_from_state
 
     files, summaries = state.get("files"), state.get("summaries")
-    if state.get("format") == STATE_FORMAT and isinstance(files, list):
+    if state.get("format") == 2 and isinstance(files, list):
+        rows = {r[0]: summary_from_row(r, "") for r in summaries or [] if isinstance(r, list) and r}
         return (
             {f[0]: f for f in files if isinstance(f, list) and len(f) == 4},
-            {r[0]: r for r in summaries or [] if isinstance(r, list) and r},
+            {k: v for k, v in rows.items() if v is not None},
         )
     if not isinstance(files, dict) or not isinstance(summaries, dict):
         return {}, {}
-    return (  # a state of before the rows
+    return (  # format 1: objects
         {
             k: [k, v.get("sha256"), v.get("size"), v.get("mtime_ns")]
             for k, v in files.items()
             if isinstance(v, dict)
         },
-        {
-            k: summary_row(summary_from_state(v, ""), k)
-            for k, v in summaries.items()
-            if isinstance(v, dict)
-        },
+        {k: summary_from_state(v, "") for k, v in summaries.items() if isinstance(v, dict)},
     )
 
 
@@ -340,14 +344,16 @@ def _build_with(
     from .. import tidy
     from ..read.manifest import read_manifest
     from ..tidy import PARTS_DIR
-    from . import write
+    from . import state as kept
     from .corpus import cross_year_inputs, find_duplicates
-    from .jobs import RECORD_SUFFIX, Job, cache_key, cached_names, extract_all
-    from .summary import Interner, summary_from_row, summary_row
-    from .write import Item, write_tables
+    from .jobs import RECORD_SUFFIX, Job, cache_key, cached_names, extract_all, work
+    from .summary import Interner, Summary
+    from .write import Item, extract_slices, slice_bounds, write_tables
+    from .write import _slice_key as slice_key
 
     versions.use_cache(out_dir / ".cache" / "imports.json")
-    manifest = read_manifest(raw_dir / "manifest.csv", {name for name, _ in files})
+    names = [name for name, _ in files]
+    manifest = read_manifest(raw_dir / "manifest.csv", set(names))
     for problem in manifest.problems:
         print(f"manifest error: {problem}", file=sys.stderr)
     state_file = out_dir / "build-state.json"
@@ -357,7 +363,6 @@ def _build_with(
         state = {}
     if not isinstance(state, dict):
         state = {}
-    prev_files, known = _state_rows(state)
     old_parts: dict[str, str] = (
         state.get("partitions") if isinstance(state.get("partitions"), dict) else {}
     )
@@ -367,30 +372,99 @@ def _build_with(
     old_split = set(state.get("split_tables") or [])
     old_flat: dict[str, str] = state.get("flat") if isinstance(state.get("flat"), dict) else {}
     prev_fingerprint = state.get("fingerprint")
-    del state  # a national corpus's state is large: keep only the parts in use
     version = code_version()
     wv = writer_version()
     versions.save_cache()
     max_rows = flat_max_rows()
     cache_root = out_dir / ".cache" / "records"
-    file_state: list[list[Any]] = []
-    jobs_list: list[Job] = []
-    keys: list[str] = []
-    raw_s, cache_s = str(raw_dir), str(cache_root / version)
-    for name, st in files:
-        path = os.path.join(raw_s, name)
-        sha = _file_sha(path, st, prev_files)
-        file_state.append([name, sha, st.st_size, st.st_mtime_ns])
-        row = manifest.for_file(name)
-        key = cache_key(sha, name, row, version)
-        keys.append(key)
-        jobs_list.append(Job(path, row, os.path.join(cache_s, key[:2], key + RECORD_SUFFIX), name))
+    root = out_dir / ".cache" / "pieces"
+    raw_s, cache_s, root_s, sep = str(raw_dir), str(cache_root / version), str(root), os.sep
+
+    def cache_file(key: str) -> str:
+        return f"{cache_s}{sep}{key[:2]}{sep}{key}{RECORD_SUFFIX}"
+
+    # the slices of the last build whose files, versions and manifest rows are the same are
+    # taken whole, if their pieces are there; only the others are looked at file by file
+    saved = kept.load(out_dir) if state.get("format") == STATE_FORMAT else kept.Saved([], {})
+    bounds = slice_bounds(names)
+    vkey = f"{version}\0{wv}"
+    listings = [kept.listing_key(vkey, files[a:b], manifest.rows) for a, b in bounds]
+    by_listing = {sl.listing: sl for sl in saved.slices}
+    taken: list[kept.Slice | None] = []
+    for lk in listings:
+        old = by_listing.get(lk)
+        ok = old is not None and any(
+            os.path.exists(os.path.join(root_s, f, "result.json")) for f in (old.folder, old.base)
+        )
+        taken.append(old if ok else None)
+    prev_files: dict[str, Any] = {}  # name -> its row of the last build
+    known: dict[str, Summary] = {}  # cache key -> summary
+    if any(t is None for t in taken):
+        used = {id(t) for t in taken if t is not None}
+        for sl in saved.slices:
+            if id(sl) not in used:
+                rows = sl.rows()
+                prev_files.update((f[0], f) for f in rows)
+                known.update((f[4], Summary._make(x)) for f, x in zip(rows, sl.summaries))
+        if not saved.slices:  # a state of before the slices were kept
+            prev_files, known = _old_state_rows(state)
+    del state, by_listing, saved.slices[:]  # what is not taken is in prev_files and known
+    n_changed = sum(b - a for (a, b), t in zip(bounds, taken) if t is None)
+    listed = cached_names(cache_s) if n_changed > 1000 else None
+    shared = Interner()
+    summaries: list[Summary | None] = []
+    todo: list[tuple[int, Job]] = []
+    extract_tasks: list[Any] = []
+    new_rows: list[list[kept.FileRow] | None] = []  # of the slices not taken whole
+    bases: list[str] = []
+    contents: list[str] = []
+    for (a, b), lk, old in zip(bounds, listings, taken):
+        if old is not None:
+            summaries.extend(map(Summary._make, old.summaries))
+            new_rows.append(None)
+            bases.append(old.base)
+            contents.append(old.content)
+            continue
+        rows: list[kept.FileRow] = []
+        jobs: list[Job | None] = []
+        for name, st in files[a:b]:
+            path = os.path.join(raw_s, name)
+            sha = _file_sha(path, st, prev_files.get(name))
+            row = manifest.for_file(name)
+            key = cache_key(sha, name, row, version)
+            rows.append((name, sha, st.st_size, st.st_mtime_ns, key))
+            cached = known.get(key)
+            if cached is not None and (
+                f"{key[:2]}/{key}{RECORD_SUFFIX}" in listed
+                if listed is not None
+                else os.path.exists(cache_file(key))
+            ):
+                summaries.append(shared(cached._replace(file=name)))
+                jobs.append(None)
+            else:
+                summaries.append(None)
+                jobs.append(Job(path, row, cache_file(key), name))
+                todo.append((len(summaries) - 1, jobs[-1]))
+        items = [Item(cache_file(r[4]), r[0]) for r in rows]
+        base = slice_key(wv, items)
+        if any(j is not None for j in jobs):
+            at = [a + k for k, j in enumerate(jobs) if j is not None]
+            extract_tasks.append((os.path.join(root_s, base), items, jobs, at))
+        new_rows.append(rows)
+        bases.append(base)
+        contents.append(kept.content_key(rows))
+    del prev_files, known
+
+    def rows_of(k: int) -> list[kept.FileRow]:
+        got = new_rows[k]
+        return got if got is not None else taken[k].rows()  # type: ignore[union-attr]
+
     fingerprint = hashlib.sha1(
         json.dumps(
             [
                 version,
                 wv,
-                {f[0]: f[1] for f in file_state},
+                contents,
                 sorted(manifest.rows.items()),
                 manifest.problems,
             ]
@@ -416,21 +490,37 @@ def _build_with(
     outputs = output_files(old_parts, old_csvs, old_split)
     stats["scan_s"] = time.monotonic() - t0
 
-    def new_state(summ: list[list[Any]], parts: dict[str, str], layout: dict[str, Any]) -> str:
-        # compact: at national scale this file holds a summary per report
+    def save_slices(results: dict[str, dict[str, Any]], folders: list[str] | None) -> None:
+        """The slices as this build leaves them (`state`), with the piece folders it wrote
+        them to. A slice it looked at file by file whose summaries it could not all make (an
+        up-to-date build whose cache lost a record) is left out: it is looked at again next
+        time."""
+        out: list[kept.Slice] = []
+        for k, ((a, b), old) in enumerate(zip(bounds, taken)):
+            folder = os.path.basename(folders[k]) if folders else None
+            if old is not None:
+                out.append(old._replace(folder=folder) if folder else old)
+                continue
+            done = summaries[a:b]
+            if all(x is not None for x in done):
+                rows = new_rows[k]
+                assert rows is not None
+                out.append(kept.pack(listings[k], rows, done, bases[k], folder or bases[k]))
+        kept.save(out_dir, out, results)
+
+    def new_state(parts: dict[str, str], layout: dict[str, Any]) -> str:
         return json.dumps(
             {
                 "format": STATE_FORMAT,
                 "fingerprint": fingerprint,
                 "raw_dir": str(raw_dir.resolve()),  # where pages find a figure's page again
-                "files": file_state,  # [name, sha256, size, mtime_ns], in file order
-                "summaries": summ,  # summary rows (summary.summary_row), in file order
+                "reports": len(names),
                 "partitions": parts,
             }
             | layout,
             ensure_ascii=False,
             sort_keys=True,
-            separators=(",", ":"),
+            indent=0,
         )
 
     def old_layout() -> dict[str, Any]:
@@ -444,42 +534,26 @@ def _build_with(
             print(
                 f"{out_dir} is up to date ({len(files)} reports, nothing changed)", file=sys.stderr
             )
-        if file_state != list(
-            prev_files.values()
+        if (
+            n_changed
         ):  # touched but not changed: remember the new times, so they are not hashed again
-            write_text(state_file, new_state(list(known.values()), old_parts, old_layout()))
+            save_slices(saved.results, None)
+            write_text(state_file, new_state(old_parts, old_layout()))
         _write_quick(out_dir, quick_key, outputs)
         stats.update(total_s=time.monotonic() - t0, files=len(files), extracted=0, up_to_date=True)
         _write_stats(stats)
         return 0
     if not quiet:
         print(f"building {out_dir} from {len(files)} files in {raw_dir}", file=sys.stderr)
-    summaries: list[Summary | None] = [None] * len(jobs_list)
-    shared = Interner()
-    todo: list[tuple[int, Job]] = []
-    listed = cached_names(cache_s) if len(known) > 1000 else None
-    for i, (job, key) in enumerate(zip(jobs_list, keys)):
-        s = summary_from_row(known.get(key), job.name)  # type: ignore[arg-type]
-        if s is not None and (
-            f"{key[:2]}/{key}{RECORD_SUFFIX}" in listed
-            if listed is not None
-            else os.path.exists(job.cache_file)
-        ):
-            summaries[i] = shared(s)
-        else:
-            todo.append((i, job))
     n_files = len(files)
-    del (
-        known,
-        files,
-        prev_files,
-    )  # the summaries and jobs hold all that is needed of them
+    del files  # the slices hold all that is needed of the listing
     stats.update(files=n_files, extracted=len(todo), cached=n_files - len(todo), jobs=n_jobs)
     t1 = time.monotonic()
     fresh: set[str] = set()
+    root.mkdir(parents=True, exist_ok=True)
     if engine == "local":  # extraction writes the slices' pieces too
-        fresh = write.extract_slices(
-            out_dir, jobs_list, todo, workers.for_extracting(), quiet, summaries, shared, stats
+        fresh = extract_slices(
+            extract_tasks, workers.for_extracting(), quiet, summaries, shared, stats
         )
     else:
         extract_all(
@@ -487,19 +561,26 @@ def _build_with(
         )
     stats["extract_s"] = time.monotonic() - t1
     done: list[Summary] = [s for s in summaries if s is not None]
-    assert len(done) == len(jobs_list)
-    del summaries, shared, todo
+    assert len(done) == n_files
+    del shared, todo, extract_tasks
     t2 = time.monotonic()
     dups = find_duplicates(done)
     cross = cross_year_inputs(done, dups)
-    items = [
-        Item(job.cache_file, s.file, *(dups.get(s.file) or (None, "")))
-        for job, s in zip(jobs_list, done)
+    plans = _slice_plans(bounds, names, bases, rows_of, dups, root_s, cache_file)
+    lost = [
+        Job(os.path.join(raw_s, r[0]), manifest.for_file(r[0]), cache_file(r[4]), r[0])
+        for r in _records_to_read(plans, rows_of)
+        if not os.path.exists(cache_file(r[4]))
     ]
+    if lost:  # a slice taken whole must be written from records that are gone: made again
+        pool = workers.for_extracting()
+        for _ in pool.imap_unordered(work, lost) if pool is not None else map(work, lost):
+            pass
+        stats["records_made_again"] = len(lost)
     (out_dir / ".cache").mkdir(parents=True, exist_ok=True)
     written = write_tables(
         out_dir,
-        items,
+        plans,
         cross,
         workers,
         quiet,
@@ -509,16 +590,17 @@ def _build_with(
         old_csvs,
         max_rows,
         old_flat,
+        saved.results,
     )
-    workers.stop(wait=True)  # before the state is made: its rows are the build's last peak
+    workers.stop(wait=True)
     stats["write_s"] = time.monotonic() - t2
     layout: dict[str, Any] = {"flat": written.flat}
     if written.split:
         layout.update(split_tables=written.split, year_csvs=written.year_csvs)
-    write_text(
-        state_file,
-        new_state([summary_row(s, key) for key, s in zip(keys, done)], written.partitions, layout),
-    )
+    save_slices(
+        written.results, [p.folder for p in plans]
+    )  # first: it says what is in the pieces, whatever the state says
+    write_text(state_file, new_state(written.partitions, layout))
     _write_quick(
         out_dir, quick_key, output_files(written.partitions, written.year_csvs, written.split)
     )
@@ -529,6 +611,50 @@ def _build_with(
         done, dups, manifest.problems, time.monotonic() - t0, quiet, written.split_rows, max_rows
     )
     return 0
+
+
+def _records_to_read(plans: list[Any], rows_of: Any) -> Iterator[Any]:
+    """The files of the slices to be written from their cached records: neither their
+    piece folder nor the one without duplicates is there."""
+    for k, plan in enumerate(plans):
+        if not any(
+            os.path.exists(os.path.join(f, "result.json")) for f in (plan.folder, plan.base)
+        ):
+            yield from rows_of(k)
+
+
+def _slice_plans(
+    bounds: list[tuple[int, int]],
+    names: list[str],
+    bases: list[str],
+    rows_of: Any,
+    dups: dict[str, tuple[str, str]],
+    root: str,
+    cache_file: Any,
+) -> list[Any]:
+    """Each slice's piece folder (its folder without duplicates, and which of its reports
+    repeat which) and how to make its items if it must be written: found by each duplicate's
+    position, not by a look at every file."""
+    from .write import Item, SlicePlan, dup_folder
+
+    starts = [names[a] for a, _ in bounds]
+    in_slice: dict[int, list[tuple[str, str, str]]] = {}
+    for name, (kept_file, why) in dups.items():
+        in_slice.setdefault(bisect.bisect_right(starts, name) - 1, []).append(
+            (name, kept_file, why)
+        )
+
+    def items(k: int) -> list[Item]:
+        return [Item(cache_file(r[4]), r[0], *(dups.get(r[0]) or (None, ""))) for r in rows_of(k)]
+
+    return [
+        SlicePlan(
+            os.path.join(root, dup_folder(base, sorted(in_slice.get(k, [])))),
+            os.path.join(root, base),
+            functools.partial(items, k),
+        )
+        for k, base in enumerate(bases)
+    ]
 
 
 def _write_stats(stats: dict[str, Any]) -> None:

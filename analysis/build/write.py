@@ -28,8 +28,8 @@ import shutil
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -619,13 +619,14 @@ def _merge(task: tuple[str, Any]) -> str:
 @dataclass
 class Written:
     """What `write_tables` left: {partition file (relative to parquet/): fingerprint},
-    the same for the per-year CSVs (relative to csv/), and the tables written per year
-    only (with their row counts)."""
+    the same for the per-year CSVs (relative to csv/), the tables written per year
+    only (with their row counts), and what each piece folder in use holds (for `state`)."""
 
     partitions: dict[str, str]
     year_csvs: dict[str, str]
     split_rows: dict[str, int]
     flat: dict[str, str]  # flat file name -> fingerprint
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)  # piece folder -> result
 
     @property
     def split(self) -> list[str]:
@@ -659,33 +660,59 @@ def _malloc_trim() -> None:
         pass
 
 
-def _slices(items: list[Item]) -> list[list[Item]]:
-    """Cut the corpus (in file order) where a file's name says so, not every N files.
+def slice_bounds(names: list[str]) -> list[tuple[int, int]]:
+    """Where the corpus (its file names, in file order) is cut into slices: (start, end) of
+    each. Cut where a file's name says so, not every N files.
 
     Boundaries then depend on the names around them only: adding or changing one report
     changes one slice, and every other slice's pieces are reused from the last build.
+
+    >>> slice_bounds([]), slice_bounds(["a.txt"])
+    ([(0, 0)], [(0, 1)])
     """
-    out: list[list[Item]] = []
-    cur: list[Item] = []
-    for it in items:
-        if (
-            cur
-            and len(cur) >= MIN_SLICE
-            and (zlib.crc32(it.file.encode("utf-8")) % SLICE_EVERY == 0 or len(cur) >= WRITE_CHUNK)
-        ):
-            out.append(cur)
-            cur = []
-        cur.append(it)
-    if cur or not out:
-        out.append(cur)
+    out: list[tuple[int, int]] = []
+    start = 0
+    crc = zlib.crc32
+    for i, name in enumerate(names):
+        n = i - start
+        if n >= MIN_SLICE and (crc(name.encode("utf-8")) % SLICE_EVERY == 0 or n >= WRITE_CHUNK):
+            out.append((start, i))
+            start = i
+    if start < len(names) or not out:
+        out.append((start, len(names)))
     return out
 
 
-def _slice_key(version: str, items: list[Item], extra: list[CrossInput] | None) -> str:
+def _slices(items: list[Item]) -> list[list[Item]]:
+    """The corpus's items cut into slices (`slice_bounds`)."""
+    return [items[a:b] for a, b in slice_bounds([it.file for it in items])]
+
+
+def dup_folder(base: str, dups: list[tuple[str, str | None, str]]) -> str:
+    """The piece folder of a slice with duplicates: the folder of its reports written
+    without them (`base`, named by `_slice_key`) and which of them repeat which, in
+    file order ([file, the file it repeats, why]).
+
+    >>> dup_folder("f0", []), dup_folder("f0", [("b.txt", "a.txt", "the same bytes")]) != "f0"
+    ('f0', True)
+    """
+    if not dups:
+        return base
+    data = json.dumps([base, [list(d) for d in dups]], ensure_ascii=False)
+    return hashlib.sha1(data.encode()).hexdigest()[:24]
+
+
+def cross_folder(version: str, cross: list[CrossInput]) -> str:
+    """The piece folder of the cross-year rows: a hash of what they are made from (repr, not
+    JSON: a tuple of str, int, float and None has one repr, and 100,000 of them take a
+    tenth of the time)."""
+    return hashlib.sha1(f"{version}\0cross\0{cross!r}".encode()).hexdigest()[:24]
+
+
+def _slice_key(version: str, items: list[Item]) -> str:
     """A slice's piece folder: a hash of its reports' cached records (the extractor version's
     folder and the record's name, from the cache path `<version>/<xx>/<key>.rec`), names
-    and duplicates, in order. Asked of every slice twice in each build: kept to one hash
-    update per report."""
+    and duplicates, in order. Kept to one hash update per report."""
     h = hashlib.sha1(version.encode())
     sep = os.sep
     enc = json.JSONEncoder(ensure_ascii=False).encode
@@ -694,15 +721,20 @@ def _slice_key(version: str, items: list[Item], extra: list[CrossInput] | None) 
         # a name holds no NUL, and the JSON of the rare duplicate no newline: unambiguous
         dup = enc([it.duplicate_of, it.why]) if it.duplicate_of is not None or it.why else ""
         h.update(f"{parts[-3] if len(parts) > 2 else ''}\0{parts[-1]}\0{it.file}\0{dup}\n".encode())
-    if extra:
-        h.update(json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str).encode())
     return h.hexdigest()[:24]
 
 
+def base_folder(items: list[Item]) -> str:
+    """The piece folder's name of a slice written as if none of its reports were a duplicate
+    (how `extract_slice` writes it)."""
+    return _slice_key(writer_version(), [Item(it.cache_file, it.file) for it in items])
+
+
+ExtractTask = tuple[str, list[Item], list[Job | None], list[int]]
+
+
 def extract_slices(
-    out_dir: Path,
-    jobs_list: list[Job],
-    todo: list[tuple[int, Job]],
+    tasks: list[ExtractTask],
     pool: Any,
     quiet: bool,
     summaries: list[Summary | None],
@@ -711,34 +743,22 @@ def extract_slices(
 ) -> set[str]:
     """The local engine's extraction: one task per slice that has files to extract, which
     also writes the slice's pieces from the fresh records (`extract_slice`), so that the
-    write step has nothing left to do for most slices. Returns the piece folders made."""
-    root = out_dir / ".cache" / "pieces"
-    root.mkdir(parents=True, exist_ok=True)
-    wv = writer_version()
-    items = [Item(job.cache_file, job.name) for job in jobs_list]
-    pending = dict(todo)
-    tasks: list[tuple[int, tuple[str, list[Item], list[Job | None]]]] = []
-    where: list[list[int]] = []
-    start = 0
-    for s in _slices(items):
-        idx = range(start, start + len(s))
-        start += len(s)
-        js = [pending.get(i) for i in idx]
-        if any(j is not None for j in js):
-            tasks.append((len(tasks), (str(root / _slice_key(wv, s, None)), s, js)))
-            where.append([i for i, j in zip(idx, js) if j is not None])
+    write step has nothing left to do for most slices. A task is (the slice's folder
+    without duplicates, its items, the job of each item that needs one, the corpus
+    positions of those). Returns the piece folders made."""
     stats["slices_extracted"] = len(tasks)
-    progress = Progress("extracting", len(todo), quiet)
+    progress = Progress("extracting", sum(len(t[3]) for t in tasks), quiet)
+    numbered = [(k, t[:3]) for k, t in enumerate(tasks)]
     mapped = (
-        pool.imap_unordered(_extract_slice_task, tasks)
+        pool.imap_unordered(_extract_slice_task, numbered)
         if pool is not None and len(tasks) > 0
-        else map(_extract_slice_task, tasks)
+        else map(_extract_slice_task, numbered)
     )
     for k, got in mapped:
-        for i, summary in zip(where[k], got):
+        for i, summary in zip(tasks[k][3], got):
             summaries[i] = shared(summary)
         progress.step(len(got))
-    return {args[0] for _, args in tasks}
+    return {t[0] for t in tasks}
 
 
 def _extract_slice_task(
@@ -748,9 +768,20 @@ def _extract_slice_task(
     return k, extract_slice(args)
 
 
+@dataclass(slots=True)
+class SlicePlan:
+    """One slice of the corpus for the write: its piece folder, the folder of the same
+    reports written without their duplicates (the same if it has none), and its items,
+    made only if the slice must be written (at national scale, most are not)."""
+
+    folder: str
+    base: str
+    items: Callable[[], list[Item]]
+
+
 def write_tables(
     out_dir: Path,
-    items: list[Item],
+    plans: list[SlicePlan],
     cross: list[CrossInput],
     workers: Any,
     quiet: bool,
@@ -760,27 +791,34 @@ def write_tables(
     old_csvs: dict[str, str] | None = None,
     max_rows: int | None = None,
     old_flat: dict[str, str] | None = None,
+    known: dict[str, dict[str, Any]] | None = None,
 ) -> Written:
     """Write every table: flat files and year partitions, or, for a table of more than
     `max_rows` rows (`layout.flat_max_rows()`), year partitions and per-year CSVs only.
     A partition or per-year CSV whose fingerprint (in `old_parts`, `old_csvs`) did not
-    change is not written again."""
+    change is not written again. `known` has the results of piece folders as the last
+    build left them (`state`), so that those are not read again."""
     old_csvs = old_csvs or {}
     max_rows = flat_max_rows() if max_rows is None else max_rows
     root = out_dir / ".cache" / "pieces"
     root.mkdir(parents=True, exist_ok=True)
     wv = writer_version()
+    known = known or {}
     tasks: list[SliceTask] = []
-    for s in _slices(items):
-        folder = str(root / _slice_key(wv, s, None))
-        source = None
-        if any(it.duplicate_of for it in s):
-            base = root / _slice_key(wv, [Item(it.cache_file, it.file) for it in s], None)
-            if (base / "result.json").exists():
-                source = str(base)
-        tasks.append((folder, s, None, source))
+    results: list[dict[str, Any] | None] = []
+    for plan in plans:
+        done = os.path.exists(os.path.join(plan.folder, "result.json"))
+        if done:
+            tasks.append((plan.folder, [], None, None))
+        else:  # written from its records, or patched from its pieces without duplicates
+            source = plan.base if plan.base != plan.folder else None
+            if source and not os.path.exists(os.path.join(source, "result.json")):
+                source = None
+            tasks.append((plan.folder, plan.items(), None, source))
+        results.append(known.get(os.path.basename(plan.folder)) if done else None)
     if cross:  # the cross-year check rows: a task of their own, made from the summaries' figures
-        tasks.append((str(root / _slice_key(wv, [], cross)), [], cross, None))
+        tasks.append((str(root / cross_folder(wv, cross)), [], cross, None))
+        results.append(None)
     todo = [t for t in tasks if not (Path(t[0]) / "result.json").exists()]
     stats.update(
         slices=len(tasks),
@@ -790,17 +828,16 @@ def write_tables(
     progress = Progress(
         f"writing slices ({len(tasks) - len(todo)} unchanged, reused)", len(todo), quiet
     )
-    pool = workers.for_writing() if workers is not None else None
+    pool = workers.for_writing() if workers is not None and len(todo) > 1 else None
     mapped = (
-        pool.imap_unordered(_write_slice, todo)
-        if pool is not None and len(todo) > 1
-        else map(_write_slice, todo)
+        pool.imap_unordered(_write_slice, todo) if pool is not None else map(_write_slice, todo)
     )
     for _ in mapped:
         progress.step()
-    if pool is not None and len(todo) > 1:
+    if pool is not None:
         workers.rest()  # fresh ones for the merges, forked once the indicators are made
-    results = [_write_slice(t) for t in tasks]  # all made now: this reads each result.json
+    # all made now: what the last build did not know is read from each result.json
+    results = [r if r is not None else _write_slice(t) for t, r in zip(tasks, results)]
     # the corpus indicators, from the slices' saved hashes and texts (made here, with no
     # worker alive: what they allocate is given back before the merges' workers are forked)
     with _arrow_memory_returned():
@@ -878,7 +915,13 @@ def write_tables(
     for d in root.iterdir():  # pieces no build will ask for again
         if d.name not in used:
             shutil.rmtree(d, ignore_errors=True)
-    return Written(new_parts, new_csvs, split_rows, new_flat)
+    return Written(
+        new_parts,
+        new_csvs,
+        split_rows,
+        new_flat,
+        {os.path.basename(f): r for f, r in zip(folders, results)},
+    )
 
 
 def _corpus_inputs(tasks: list[SliceTask], results: list[dict[str, Any]]) -> list[tuple[str, str]]:
