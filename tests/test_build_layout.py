@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -203,15 +204,20 @@ def test_one_changed_report_rewrites_only_its_years_csvs(raw, limit, tmp_path):
     year = int(row["report_year"])
     before = stamps(out)
     target = mine / row["file"]
-    target.write_bytes(target.read_bytes() + b"\n")
+    # one figure of it corrected: its metrics of that year change
+    text = target.read_text(encoding="utf-8")
+    fixed = re.sub(r"(\d+)(件|条)", lambda m: f"{int(m[1]) + 1}{m[2]}", text, count=1)
+    assert fixed != text
+    target.write_text(fixed, encoding="utf-8")
     build(mine, out, limit, stats)
     s = json.loads(stats.read_text())
     assert s["extracted"] == 1
     ours = [k for k in before if k.startswith(L.CSV_DIR) and k.endswith(f"_{year}.csv")]
     others = [k for k in before if k.startswith(L.CSV_DIR) and k not in ours]
     assert ours and others
-    assert s["year_csvs_written"] == len(ours) and s["year_csvs"] == first["year_csvs"]
     after = stamps(out)
+    assert f"{L.CSV_DIR}/metrics/metrics_{year}.csv" in [k for k in ours if after[k] != before[k]]
+    assert 1 <= s["year_csvs_written"] <= len(ours) and s["year_csvs"] == first["year_csvs"]
     assert all(after[k] == before[k] for k in others)
 
 

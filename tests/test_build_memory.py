@@ -34,13 +34,27 @@ def test_year_grouped_piece_holds_each_years_rows_in_corpus_order(tmp_path: Path
     result = pieces.close()
     assert result["years"] == [2019, 2021, None]
     got = {}
-    for y, (first, count, rows) in zip(result["years"], result["year_batches"]):
+    for y, (first, count, rows, _) in zip(result["years"], result["year_batches"]):
         batches = list(
             W._ipc_batches(tmp_path / "reports.years.arrow", range(first, first + count))
         )
         got[y] = [r for b in batches for r in b.column("n").to_pylist()]
         assert rows == len(got[y]) and batches[0].schema == schema  # no year column left
     assert got == {2019: [2, 4], 2021: [0, 3, 5], None: [1]}
+    # each year's digest is its rows': another piece whose 2021 rows are the same (its 2019
+    # rows are not) has the same digest for 2021 only
+    other = tmp_path / "other"
+    other.mkdir()
+    again = W._Pieces(other, "reports", schema)
+    for i, y in enumerate(years):
+        again.add([{"report_id": f"r{i}", "n": i + (100 if y == 2019 else 0)}], y)
+    digests = [span[3] for span in result["year_batches"]]
+    theirs = [span[3] for span in again.close()["year_batches"]]
+    assert len(set(digests)) == 3 and [a == b for a, b in zip(digests, theirs)] == [
+        False,
+        True,
+        True,
+    ]
 
 
 def test_rechunker_never_holds_a_full_row_group(tmp_path: Path):

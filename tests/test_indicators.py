@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -271,6 +272,29 @@ def test_a_changed_figure_recomputes_them_only_where_its_passage_is_shown(tmp_pa
     assert json.loads(stats.read_text()).get("indicators_computed") is True
     copy = _one(same_as_fresh(), "roads_2021.txt", "repetition")
     assert copy["status"] == "flagged" and "全年主动公开政府信息97条" in copy["evidence"]
+
+
+def test_the_text_hashes_of_unchanged_slices_are_not_read_again(tmp_path):
+    """The key of the corpus indicators needs the text hashes of the reports whose passages
+    are shown: a slice's are read from its saved hashes once, then remembered by its piece
+    folder, whose name changes whenever what is in it does."""
+    folders = []
+    for k, ids in enumerate([["a.txt", "b.txt"], ["c.txt"]]):
+        d = tmp_path / f"slice{k}"
+        d.mkdir()
+        np.savez(d / ind.FINGERPRINTS, ids=np.array(ids), text_sha=np.arange(len(ids)) + 10 * k)
+        folders.append(str(d))
+    used = [[0, "b.txt"], [1, "c.txt"]]
+    memo: dict = {}
+    assert ind._text_hashes(folders, used, memo) == [1, 10]
+    assert memo == {"slice0": {"b.txt": 1}, "slice1": {"c.txt": 10}}
+    (tmp_path / "slice0" / ind.FINGERPRINTS).unlink()  # not read again
+    assert ind._text_hashes(folders, used, memo) == [1, 10]
+    # a changed slice has a new folder: its hashes are read, the old folder's forgotten
+    (tmp_path / "slice1").rename(tmp_path / "slice1b")
+    folders[1] = str(tmp_path / "slice1b")
+    assert ind._text_hashes(folders, used, memo) == [1, 10] and set(memo) == {"slice0", "slice1b"}
+    assert ind._text_hashes(folders, [[0, "a.txt"]], memo) is None  # never read: not there
 
 
 def test_piece_year_column_is_the_writers():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -541,12 +542,17 @@ def corpus_task(
         index = json.loads(index_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         index = {}
-    used = index.get(hkey) if isinstance(index, dict) else None
+    if not isinstance(index, dict):
+        index = {}
+    used = index.get(hkey)
+    memo = dict(index[_TEXTS]) if isinstance(index.get(_TEXTS), dict) else {}
     final = None
     if isinstance(used, list):  # [[slice, report id], ...] whose passages were cut last time
-        texts = _text_hashes(folders, used)
+        texts = _text_hashes(folders, used, memo)
         if texts is not None:
             final = root / f"indicators-{_key(hkey, used, texts)}"
+            if memo != index.get(_TEXTS):
+                _write_index(index_file, {hkey: used, _TEXTS: memo})
     t0 = time.monotonic()
     if final is None or not (final / "result.json").exists():
         data = _load(folders)
@@ -567,7 +573,10 @@ def corpus_task(
                 raise
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        _write_index(index_file, {hkey: used})
+        memo = {}
+        for (s, rid), t in zip(used, texts if used else []):
+            memo.setdefault(os.path.basename(folders[s]), {})[rid] = t
+        _write_index(index_file, {hkey: used, _TEXTS: memo})
         stats["indicators_computed"] = True
     stats["indicators_s"] = time.monotonic() - t0
     if stats.get("indicators_computed") and not stats.get("quiet"):
@@ -579,9 +588,15 @@ def _key(hkey: str, used: list, texts: list) -> str:
     return hashlib.sha1(json.dumps([hkey, used, texts]).encode()).hexdigest()[:24]
 
 
-def _text_hashes(folders: list[str], used: list) -> list[int] | None:
+def _text_hashes(folders: list[str], used: list, memo: dict[str, Any]) -> list[int] | None:
     """The saved text hashes of the reports in `used` ([slice, report id]), or None if one of
-    them is not there (a slice saved before text hashes, or the slices changed)."""
+    them is not there (a slice saved before text hashes, or the slices changed).
+
+    `memo` has those of the last build by piece folder ({folder name: {report id: hash}}):
+    a folder's name is a hash of what made it, so only the changed slices' saved hashes
+    are read (at national scale, the flagged passages are spread over nearly every slice).
+    It is updated with what was read.
+    """
     want: dict[int, list[str]] = {}
     for item in used:
         if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], int)):
@@ -591,23 +606,31 @@ def _text_hashes(folders: list[str], used: list) -> list[int] | None:
         want.setdefault(item[0], []).append(str(item[1]))
     found: dict[tuple[int, str], int] = {}
     for s, ids in want.items():
-        try:
-            with np.load(Path(folders[s]) / FINGERPRINTS) as z:
-                if "text_sha" not in z.files:
-                    return None
-                of = dict(zip(z["ids"].tolist(), z["text_sha"].tolist()))
-        except (OSError, ValueError):
-            return None
+        name = os.path.basename(folders[s])
+        of = memo.get(name)
+        if not isinstance(of, dict) or any(rid not in of for rid in ids):
+            try:
+                with np.load(Path(folders[s]) / FINGERPRINTS) as z:
+                    if "text_sha" not in z.files:
+                        return None
+                    every = dict(zip(z["ids"].tolist(), z["text_sha"].tolist()))
+            except (OSError, ValueError):
+                return None
+            of = memo[name] = {rid: every[rid] for rid in ids if rid in every}
         for rid in ids:
             if rid not in of:
                 return None
             found[(s, rid)] = of[rid]
+    in_use = {os.path.basename(folders[s]) for s in want}
+    for name in [n for n in memo if n not in in_use]:  # slices changed since: never asked again
+        del memo[name]
     return [found[(item[0], str(item[1]))] for item in used]
 
 
 # .cache/<this>: {digest of the corpus's hashes: [[slice, report id], ...] whose texts gave
 # passages} (the last one only)
 _EVIDENCE_INDEX = "indicators-evidence.json"
+_TEXTS = "texts"  # and {piece folder name: {report id: text hash}} of those reports
 
 
 def _write_index(path: Path, index: dict[str, list]) -> None:

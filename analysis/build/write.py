@@ -169,32 +169,49 @@ def _file_digest(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def _by_year(path: Path, name: str, schema: pa.Schema, years: list[int | None]) -> list[list[int]]:
+def _by_year(path: Path, name: str, schema: pa.Schema, years: list[int | None]) -> list[list[Any]]:
     """The rows of a piece again, in `<table>.years.arrow`: each year's rows in corpus order,
-    the years one after the other; returns [first batch, number of batches, rows] for each year.
+    the years one after the other; returns [first batch, number of batches, rows, digest] for
+    each year.
 
     A year partition then reads only its own rows from each slice, in one go: no pass over
-    every piece of the table filtered by year, and one partition open at a time.
+    every piece of the table filtered by year, and one partition open at a time. The rows
+    are put in year order by one stable sort (which keeps corpus order within a year).
+
+    The digest is a hash of the bytes of that year's batches: a year partition whose slices'
+    digests for its year are the same would come out the same, so it is not written again
+    (a file saved again changes its report row, not its metrics or cells). The first year's
+    bytes include the file's header, which is the same for every piece of a table.
     """
     with pa.memory_map(str(path)) as source:
         table = pa.ipc.open_file(source).read_all()
     col = table.column(PIECE_YEAR)
     table = table.drop_columns([PIECE_YEAR])
+    if len(years) > 1:
+        table = table.take(pc.array_sort_indices(col, null_placement="at_end")).combine_chunks()
+        counts = {
+            v["values"]: v["counts"] for v in pc.value_counts(col).to_pylist()
+        }  # the null year's count under None
     limit = ROW_GROUP_ROWS.get(name, BATCH_ROWS)
     spans = []
-    n = 0
-    with pa.ipc.new_file(str(path.with_suffix(".years.arrow")), schema, options=_IPC_OPTIONS) as w:
-        for y in years:
-            rows = (
-                table
-                if len(years) == 1
-                else table.filter(pc.is_null(col) if y is None else pc.equal(col, y))
-            )
-            batches = rows.combine_chunks().to_batches(max_chunksize=limit)
-            for b in batches:
-                w.write_batch(b)
-            spans.append([n, len(batches), rows.num_rows])
-            n += len(batches)
+    n = start = 0
+    target = path.with_suffix(".years.arrow")
+    with pa.OSFile(str(target), "wb") as sink:
+        with pa.ipc.new_file(sink, schema, options=_IPC_OPTIONS) as w:
+            for y in years:
+                rows = table if len(years) == 1 else table.slice(start, counts[y])
+                start += rows.num_rows
+                at = sink.tell()
+                batches = rows.combine_chunks().to_batches(max_chunksize=limit)
+                for b in batches:
+                    w.write_batch(b)
+                spans.append([n, len(batches), rows.num_rows, at, sink.tell()])
+                n += len(batches)
+    with open(target, "rb") as fh:
+        data = memoryview(fh.read())
+    for span in spans:
+        end = span.pop()
+        span[3] = hashlib.sha1(data[span[3] : end]).hexdigest()[:16]
     return spans
 
 
@@ -280,13 +297,6 @@ def extract_slice(args: tuple[str, list[Item], list[Job | None]]) -> list[Summar
     return summaries
 
 
-def _key_of(it: Item) -> str:
-    """What a report's rows are made from, for the year keys of its slice."""
-    return json.dumps(
-        [os.path.basename(it.cache_file), it.file, it.duplicate_of, it.why], ensure_ascii=False
-    )
-
-
 def _dup_message(it: Item) -> str:
     return f"{it.file}: repeats {it.duplicate_of} ({it.why}); kept once, not counted again"
 
@@ -316,22 +326,18 @@ def _write_rows(
 ) -> dict[str, Any]:
     """The pieces of every table for `items` (or the cross-year rows), and what they hold.
 
-    Besides each table's rows and years, the result has `year_keys`: for each year, a hash
-    of what this slice's rows of that year were made from (the cached records, names and
-    duplicates of its reports of that year). A year partition is rewritten only when one
-    of its slices' key for its year changed, so a changed report rewrites its own year's
-    partitions, not those of every year its slice spans.
+    Each table's rows of each year have a digest (`_by_year`): a year partition is
+    rewritten only when one of its slices' digests for its year changed, so a changed
+    report rewrites its own year's partitions of the tables its rows changed in, not those
+    of every year its slice spans.
     """
     pieces = {name: _Pieces(out, name, schema) for name, schema in tidy.SCHEMAS.items()}
-    keys: dict[str, Any] = {}
-    enc = json.JSONEncoder(ensure_ascii=False).encode
     fps = SliceFingerprints()  # the sentence hashes of the corpus indicators (indicators.py)
     if records is None:
         records = (read_record(it.cache_file) for it in items)
     for it, rec in zip(items, records):
         rec["file"] = it.file
         year = rec.get("report_year")
-        keys.setdefault(_year_dir(year), hashlib.sha1()).update(_key_of(it).encode())
         status = "ok"
         if it.duplicate_of:
             status = "duplicate"
@@ -346,13 +352,10 @@ def _write_rows(
             pieces[name].add(rows_of(rec), year)
         fps.add(rec)
     fingerprints = fps.save(out)
-    if cross:  # rows pair reports across years: any change to the inputs changes every year
-        whole = hashlib.sha1(enc(cross).encode()).hexdigest()
+    if cross:  # rows that pair reports across years
         for row in cross_year_rows(cross):
             pieces["checks"].add([row], row.get(YEAR))
-            keys.setdefault(_year_dir(row.get(YEAR)), hashlib.sha1(whole.encode()))
     result: dict[str, Any] = {name: p.close() for name, p in pieces.items()}
-    result["year_keys"] = {y: h.hexdigest()[:16] for y, h in keys.items()}
     result["fingerprints"] = fingerprints
     return result
 
@@ -360,21 +363,16 @@ def _write_rows(
 def corpus_piece(folder: Path, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Corpus-level rows (the corpus indicators) as a piece like a slice's, for the merge.
 
-    A year's key is what its rows are, so a year partition is rewritten only when its
-    corpus rows changed, as with a slice's keys."""
+    Its rows of each year have a digest, as a slice's do, so a year partition is rewritten
+    only when its corpus rows changed."""
     result: dict[str, Any] = {
         name: {"rows": 0, "years": [], "year_batches": []} for name in tidy.SCHEMAS
     }
-    keys: dict[str, Any] = {}
     if rows:
         piece = _Pieces(folder, "indicators", tidy.INDICATORS_SCHEMA)
         for r in rows:
             piece.add([r], r[YEAR])
-            keys.setdefault(_year_dir(r[YEAR]), hashlib.sha1()).update(
-                json.dumps(r, default=str, sort_keys=True).encode()
-            )
         result["indicators"] = piece.close()
-    result["year_keys"] = {y: h.hexdigest()[:16] for y, h in keys.items()}
     return result
 
 
@@ -430,11 +428,7 @@ def _patch_rows(out: Path, items: list[Item], source: Path) -> dict[str, Any]:
                 table.filter(pc.invert(pc.is_in(table.column("report_id"), value_set=gone)))
             )
     fingerprints = filter_fingerprints(source, out, set(dups))
-    keys: dict[str, Any] = {}
-    for it in items:
-        keys.setdefault(_year_dir(year_of[it.file]), hashlib.sha1()).update(_key_of(it).encode())
     result: dict[str, Any] = {name: p.close() for name, p in pieces.items()}
-    result["year_keys"] = {y: h.hexdigest()[:16] for y, h in keys.items()}
     result["fingerprints"] = fingerprints
     return result
 
@@ -868,13 +862,13 @@ def write_tables(
         year_rows: dict[int | None, int] = {}
         year_keys: dict[int | None, list[str]] = {}
         for f, r in zip(folders, results):
-            for y, (first, count, n) in zip(r[name]["years"], r[name]["year_batches"]):
+            for y, span in zip(r[name]["years"], r[name]["year_batches"]):
+                first, count, n = span[:3]
                 by_year.setdefault(y, []).append((f, first, count))
                 year_rows[y] = year_rows.get(y, 0) + n
-                # a piece without keys by year (the corpus indicators): its folder, named
-                # for all of its inputs, is its key for every year
-                yk = r.get("year_keys", {}).get(_year_dir(y)) or Path(f).name
-                year_keys.setdefault(y, []).append(yk)
+                # the digest of the piece's rows of that year (`_by_year`); a piece without
+                # one counts by its folder, named for all of its inputs
+                year_keys.setdefault(y, []).append(span[3] if len(span) > 3 else Path(f).name)
         years = all_years[name] = sorted(by_year, key=year_order)
         for y in years:
             rel = f"{name}/{_year_dir(y)}/part-0.parquet"
