@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from ..atomic import write_text
 from . import versions
 from .layout import CSV_DIR, EXCEL_ROWS, FLAT_ROWS_ENV, flat_max_rows
+from .state import listing_lines
 from .versions import code_version, writer_version
 
 if TYPE_CHECKING:  # the rest is imported when there is work to do (`_build`)
@@ -153,10 +154,10 @@ def _n_jobs(jobs: int) -> int:
         return os.cpu_count() or 1
 
 
-def _quick_key(raw_dir: Path, files: list[tuple[str, os.stat_result]]) -> str:
+def _quick_key(raw_dir: Path, lines: list[str]) -> str:
     """What the up-to-date check compares (`QUICK_FILE`): the package's files, the raw
-    folder's listing with sizes and modification times (what `_file_sha` trusts too), the
-    manifest's bytes and the table layout's setting."""
+    folder's listing with sizes and modification times (`state.listing_lines`: what
+    `_file_sha` trusts too), the manifest's bytes and the table layout's setting."""
     h = hashlib.sha1()
     h.update(versions.package_digest().encode())
     h.update(str(raw_dir.resolve()).encode() + b"\0")
@@ -165,7 +166,7 @@ def _quick_key(raw_dir: Path, files: list[tuple[str, os.stat_result]]) -> str:
         h.update(hashlib.sha1((raw_dir / "manifest.csv").read_bytes()).digest())
     except OSError:
         h.update(b"(no manifest)")
-    h.update("\n".join(f"{n}\0{st.st_size}\0{st.st_mtime_ns}" for n, st in files).encode())
+    h.update("\n".join(lines).encode())
     return h.hexdigest()
 
 
@@ -208,7 +209,8 @@ def build(
     stats: dict[str, Any] = {"engine": engine}
     _remove_leftovers(out_dir)
     files = scan_raw(raw_dir)
-    quick_key = _quick_key(raw_dir, files)
+    lines = listing_lines(files)
+    quick_key = _quick_key(raw_dir, lines)
     if _quick_up_to_date(out_dir, quick_key):
         if not quiet:
             print(
@@ -218,7 +220,9 @@ def build(
         stats["quick"] = True
         _write_stats(stats)
         return 0
-    return _build(raw_dir, out_dir, jobs, engine, scheduler, quiet, files, quick_key, t0, stats)
+    return _build(
+        raw_dir, out_dir, jobs, engine, scheduler, quiet, files, lines, quick_key, t0, stats
+    )
 
 
 def _build(
@@ -229,6 +233,7 @@ def _build(
     scheduler: str | None,
     quiet: bool,
     files: list[tuple[str, os.stat_result]],
+    lines: list[str],
     quick_key: str,
     t0: float,
     stats: dict[str, Any],
@@ -247,14 +252,29 @@ def _build(
     n_jobs = _n_jobs(jobs)
     workers = _Workers(n_jobs if n_jobs > 1 and len(files) >= 8 else 0)
     ok = False
+    gc_was = gc.isenabled()
     try:
         code = _build_with(
-            workers, n_jobs, raw_dir, out_dir, engine, scheduler, quiet, files, quick_key, t0, stats
+            workers,
+            n_jobs,
+            raw_dir,
+            out_dir,
+            engine,
+            scheduler,
+            quiet,
+            files,
+            lines,
+            quick_key,
+            t0,
+            stats,
         )
         ok = True
         return code
     finally:
         workers.stop(wait=ok and bool(stats.get("extracted")))
+        gc.unfreeze()  # (`_build_with` freezes its plan and may leave the collector off)
+        if gc_was:
+            gc.enable()
 
 
 class _Workers:
@@ -277,19 +297,21 @@ class _Workers:
         self.extracting = self.pool is not None
 
     def _fork(self, initializer: Any) -> Any:
-        gc.collect()
         gc.freeze()  # the collector in the children then never touches (copies) these pages
         return get_context("fork").Pool(self.n, initializer=initializer)
 
     def for_extracting(self) -> Any:
         return self.pool if self.extracting else None
 
-    def for_writing(self) -> Any:
+    def for_writing(self, rows: bool = False) -> Any:
         """The pool for the write step (None: write in this process), forked now if there is
-        none: after the extraction, or after `rest`."""
+        none: after the extraction, or after `rest`. For tasks that make rows (`rows`), pandas
+        is imported here first, so that the workers share its pages instead of a copy each;
+        the merges do not need it (and a one-file change does not wait for it)."""
         if self.extracting:
             self._end()
-            _start_writer()  # here, so that the workers share its pages instead of a copy each
+        if rows and self.pool is None:
+            _start_writer()
         if self.pool is None and self.n:
             self.pool = self._fork(None)
         return self.pool
@@ -337,6 +359,7 @@ def _build_with(
     scheduler: str | None,
     quiet: bool,
     files: list[tuple[str, os.stat_result]],
+    lines: list[str],
     quick_key: str,
     t0: float,
     stats: dict[str, Any],
@@ -351,6 +374,9 @@ def _build_with(
     from .write import Item, extract_slices, slice_bounds, write_tables
     from .write import _slice_key as slice_key
 
+    # the plan is ~1.5 million objects at 100,000 reports (the kept slices), none in a cycle:
+    # the collector would only rescan them while they are made, then on every full pass
+    gc.disable()
     versions.use_cache(out_dir / ".cache" / "imports.json")
     names = [name for name, _ in files]
     manifest = read_manifest(raw_dir / "manifest.csv", set(names))
@@ -388,7 +414,8 @@ def _build_with(
     saved = kept.load(out_dir) if state.get("format") == STATE_FORMAT else kept.Saved([], {})
     bounds = slice_bounds(names)
     vkey = f"{version}\0{wv}"
-    listings = [kept.listing_key(vkey, files[a:b], manifest.rows) for a, b in bounds]
+    listings = [kept.listing_key(vkey, lines[a:b], names[a:b], manifest.rows) for a, b in bounds]
+    del lines
     by_listing = {sl.listing: sl for sl in saved.slices}
     taken: list[kept.Slice | None] = []
     for lk in listings:
@@ -454,6 +481,8 @@ def _build_with(
         bases.append(base)
         contents.append(kept.content_key(rows))
     del prev_files, known
+    gc.freeze()
+    gc.enable()
 
     def rows_of(k: int) -> list[kept.FileRow]:
         got = new_rows[k]

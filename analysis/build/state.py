@@ -83,21 +83,29 @@ class Saved(NamedTuple):
     results: dict[str, dict[str, Any]]  # piece folder name -> its result (`write._write_rows`)
 
 
+def listing_lines(listing: list[tuple[str, os.stat_result]]) -> list[str]:
+    """Each file's name, size and modification time (what `run._file_sha` trusts), as the
+    up-to-date check and `listing_key` hash them: made once per build."""
+    return [f"{n}\0{st.st_size}\0{st.st_mtime_ns}" for n, st in listing]
+
+
 def listing_key(
-    versions: str, listing: list[tuple[str, os.stat_result]], rows: dict[str, dict[str, str]]
+    versions: str, lines: list[str], names: list[str], rows: dict[str, dict[str, str]]
 ) -> str:
-    """What a slice is taken whole for: the versions that made it, and its files' names,
-    sizes, modification times (what `run._file_sha` trusts) and manifest rows.
+    """What a slice is taken whole for: the versions that made it, its files' names, sizes
+    and modification times (`listing_lines`) and their manifest rows.
 
     >>> st = os.stat(".")
-    >>> a = listing_key("v", [("a.txt", st)], {})
-    >>> a == listing_key("v", [("a.txt", st)], {}) != listing_key("v", [("a.txt", st)],
-    ...     {"a.txt": {"agency": "某局"}})
+    >>> lines = listing_lines([("a.txt", st)])
+    >>> a = listing_key("v", lines, ["a.txt"], {})
+    >>> a == listing_key("v", lines, ["a.txt"], {"b.txt": {"agency": "某局"}})
     True
+    >>> a == listing_key("v", lines, ["a.txt"], {"a.txt": {"agency": "某局"}})
+    False
     """
     h = hashlib.sha1(versions.encode())
-    h.update("\n".join(f"{n}\0{st.st_size}\0{st.st_mtime_ns}" for n, st in listing).encode())
-    for n, _ in listing:
+    h.update("\n".join(lines).encode())
+    for n in names if rows else ():
         if n in rows:
             h.update(json.dumps([n, rows[n]], ensure_ascii=False, sort_keys=True).encode())
     return h.hexdigest()

@@ -822,7 +822,7 @@ def write_tables(
     progress = Progress(
         f"writing slices ({len(tasks) - len(todo)} unchanged, reused)", len(todo), quiet
     )
-    pool = workers.for_writing() if workers is not None and len(todo) > 1 else None
+    pool = workers.for_writing(rows=True) if workers is not None and len(todo) > 1 else None
     mapped = (
         pool.imap_unordered(_write_slice, todo) if pool is not None else map(_write_slice, todo)
     )
