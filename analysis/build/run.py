@@ -5,8 +5,9 @@ The build's steps, each in its own module:
 2. extract what is not cached, on every core or on a dask cluster (`jobs`);
 3. find duplicates and the cross-year pairs (`corpus`);
 4. write the tidy tables in slices and merge them, per year too (`write`);
-5. remember what was built (build-state.json), so that an unchanged corpus rewrites
-   nothing at all and a changed file costs its own extraction and its slice.
+5. remember what was built (build-state.json, and what it knew of each slice: `state`), so
+   that an unchanged corpus rewrites nothing at all and a changed file costs its own
+   extraction and its slice, with no pass over every other file.
 
 Every file is written to a temporary file and renamed into place only if its content
 changed. A bad file becomes an error row with a message naming it; the rest of the batch
@@ -371,8 +372,7 @@ def _build_with(
     from .corpus import cross_year_inputs, find_duplicates
     from .jobs import RECORD_SUFFIX, Job, cache_key, cached_names, extract_all, work
     from .summary import Interner, Summary
-    from .write import Item, extract_slices, slice_bounds, write_tables
-    from .write import _slice_key as slice_key
+    from .write import Item, extract_slices, slice_bounds, slice_key, write_tables
 
     # the plan is ~1.5 million objects at 100,000 reports (the kept slices), none in a cycle:
     # the collector would only rescan them while they are made, then on every full pass

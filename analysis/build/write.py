@@ -274,7 +274,7 @@ def extract_slice(args: tuple[str, list[Item], list[Job | None]]) -> list[Summar
     while they are in memory (a worker's task in a local build); returns the new summaries.
 
     The pieces are made as if no report were a duplicate (duplicates are known only once
-    every report is extracted) into the folder `_slice_key` gives for the slice without
+    every report is extracted) into the folder `slice_key` gives for the slice without
     duplicates: a slice with none, most of them, is then ready; the others are patched
     from these pieces (`_patch_rows`) without reading their records again. `jobs[k]` is
     the job that extracts `items[k]`, or None where the record is cached.
@@ -684,7 +684,7 @@ def _slices(items: list[Item]) -> list[list[Item]]:
 
 def dup_folder(base: str, dups: list[tuple[str, str | None, str]]) -> str:
     """The piece folder of a slice with duplicates: the folder of its reports written
-    without them (`base`, named by `_slice_key`) and which of them repeat which, in
+    without them (`base`, named by `slice_key`) and which of them repeat which, in
     file order ([file, the file it repeats, why]).
 
     >>> dup_folder("f0", []), dup_folder("f0", [("b.txt", "a.txt", "the same bytes")]) != "f0"
@@ -703,7 +703,7 @@ def cross_folder(version: str, cross: list[CrossInput]) -> str:
     return hashlib.sha1(f"{version}\0cross\0{cross!r}".encode()).hexdigest()[:24]
 
 
-def _slice_key(version: str, items: list[Item]) -> str:
+def slice_key(version: str, items: list[Item]) -> str:
     """A slice's piece folder: a hash of its reports' cached records (the extractor version's
     folder and the record's name, from the cache path `<version>/<xx>/<key>.rec`), names
     and duplicates, in order. Kept to one hash update per report."""
@@ -716,12 +716,6 @@ def _slice_key(version: str, items: list[Item]) -> str:
         dup = enc([it.duplicate_of, it.why]) if it.duplicate_of is not None or it.why else ""
         h.update(f"{parts[-3] if len(parts) > 2 else ''}\0{parts[-1]}\0{it.file}\0{dup}\n".encode())
     return h.hexdigest()[:24]
-
-
-def base_folder(items: list[Item]) -> str:
-    """The piece folder's name of a slice written as if none of its reports were a duplicate
-    (how `extract_slice` writes it)."""
-    return _slice_key(writer_version(), [Item(it.cache_file, it.file) for it in items])
 
 
 ExtractTask = tuple[str, list[Item], list[Job | None], list[int]]
