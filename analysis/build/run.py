@@ -254,6 +254,10 @@ def _build(
     workers = _Workers(n_jobs if n_jobs > 1 and len(files) >= 8 else 0)
     ok = False
     gc_was = gc.isenabled()
+    # the plan is ~1.5 million objects at 100,000 reports (the kept slices), none in a cycle:
+    # the collector would only rescan them while they are made, then on every full pass;
+    # `_build_with` freezes them and turns it on again
+    gc.disable()
     try:
         code = _build_with(
             workers,
@@ -273,7 +277,7 @@ def _build(
         return code
     finally:
         workers.stop(wait=ok and bool(stats.get("extracted")))
-        gc.unfreeze()  # (`_build_with` freezes its plan and may leave the collector off)
+        gc.unfreeze()
         if gc_was:
             gc.enable()
 
@@ -372,11 +376,8 @@ def _build_with(
     from .corpus import cross_year_inputs, find_duplicates
     from .jobs import RECORD_SUFFIX, Job, cache_key, cached_names, extract_all, work
     from .summary import Interner, Summary
-    from .write import Item, extract_slices, slice_bounds, slice_key, write_tables
+    from .write import Item, extract_slices, is_written, slice_bounds, slice_key, write_tables
 
-    # the plan is ~1.5 million objects at 100,000 reports (the kept slices), none in a cycle:
-    # the collector would only rescan them while they are made, then on every full pass
-    gc.disable()
     versions.use_cache(out_dir / ".cache" / "imports.json")
     names = [name for name, _ in files]
     manifest = read_manifest(raw_dir / "manifest.csv", set(names))
@@ -421,7 +422,7 @@ def _build_with(
     for lk in listings:
         old = by_listing.get(lk)
         ok = old is not None and any(
-            os.path.exists(os.path.join(root_s, f, "result.json")) for f in (old.folder, old.base)
+            is_written(os.path.join(root_s, f)) for f in (old.folder, old.base)
         )
         taken.append(old if ok else None)
     prev_files: dict[str, Any] = {}  # name -> its row of the last build
@@ -481,7 +482,7 @@ def _build_with(
         bases.append(base)
         contents.append(kept.content_key(rows))
     del prev_files, known
-    gc.freeze()
+    gc.freeze()  # the plan, made with the collector off (`_build`)
     gc.enable()
 
     def rows_of(k: int) -> list[kept.FileRow]:
@@ -534,7 +535,9 @@ def _build_with(
             if all(x is not None for x in done):
                 rows = new_rows[k]
                 assert rows is not None
-                out.append(kept.pack(listings[k], rows, done, bases[k], folder or bases[k]))
+                out.append(
+                    kept.pack(listings[k], rows, done, bases[k], folder or bases[k], contents[k])
+                )
         kept.save(out_dir, out, results)
 
     def new_state(parts: dict[str, str], layout: dict[str, Any]) -> str:
@@ -645,10 +648,10 @@ def _build_with(
 def _records_to_read(plans: list[Any], rows_of: Any) -> Iterator[Any]:
     """The files of the slices to be written from their cached records: neither their
     piece folder nor the one without duplicates is there."""
+    from .write import is_written
+
     for k, plan in enumerate(plans):
-        if not any(
-            os.path.exists(os.path.join(f, "result.json")) for f in (plan.folder, plan.base)
-        ):
+        if not (is_written(plan.folder) or is_written(plan.base)):
             yield from rows_of(k)
 
 

@@ -23,7 +23,6 @@ Python, damaged) is not used, and the build hashes again what it must.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import marshal
@@ -67,15 +66,18 @@ class Slice(NamedTuple):
         ]
 
 
-def pack(listing: str, rows: list[FileRow], summaries: list[Any], base: str, folder: str) -> Slice:
-    """A slice to keep, from its files' rows and summaries (in file order)."""
+def pack(
+    listing: str, rows: list[FileRow], summaries: list[Any], base: str, folder: str, content: str
+) -> Slice:
+    """A slice to keep, from its files' rows and summaries (in file order) and its
+    `content_key`."""
     shas = [r[1] for r in rows]
     kept = [
         (s[0], sha if s[1] == sha else s[1], *s[2:]) for s, sha in zip(summaries, shas)
     ]  # the same string: marshal writes it once
     st = array("q", [v for r in rows for v in (r[2], r[3])])
     keys = "\n".join(r[4] for r in rows)
-    return Slice(listing, kept, shas, keys, st.tobytes(), base, folder, content_key(rows))
+    return Slice(listing, kept, shas, keys, st.tobytes(), base, folder, content)
 
 
 class Saved(NamedTuple):
@@ -136,9 +138,3 @@ def load(out_dir: Path) -> Saved:
 def save(out_dir: Path, slices: list[Slice], results: dict[str, dict[str, Any]]) -> None:
     data = marshal.dumps((_HEADER, [tuple(s) for s in slices], results))
     replace_bytes(str(out_dir / FILE), data)
-
-
-def forget(out_dir: Path) -> None:
-    """Remove the saved slices (a build that changes outputs without knowing them)."""
-    with contextlib.suppress(OSError):
-        os.unlink(out_dir / FILE)

@@ -1,4 +1,4 @@
-"""What the build keeps of one report after extraction, in memory and in build-state.json.
+"""What the build keeps of one report after extraction, in memory and in its state (`state`).
 
 Enough for duplicates, the cross-year checks, the state file and the closing summary,
 and small: the main process holds one per report for the whole write phase.
@@ -31,8 +31,8 @@ class Summary(NamedTuple):
     errors: tuple[str, ...]
 
     def state(self) -> dict[str, Any]:
-        """The summary as build-state.json stores it (keyed by cache key, so without the file
-        name)."""
+        """The summary as a state of format 1 stored it (keyed by cache key, so without the
+        file name)."""
         d = self._asdict()
         del d["file"]
         d["errors"] = list(self.errors)
@@ -57,17 +57,12 @@ def summary_of(rec: dict[str, Any], name: str) -> Summary:
     )
 
 
-def summary_row(s: Summary, key: str) -> list[Any]:
-    """The summary as build-state.json stores it: a row [cache key, the fields but the
-    file name...] (rows parse and print 2-3x faster than objects at 100,000 reports)."""
-    return [key, *s[1:-1], list(s.errors)]
-
-
 ROW_LENGTH = len(Summary._fields)
 
 
 def summary_from_row(row: list[Any], name: str) -> Summary | None:
-    """A summary read back from a state row (None if the row is not one)."""
+    """A summary read back from a row of a format-2 state, [cache key, the fields but the
+    file name...] (None if the row is not one)."""
     if not isinstance(row, list) or len(row) != ROW_LENGTH:
         return None
     return Summary(name, *row[1:-1], tuple(row[-1] or ()))

@@ -280,7 +280,7 @@ def extract_slice(args: tuple[str, list[Item], list[Job | None]]) -> list[Summar
     the job that extracts `items[k]`, or None where the record is cached.
     """
     folder, items, jobs = args
-    if (Path(folder) / "result.json").exists():  # written by an earlier build
+    if is_written(folder):  # by an earlier build
         return [work(j) for j in jobs if j is not None]
     summaries: list[Summary] = []
 
@@ -704,18 +704,23 @@ def cross_folder(version: str, cross: list[CrossInput]) -> str:
 
 
 def slice_key(version: str, items: list[Item]) -> str:
-    """A slice's piece folder: a hash of its reports' cached records (the extractor version's
-    folder and the record's name, from the cache path `<version>/<xx>/<key>.rec`), names
-    and duplicates, in order. Kept to one hash update per report."""
+    """A slice's piece folder written as if none of its reports were a duplicate: a hash of
+    its reports' cached records (the extractor version's folder and the record's name, from
+    the cache path `<version>/<xx>/<key>.rec`) and names, in order; its duplicates make
+    another folder of it (`dup_folder`). Kept to one hash update per report."""
     h = hashlib.sha1(version.encode())
     sep = os.sep
-    enc = json.JSONEncoder(ensure_ascii=False).encode
     for it in items:
         parts = it.cache_file.rsplit(sep, 3)
-        # a name holds no NUL, and the JSON of the rare duplicate no newline: unambiguous
-        dup = enc([it.duplicate_of, it.why]) if it.duplicate_of is not None or it.why else ""
-        h.update(f"{parts[-3] if len(parts) > 2 else ''}\0{parts[-1]}\0{it.file}\0{dup}\n".encode())
+        # a name holds no NUL or newline: unambiguous
+        h.update(f"{parts[-3] if len(parts) > 2 else ''}\0{parts[-1]}\0{it.file}\n".encode())
     return h.hexdigest()[:24]
+
+
+def is_written(folder: str | Path) -> bool:
+    """A piece folder is complete: its result.json is written last, and the folder renamed
+    into place only then (`_make_slice`)."""
+    return os.path.exists(os.path.join(folder, "result.json"))
 
 
 ExtractTask = tuple[str, list[Item], list[Job | None], list[int]]
@@ -795,19 +800,19 @@ def write_tables(
     tasks: list[SliceTask] = []
     results: list[dict[str, Any] | None] = []
     for plan in plans:
-        done = os.path.exists(os.path.join(plan.folder, "result.json"))
+        done = is_written(plan.folder)
         if done:
             tasks.append((plan.folder, [], None, None))
         else:  # written from its records, or patched from its pieces without duplicates
             source = plan.base if plan.base != plan.folder else None
-            if source and not os.path.exists(os.path.join(source, "result.json")):
+            if source and not is_written(source):
                 source = None
             tasks.append((plan.folder, plan.items(), None, source))
         results.append(known.get(os.path.basename(plan.folder)) if done else None)
     if cross:  # the cross-year check rows: a task of their own, made from the summaries' figures
         tasks.append((str(root / cross_folder(wv, cross)), [], cross, None))
         results.append(None)
-    todo = [t for t in tasks if not (Path(t[0]) / "result.json").exists()]
+    todo = [t for t, r in zip(tasks, results) if r is None and not is_written(t[0])]
     stats.update(
         slices=len(tasks),
         slices_written=len({t[0] for t in todo} | (fresh & {t[0] for t in tasks})),
