@@ -521,3 +521,93 @@ def test_the_tables_are_written_by_workers_that_never_loaded_the_extractor(
     assert extracting and merging and str(os.getpid()) not in extracting | merging
     assert not extracting & merging
     assert {has for kind, _, has in rows if kind == "extract"} == {"True"}
+
+
+def test_a_piece_made_from_columns_has_the_bytes_of_one_made_from_rows(tmp_path: Path):
+    """The row makers give columns (`tidy.*_columns`); a piece made from them must be the
+    piece the same rows as dicts give, for every table of a record that has them all."""
+    from analysis.extract import extract_path
+
+    generate(tmp_path / "raw", 12, seed=5, seeds_dir=RAW)
+    recs = []
+    for p in sorted((tmp_path / "raw").glob("0*")):
+        rec = extract_path(str(p), {}, with_text=True)
+        rec["file"] = p.name
+        recs.append(rec)
+    assert any((rec.get("tables") or {}).get("cells") and rec.get("checks") for rec in recs)
+    for name, columns_of in (
+        ("cells", tidy.cell_columns),
+        ("checks", tidy.check_columns),
+        ("metrics", tidy.metric_columns),
+    ):
+        a, b = tmp_path / f"{name}-columns", tmp_path / f"{name}-rows"
+        a.mkdir()
+        b.mkdir()
+        by_columns = W._Pieces(a, name, tidy.SCHEMAS[name])
+        by_rows = W._Pieces(b, name, tidy.SCHEMAS[name])
+        for k, rec in enumerate(recs):
+            year = 2019 + k % 2
+            by_columns.add(columns_of(rec), year)
+            by_rows.add([dict(reversed(r.items())) for r in tidy.rows_of(columns_of(rec))], year)
+        assert by_columns.close() == by_rows.close()
+        assert (a / f"{name}.arrow").read_bytes() == (b / f"{name}.arrow").read_bytes()
+        got = W._read_piece(a, name).drop_columns([W.PIECE_YEAR]).to_pylist()
+        assert got == [r for rec in recs for r in tidy.rows_of(columns_of(rec))]
+    with pytest.raises(ValueError, match="checks: columns"):
+        cols = tidy.check_columns(recs[0])
+        W._Pieces(tmp_path, "checks", tidy.SCHEMAS["checks"]).add(
+            dict(reversed(cols.items())), 2019
+        )
+
+
+def test_extracting_workers_collect_rarely_and_never_over_the_extractor():
+    """A worker's collector is frozen over the extractor's modules and runs a young pass
+    only every `WORKER_GC_THRESHOLD` objects (the default's passes cost 5-8 % of a
+    report's extraction)."""
+    import gc
+
+    workers = R._Workers(2)
+    try:
+        got = workers.pool.map(_collector, range(2))
+    finally:
+        workers.stop(wait=False)
+    for threshold, frozen in got:
+        assert threshold == R.WORKER_GC_THRESHOLD > gc.get_threshold()[0]
+        assert frozen > 10_000  # the extractor's modules, OpenCC's and the rules' objects
+
+
+def _collector(_: int) -> tuple[int, int]:
+    import gc
+
+    return gc.get_threshold()[0], gc.get_freeze_count()
+
+
+def test_a_cold_build_hashes_its_files_in_the_extracting_workers(tmp_path: Path, monkeypatch):
+    """Many new files are hashed by the workers, each once, giving the hashes this process
+    would have made (the reports table's sha256 is the file's)."""
+    import hashlib
+
+    raw = make_corpus(tmp_path / "raw", 12)
+    marks = tmp_path / "hashed"
+    marks.mkdir()
+    monkeypatch.setenv("TEST_HASH_MARKS", str(marks))
+    monkeypatch.setattr(R, "_sha256_of", _marking_sha256)
+    monkeypatch.setattr(R, "HASH_IN_WORKERS", 1)
+    assert R.build(raw, tmp_path / "out", jobs=2, quiet=True) == 0
+    by_whom = {m.name.split("-", 1)[1]: int(m.name.split("-", 1)[0]) for m in marks.iterdir()}
+    files = sorted(p.name for p in raw.iterdir() if p.name != "manifest.csv")
+    assert sorted(by_whom) == files and os.getpid() not in by_whom.values()
+    shas = {
+        r["file"]: r["sha256"]
+        for r in pq.read_table(tmp_path / "out" / "reports.parquet").to_pylist()
+    }
+    assert shas == {f: hashlib.sha256((raw / f).read_bytes()).hexdigest() for f in files}
+
+
+_REAL_SHA256 = R._sha256_of
+
+
+def _marking_sha256(path: str) -> str:  # module-level: the pool pickles it by name
+    marks = Path(os.environ["TEST_HASH_MARKS"])
+    (marks / f"{os.getpid()}-{os.path.basename(path)}").touch(exist_ok=False)
+    return _REAL_SHA256(path)

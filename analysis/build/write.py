@@ -83,15 +83,16 @@ class _Pieces:
     """One table's rows from one slice of the corpus, in corpus order, as a compressed Arrow
     file with one more column: the year of the report each row belongs to (its partition).
 
-    Rows are kept as tuples in schema order (a C-level itemgetter on tidy's dicts) and
-    turned into Arrow column by column, which is several times faster than from_pylist.
+    Rows are kept as columns in schema order (from tidy's column makers, or dict rows
+    through a C-level itemgetter) and turned into Arrow column by column, which is several
+    times faster than from_pylist.
     """
 
     def __init__(self, folder: Path, name: str, schema: pa.Schema):
         self.folder, self.name, self.schema = folder, name, schema
         self.names = schema.names
         self._get = operator.itemgetter(*self.names)
-        self.rows: list[tuple[Any, ...]] = []
+        self.columns: list[list[Any]] = [[] for _ in self.names]
         self.years: list[int | None] = []
         self.year_set: set[int | None] = set()
         self.count = 0
@@ -104,15 +105,25 @@ class _Pieces:
         except KeyError:  # a row that leaves out empty columns
             return tuple(r.get(k) for k in self.names)
 
-    def add(self, rows: Iterable[dict[str, Any]], year: int | None) -> None:
-        new = [self._tuple(r) for r in rows]
-        if not new:
+    def add(self, rows: Iterable[dict[str, Any]] | dict[str, list[Any]], year: int | None) -> None:
+        """Rows of one report: dicts, or columns (a dict of the schema's names, in its order,
+        to lists of one value a row)."""
+        if isinstance(rows, dict):
+            if list(rows) != self.names:
+                raise ValueError(f"{self.name}: columns {list(rows)}, not {self.names}")
+            new = list(rows.values())
+            n = len(new[0])
+        else:
+            tuples = [self._tuple(r) for r in rows]
+            new, n = list(zip(*tuples)), len(tuples)
+        if not n:
             return
-        self.rows.extend(new)
-        self.years.extend([year] * len(new))
+        for column, values in zip(self.columns, new):
+            column.extend(values)
+        self.years.extend([year] * n)
         self.year_set.add(year)
-        self.count += len(new)
-        if len(self.rows) >= self._limit:
+        self.count += n
+        if len(self.years) >= self._limit:
             self.flush()
 
     def add_arrow(self, table: pa.Table) -> None:
@@ -135,14 +146,13 @@ class _Pieces:
             )
 
     def flush(self) -> None:
-        if not self.rows:
+        if not self.years:
             return
-        cols = list(zip(*self.rows))
-        arrays = [pa.array(c, type=f.type) for c, f in zip(cols, self.schema)]
+        arrays = [pa.array(c, type=f.type) for c, f in zip(self.columns, self.schema)]
         arrays.append(pa.array(self.years, type=pa.int64()))
         self._open()
         self._file.write_table(pa.Table.from_arrays(arrays, schema=_piece_schema(self.schema)))
-        self.rows, self.years = [], []
+        self.columns, self.years = [[] for _ in self.names], []
 
     def close(self) -> dict[str, Any]:
         """Finish the piece, and write its rows once more grouped by year (`_by_year`)."""
@@ -308,12 +318,13 @@ def _text_rows(rec: dict[str, Any]) -> list[dict[str, Any]]:
 # The tables with rows of counted reports only (not of duplicates or unreadable files), each
 # made from one record, in this order. A new table of that kind is its schema in
 # tidy.SCHEMAS (with a report_id column, by which a duplicate's rows are left out) and one
-# entry here; its flat files and year partitions then follow like the others'.
+# entry here, a function of the record giving its rows (dicts, or columns as tidy's
+# `*_columns` do); its flat files and year partitions then follow like the others'.
 COUNTED_ROWS: dict[str, Any] = {
-    "metrics": tidy.metric_rows,
+    "metrics": tidy.metric_columns,
     "texts": _text_rows,
-    "cells": tidy.cell_rows,
-    "checks": tidy.check_rows,
+    "cells": tidy.cell_columns,
+    "checks": tidy.check_columns,
     "indicators": report_rows,
 }
 
