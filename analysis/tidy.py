@@ -203,6 +203,24 @@ def rows_of(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(keys, values)) for values in zip(*columns.values())]
 
 
+def _report_columns(rec: dict[str, Any], n: int) -> dict[str, list[Any]]:
+    """The columns every per-report table starts with, for its `n` rows."""
+    return {
+        "report_id": [rec["file"]] * n,
+        "agency": [rec.get("agency")] * n,
+        "report_year": [rec.get("report_year")] * n,
+    }
+
+
+def _field(items: list[dict[str, Any]], key: str) -> list[Any]:
+    """One field of every item, as a column.
+
+    >>> _field([{"a": 1}, {}], "a")
+    [1, None]
+    """
+    return [i.get(key) for i in items]
+
+
 def metric_columns(rec: dict[str, Any]) -> dict[str, list[Any]]:
     """A report's metrics rows as columns, in METRICS_SCHEMA's order (`cell_columns` says
     why columns)."""
@@ -210,33 +228,27 @@ def metric_columns(rec: dict[str, Any]) -> dict[str, list[Any]]:
     names = sorted(figures)
     ms = [figures[k] for k in names]
     n = len(ms)
-
-    def col(key: str) -> list[Any]:
-        return [m.get(key) for m in ms]
-
     return {
-        "report_id": [rec["file"]] * n,
-        "agency": [rec.get("agency")] * n,
-        "report_year": [rec.get("report_year")] * n,
+        **_report_columns(rec, n),
         "metric": names,
         "label": [label(k) for k in names],
         "unit": [unit(k) for k in names],
         "value": [None if (v := m.get("value")) is None else float(v) for m in ms],
         "approximate": [bool(m.get("approximate")) for m in ms],
-        "confidence": col("confidence"),
+        "confidence": _field(ms, "confidence"),
         "source": [m.get("source", "prose") for m in ms],
-        "rule": col("rule"),
-        "evidence": col("evidence"),
-        "span": col("span"),
-        "line": col("line"),
+        "rule": _field(ms, "rule"),
+        "evidence": _field(ms, "evidence"),
+        "span": _field(ms, "span"),
+        "line": _field(ms, "line"),
         "flags": [" | ".join(m.get("flags") or []) for m in ms],
         "cells": [" ".join(c) if (c := m.get("cells")) else None for m in ms],
-        "cell_source": col("cell_source"),
-        "page": col("page"),
-        "box": col("box"),
-        "ocr": col("ocr"),
-        "checked": col("checked"),
-        "derived": col("derived"),
+        "cell_source": _field(ms, "cell_source"),
+        "page": _field(ms, "page"),
+        "box": _field(ms, "box"),
+        "ocr": _field(ms, "ocr"),
+        "checked": _field(ms, "checked"),
+        "derived": _field(ms, "derived"),
     }
 
 
@@ -266,32 +278,26 @@ def cell_columns(rec: dict[str, Any]) -> dict[str, list[Any]]:
     t = rec.get("tables") or {}
     cells = t.get("cells", [])
     n = len(cells)
-
-    def col(key: str) -> list[Any]:
-        return [c.get(key) for c in cells]
-
     return {
-        "report_id": [rec["file"]] * n,
-        "agency": [rec.get("agency")] * n,
-        "report_year": [rec.get("report_year")] * n,
-        "table": col("table"),
+        **_report_columns(rec, n),
+        "table": _field(cells, "table"),
         "layout": [t.get("layout")] * n,
-        "row_key": col("row_key"),
-        "col_key": col("col_key"),
-        "row_label": col("row_label"),
-        "col_label": col("col_label"),
+        "row_key": _field(cells, "row_key"),
+        "col_key": _field(cells, "col_key"),
+        "row_label": _field(cells, "row_label"),
+        "col_label": _field(cells, "col_label"),
         "value": [None if (v := c.get("value")) is None else float(v) for c in cells],
-        "line": col("line"),
-        "evidence": col("evidence"),
-        "flag": col("flag"),
-        "source": col("source"),
-        "grid_row": col("grid_row"),
-        "grid_col": col("grid_col"),
-        "page": col("page"),
-        "box": col("box"),
-        "ocr": col("ocr"),
-        "checked": col("checked"),
-        "derived": col("derived"),
+        "line": _field(cells, "line"),
+        "evidence": _field(cells, "evidence"),
+        "flag": _field(cells, "flag"),
+        "source": _field(cells, "source"),
+        "grid_row": _field(cells, "grid_row"),
+        "grid_col": _field(cells, "grid_col"),
+        "page": _field(cells, "page"),
+        "box": _field(cells, "box"),
+        "ocr": _field(cells, "ocr"),
+        "checked": _field(cells, "checked"),
+        "derived": _field(cells, "derived"),
     }
 
 
@@ -313,14 +319,12 @@ def check_columns(rec: dict[str, Any]) -> dict[str, list[Any]]:
     checks = rec.get("checks", [])
     n = len(checks)
     return {
-        "report_id": [rec["file"]] * n,
-        "agency": [rec.get("agency")] * n,
-        "report_year": [rec.get("report_year")] * n,
-        "check": [c.get("check") for c in checks],
-        "status": [c.get("status") for c in checks],
+        **_report_columns(rec, n),
+        "check": _field(checks, "check"),
+        "status": _field(checks, "status"),
         "cells": [_as_json(c.get("cells")) for c in checks],
         "values": [_as_json(c.get("values")) for c in checks],
-        "message": [c.get("message") for c in checks],
+        "message": _field(checks, "message"),
     }
 
 

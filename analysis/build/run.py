@@ -76,9 +76,12 @@ def scan_raw(raw_dir: Path) -> list[tuple[str, os.stat_result]]:
 def _file_sha(path: Path | str, st: os.stat_result, prev: Any) -> str:
     """A file's sha256: the last build's (`prev`, a row [name, sha256, size, mtime_ns, ...])
     if its size and modification time are the same, or read again."""
-    if prev and prev[2] == st.st_size and prev[3] == st.st_mtime_ns:
-        return prev[1]
-    return _sha256_of(path)
+    return prev[1] if _unchanged(prev, st) else _sha256_of(path)
+
+
+def _unchanged(prev: Any, st: os.stat_result) -> bool:
+    """Whether a file has the size and modification time of its row of the last build."""
+    return bool(prev) and prev[2] == st.st_size and prev[3] == st.st_mtime_ns
 
 
 def _sha256_of(path: Path | str) -> str:
@@ -100,11 +103,7 @@ def _new_shas(
 ) -> dict[str, str]:
     """The sha256 of the files whose size or time changed since the last build (name →
     hash), made by the pool's workers if there are many; {} leaves them to `_file_sha`."""
-    fresh = [
-        name
-        for name, st in files
-        if not ((p := prev_files.get(name)) and p[2] == st.st_size and p[3] == st.st_mtime_ns)
-    ]
+    fresh = [name for name, st in files if not _unchanged(prev_files.get(name), st)]
     if pool is None or len(fresh) < HASH_IN_WORKERS:
         return {}
     paths = [os.path.join(raw_s, name) for name in fresh]
